@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Runs every test: installs missing system packages, builds (tests, the drp binary, benchmarks), runs `swift test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+swift build --build-tests
+swift test --skip-build
