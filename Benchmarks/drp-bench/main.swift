@@ -2,5 +2,9 @@
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-FileHandle.standardError.write(Data("usage: drp-bench <benchmark> [options]\n".utf8))
-exit(arguments.isEmpty ? 2 : 2)
+switch arguments.first {
+case "embedder": exit(EmbedderBenchmark.run(Array(arguments.dropFirst())))
+default:
+  FileHandle.standardError.write(Data("usage: drp-bench <benchmark> [options]\n".utf8))
+  exit(2)
+}

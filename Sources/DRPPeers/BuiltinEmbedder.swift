@@ -29,7 +29,6 @@ public struct BuiltinEmbedder: Embedder {
   /// `builtin-v1-<dimension>`, plus `-idf-<fingerprint>` when an IDF fit is applied.
   public let name: String
   private let bucketBits: Int
-  private let projection: [UInt32]
 
   static let kindWeights: [Float] = [1.0, 0.6, 0.3]
 
@@ -46,12 +45,6 @@ public struct BuiltinEmbedder: Embedder {
     var name = "builtin-v\(FeatureHasher.version)-\(dimension)"
     if let idf { name += "-idf-\(idf.fingerprint)" }
     self.name = name
-    // Bit 31 holds the sign, the low bits the coordinate.
-    projection = (0..<(1 << bits)).map { bucket in
-      let hash = FeatureHasher.mix(UInt64(bucket) ^ 0xA076_1D64_78BD_642F)
-      let coordinate = UInt32(((hash & 0xFFFF_FFFF) &* UInt64(dimension)) >> 32)
-      return coordinate | (hash >> 63 == 1 ? 0x8000_0000 : 0)
-    }
   }
 
   /// Embeds `texts` synchronously (CPU only; never suspends). See ``vectors(for:)``.
@@ -70,47 +63,60 @@ public struct BuiltinEmbedder: Embedder {
     vector(for: text, scratch: Scratch(buckets: 1 << bucketBits))
   }
 
+  /// Per bucket the scratch holds the feature kind in the top 2 bits and the count (saturating
+  /// at 2^14 - 1) in the low 14.
   private func vector(for text: String, scratch: Scratch) -> [Float] {
-    let counts = scratch.counts
-    let kinds = scratch.kinds
+    let slots = scratch.slots
+    var touched = scratch.touched
     FeatureHasher(bucketBits: bucketBits).forEachFeature(in: text) { bucket, kind in
-      let count = counts[bucket]
-      if count == 0 {
-        scratch.touched.append(Int32(truncatingIfNeeded: bucket))
-        kinds[bucket] = kind.rawValue
+      let slot = slots[bucket]
+      if slot == 0 {
+        touched.append(Int32(truncatingIfNeeded: bucket))
+        slots[bucket] = UInt16(kind.rawValue) << 14 | 1
+      } else if slot & Self.countMask != Self.countMask {
+        slots[bucket] = slot + 1
       }
-      if count < UInt16.max { counts[bucket] = count + 1 }
     }
     var vector = [Float](repeating: 0, count: dimension)
-    for bucketIndex in scratch.touched {
+    let dimension = UInt64(dimension)
+    for bucketIndex in touched {
       let bucket = Int(bucketIndex)
-      var weight = (1 + log(Float(counts[bucket]))) * Self.kindWeights[Int(kinds[bucket])]
+      let slot = slots[bucket]
+      slots[bucket] = 0
+      var weight = Self.sublinearTF(Int(slot & Self.countMask)) * Self.kindWeights[Int(slot >> 14)]
       if let idf { weight *= idf.weight(bucket: bucket) }
-      let target = projection[bucket]
-      vector[Int(target & 0x7FFF_FFFF)] += target & 0x8000_0000 != 0 ? -weight : weight
-      counts[bucket] = 0
+      // Second hash of the bucket: low 32 bits pick the coordinate, the top bit the sign.
+      let hash = FeatureHasher.mix(UInt64(bucket) ^ Self.projectionSeed)
+      let coordinate = Int(((hash & 0xFFFF_FFFF) &* dimension) >> 32)
+      vector[coordinate] += hash >> 63 == 1 ? -weight : weight
     }
-    scratch.touched.removeAll(keepingCapacity: true)
+    touched.removeAll(keepingCapacity: true)
+    scratch.touched = touched
     return VectorMath.normalized(vector)
+  }
+
+  private static let countMask: UInt16 = 0x3FFF
+  private static let projectionSeed: UInt64 = 0xA076_1D64_78BD_642F
+  private static let logTable: [Float] = (0..<256).map { $0 == 0 ? 0 : 1 + log(Float($0)) }
+
+  /// `1 + ln(tf)`, from a table for small counts.
+  private static func sublinearTF(_ count: Int) -> Float {
+    count < logTable.count ? logTable[count] : 1 + log(Float(count))
   }
 }
 
-/// Per-call working memory: bucket counts and kinds, and the buckets touched by one text.
+/// Per-call working memory: one slot per bucket and the buckets touched by one text.
 private final class Scratch {
-  let counts: UnsafeMutableBufferPointer<UInt16>
-  let kinds: UnsafeMutableBufferPointer<UInt8>
+  let slots: UnsafeMutableBufferPointer<UInt16>
   var touched: [Int32] = []
 
   init(buckets: Int) {
-    counts = .allocate(capacity: buckets)
-    counts.initialize(repeating: 0)
-    kinds = .allocate(capacity: buckets)
-    kinds.initialize(repeating: 0)
+    slots = .allocate(capacity: buckets)
+    slots.initialize(repeating: 0)
     touched.reserveCapacity(1024)
   }
 
   deinit {
-    counts.deallocate()
-    kinds.deallocate()
+    slots.deallocate()
   }
 }

@@ -25,9 +25,8 @@ struct FeatureHasher {
   }
 
   /// Calls `body(bucket, kind)` for every feature occurrence of `text`.
+  @inline(__always)
   func forEachFeature(in text: String, _ body: (Int, FeatureKind) -> Void) {
-    var padded: [UInt8] = []
-    padded.reserveCapacity(64)
     var previousWord: UInt64? = nil
     TextTokenizer.forEachWord(in: text) { word in
       let wordHash = Self.fnv(word, seed: Self.wordSeed)
@@ -36,19 +35,16 @@ struct FeatureHasher {
         body(bucket(Self.mix((previous &* Self.pairMultiplier) ^ wordHash ^ Self.pairSeed)), .wordPair)
       }
       previousWord = wordHash
-      padded.removeAll(keepingCapacity: true)
-      padded.append(UInt8(ascii: "<"))
-      padded.append(contentsOf: word)
-      padded.append(UInt8(ascii: ">"))
-      padded.withUnsafeBufferPointer { bytes in
-        for start in 0..<bytes.count {
-          var hash = Self.gramSeed
-          let end = min(start + Self.gramLengths.upperBound, bytes.count)
-          for index in start..<end {
-            hash = (hash ^ UInt64(bytes[index])) &* Self.fnvPrime
-            if index - start + 1 >= Self.gramLengths.lowerBound {
-              body(bucket(Self.mix(hash)), .characterGram)
-            }
+      // Byte n-grams of "<word>": position 0 is "<", 1...count the word, count + 1 is ">".
+      let paddedCount = word.count + 2
+      for start in 0..<paddedCount {
+        var hash = Self.gramSeed
+        let end = min(start + Self.gramLengths.upperBound, paddedCount)
+        for index in start..<end {
+          let byte = index == 0 ? UInt8(ascii: "<") : index == paddedCount - 1 ? UInt8(ascii: ">") : word[index - 1]
+          hash = (hash ^ UInt64(byte)) &* Self.fnvPrime
+          if index - start + 1 >= Self.gramLengths.lowerBound {
+            body(bucket(Self.mix(hash)), .characterGram)
           }
         }
       }
