@@ -43,7 +43,8 @@ enum EmbedderBenchmark {
     report("idf fit", bytes: bytes, texts: texts.count, seconds: fitSeconds)
 
     for (label, embedder) in [
-      ("embed (no idf)", BuiltinEmbedder(dimension: dimension)), ("embed (idf)", BuiltinEmbedder(dimension: dimension, idf: idf)),
+      ("embed (no idf)", BuiltinEmbedder(dimension: dimension)),
+      ("embed (idf)", BuiltinEmbedder(dimension: dimension, idf: idf)),
     ] {
       let start = Date()
       let vectors = embedder.vectors(for: texts)

@@ -1,7 +1,6 @@
 // Okapi BM25 relevance over a small in-memory document collection.
 import Foundation
 
-
 /// Okapi BM25 ranking of a small collection of tokenised documents.
 ///
 /// `score(D, Q) = Σ_{q ∈ Q} idf(q) · tf(q, D)·(k1 + 1) / (tf(q, D) + k1·(1 − b + b·|D| / avgdl))`

@@ -33,21 +33,22 @@ public enum TextTokenizer {
     }
   }
 
-  private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: @escaping (UnsafeBufferPointer<UInt8>) -> Void) {
-      var scanner = WordScanner(body: body)
-      var index = 0
-      while index < bytes.count {
-        let byte = bytes[index]
-        if byte < 0x80 {
-          scanner.ascii(byte)
-          index += 1
-        } else {
-          let (scalar, length) = decodeScalar(bytes, at: index)
-          scanner.nonASCII(scalar, bytes: UnsafeBufferPointer(rebasing: bytes[index..<index + length]))
-          index += length
-        }
+  private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, _ body: @escaping (UnsafeBufferPointer<UInt8>) -> Void)
+  {
+    var scanner = WordScanner(body: body)
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte < 0x80 {
+        scanner.ascii(byte)
+        index += 1
+      } else {
+        let (scalar, length) = decodeScalar(bytes, at: index)
+        scanner.nonASCII(scalar, bytes: UnsafeBufferPointer(rebasing: bytes[index..<index + length]))
+        index += length
       }
-      scanner.flush()
+    }
+    scanner.flush()
   }
 
   /// Splits `text` into trimmed, non-empty sentences.

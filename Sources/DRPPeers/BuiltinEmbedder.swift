@@ -23,6 +23,7 @@ public struct BuiltinEmbedder: Embedder {
   /// The default vector length.
   public static let defaultDimension = 384
 
+  /// The vector length.
   public let dimension: Int
   /// The IDF fit applied, if any.
   public let idf: HashedIDF?

@@ -4,6 +4,7 @@
 /// `λ · sim(candidate, target) − (1 − λ) · max cos(candidate, already chosen)` over user
 /// vectors — similar to the target, unlike each other. Score = the MMR value when picked.
 public struct DiversePeers: PeerStrategy {
+  /// `diverse`.
   public let name = "diverse"
   /// Relevance/diversity balance in [0, 1]: 1 is ``NearestPeers``, 0 only diversity.
   public let lambda: Double
@@ -13,6 +14,7 @@ public struct DiversePeers: PeerStrategy {
     self.lambda = min(max(lambda, 0), 1)
   }
 
+  /// Chooses up to `count` peers (see the type's description).
   public func select(_ input: PeerSelectionInput, count: Int) -> [PeerChoice] {
     var remaining = PeerStrategies.rankedBySimilarity(input)
     var chosen: [PeerCandidate] = []

@@ -105,7 +105,8 @@ public struct KMeans: Sendable {
   }
 
   /// Moves far points into empty clusters; returns whether any point moved.
-  private func fillEmptyClusters(_ points: [[Float]], _ assignments: inout [Int], centroids: [[Float]], k: Int) -> Bool {
+  private func fillEmptyClusters(_ points: [[Float]], _ assignments: inout [Int], centroids: [[Float]], k: Int) -> Bool
+  {
     var moved = false
     var sizes = [Int](repeating: 0, count: k)
     for cluster in assignments { sizes[cluster] += 1 }

@@ -70,7 +70,9 @@ public struct KeySampleSelector: Sendable {
     let scores: [Double]
     switch ranking {
     case .bm25:
-      let documents = considered.map { TextTokenizer.words(history[$0].reviewTitle + " " + history[$0].itemDescription) }
+      let documents = considered.map {
+        TextTokenizer.words(history[$0].reviewTitle + " " + history[$0].itemDescription)
+      }
       scores = BM25(documents: documents).scores(query: TextTokenizer.words(targetText))
     case .embedding(let target, let vectors):
       precondition(vectors.count == history.count, "KeySampleSelector: one vector per history entry expected")

@@ -11,6 +11,7 @@
 /// Score = similarity to the target; output is ordered by cluster size, largest first
 /// (the most widely shared opinion first), then by score.
 public struct RepresentativePeers: PeerStrategy {
+  /// `representative`.
   public let name = "representative"
   /// Lloyd iteration bound.
   public let maxIterations: Int
@@ -23,6 +24,7 @@ public struct RepresentativePeers: PeerStrategy {
     self.seed = seed
   }
 
+  /// Chooses up to `count` peers (see the type's description).
   public func select(_ input: PeerSelectionInput, count: Int) -> [PeerChoice] {
     let ranked = PeerStrategies.rankedBySimilarity(input)
     let wanted = min(max(0, count), ranked.count)

@@ -65,7 +65,8 @@ final class BuiltinEmbedderTests: XCTestCase {
     let restored = try HashedIDF(serialized: data)
     XCTAssertEqual(restored, idf)
     XCTAssertEqual(restored.fingerprint, idf.fingerprint)
-    XCTAssertEqual(BuiltinEmbedder(idf: restored).vector(for: "review"), BuiltinEmbedder(idf: idf).vector(for: "review"))
+    XCTAssertEqual(
+      BuiltinEmbedder(idf: restored).vector(for: "review"), BuiltinEmbedder(idf: idf).vector(for: "review"))
     XCTAssertNotEqual(HashedIDF.fit(texts: ["different"], bucketBits: 12).fingerprint, idf.fingerprint)
   }
 

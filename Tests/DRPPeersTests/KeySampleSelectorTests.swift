@@ -4,13 +4,17 @@ import XCTest
 final class KeySampleSelectorTests: XCTestCase {
   let history = [
     KeySampleCandidate(
-      itemID: "i0", reviewTitle: "Great coffee grinder", itemDescription: "Burr coffee grinder, steel", otherReviewerCount: 5),
-    KeySampleCandidate(itemID: "i1", reviewTitle: "Nice mug", itemDescription: "Ceramic coffee mug", otherReviewerCount: 10),
-    KeySampleCandidate(itemID: "i2", reviewTitle: "Bad novel", itemDescription: "Mystery paperback", otherReviewerCount: 7),
+      itemID: "i0", reviewTitle: "Great coffee grinder", itemDescription: "Burr coffee grinder, steel",
+      otherReviewerCount: 5),
+    KeySampleCandidate(
+      itemID: "i1", reviewTitle: "Nice mug", itemDescription: "Ceramic coffee mug", otherReviewerCount: 10),
+    KeySampleCandidate(
+      itemID: "i2", reviewTitle: "Bad novel", itemDescription: "Mystery paperback", otherReviewerCount: 7),
     KeySampleCandidate(
       itemID: "i3", reviewTitle: "Coffee grinder burr", itemDescription: "Burr grinder", otherReviewerCount: 2),
     KeySampleCandidate(
-      itemID: "target", reviewTitle: "Burr grinder", itemDescription: "Electric burr coffee grinder", otherReviewerCount: 20),
+      itemID: "target", reviewTitle: "Burr grinder", itemDescription: "Electric burr coffee grinder",
+      otherReviewerCount: 20),
   ]
   let targetText = "Electric burr coffee grinder"
 

@@ -29,6 +29,7 @@ final class VectorMathTests: XCTestCase {
     XCTAssertEqual(weighted[0], expected[0], accuracy: 1e-6)
     XCTAssertEqual(weighted[1], expected[1], accuracy: 1e-6)
     // Without a half-life the timestamps are ignored.
-    XCTAssertEqual(UserVector.mean(of: [[1, 0], [0, 1]], timestamps: [0, tenDays]), UserVector.mean(of: [[1, 0], [0, 1]]))
+    XCTAssertEqual(
+      UserVector.mean(of: [[1, 0], [0, 1]], timestamps: [0, tenDays]), UserVector.mean(of: [[1, 0], [0, 1]]))
   }
 }
