@@ -48,7 +48,9 @@ public struct BuiltinEmbedder: Embedder {
     self.name = name
   }
 
-  /// Embeds `texts` synchronously (CPU only; never suspends). See ``vectors(for:)``.
+  /// Embeds `texts` synchronously (CPU only; never suspends — ~20 MB of text per second, so
+  /// split very large batches to keep the cooperative thread pool responsive).
+  /// See ``vectors(for:)``.
   public func embed(_ texts: [String]) async throws -> [[Float]] {
     vectors(for: texts)
   }
@@ -59,7 +61,8 @@ public struct BuiltinEmbedder: Embedder {
     return texts.map { vector(for: $0, scratch: scratch) }
   }
 
-  /// The L2-normalised vector of one text.
+  /// The L2-normalised vector of one text. Each call sets up 512 KB of scratch memory, so
+  /// prefer ``vectors(for:)`` for many texts.
   public func vector(for text: String) -> [Float] {
     vector(for: text, scratch: Scratch(buckets: 1 << bucketBits))
   }

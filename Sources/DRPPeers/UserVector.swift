@@ -10,8 +10,8 @@ public enum UserVector {
   /// review, so a review one half-life older counts half as much.
   /// - Parameters:
   ///   - vectors: Review vectors, all of one length.
-  ///   - timestamps: Review times in Unix seconds; ignored unless `halfLifeDays` is given
-  ///     and the counts match.
+  ///   - timestamps: Review times in Unix seconds (convert millisecond timestamps, as in the
+  ///     Amazon 2023 files, first); ignored unless `halfLifeDays` is given and the counts match.
   ///   - halfLifeDays: Decay half-life in days (> 0); `nil` gives the plain mean.
   /// - Returns: A unit vector; `[]` when `vectors` is empty; all-zero if the mean is zero.
   public static func mean(of vectors: [[Float]], timestamps: [Int64]? = nil, halfLifeDays: Double? = nil) -> [Float] {
