@@ -62,7 +62,8 @@ public enum METEOR {
   static func chunkCount(_ matches: [(hypothesis: Int, reference: Int)]) -> Int {
     var chunks = 1
     for index in matches.indices.dropLast()
-    where !(matches[index + 1].hypothesis == matches[index].hypothesis + 1
+    where
+      !(matches[index + 1].hypothesis == matches[index].hypothesis + 1
       && matches[index + 1].reference == matches[index].reference + 1)
     {
       chunks += 1

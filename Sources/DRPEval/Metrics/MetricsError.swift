@@ -17,7 +17,8 @@ public enum MetricsError: Error, CustomStringConvertible, Equatable {
     case .emptySample:
       return "cannot compute a bootstrap interval over an empty sample"
     case .invalidBootstrap(let resamples, let confidence):
-      return "bootstrap needs resamples >= 1 and 0 < confidence < 1, got resamples \(resamples), confidence \(confidence)"
+      return
+        "bootstrap needs resamples >= 1 and 0 < confidence < 1, got resamples \(resamples), confidence \(confidence)"
     }
   }
 }

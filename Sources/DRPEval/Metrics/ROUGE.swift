@@ -30,7 +30,9 @@ public enum ROUGE {
   public static func detailedScores(prediction: String, reference: String) -> (rouge1: Score, rougeL: Score) {
     let predicted = ROUGETokenizer.tokens(prediction)
     let target = ROUGETokenizer.tokens(reference)
-    return (unigram(target: target, prediction: predicted), longestCommonSubsequence(target: target, prediction: predicted))
+    return (
+      unigram(target: target, prediction: predicted), longestCommonSubsequence(target: target, prediction: predicted)
+    )
   }
 
   /// ROUGE-1: clipped unigram overlap (`_score_ngrams`).
@@ -41,7 +43,8 @@ public enum ROUGE {
     for token in target { targetCounts[token, default: 0] += 1 }
     let overlap = targetCounts.reduce(0) { $0 + min($1.value, predictionCounts[$1.key] ?? 0) }
     return Score(
-      precision: Double(overlap) / Double(max(prediction.count, 1)), recall: Double(overlap) / Double(max(target.count, 1)))
+      precision: Double(overlap) / Double(max(prediction.count, 1)),
+      recall: Double(overlap) / Double(max(target.count, 1)))
   }
 
   /// ROUGE-L: longest common subsequence of the token sequences (`_score_lcs`).
