@@ -16,6 +16,7 @@ import nltk
 import rouge_score
 import sacrebleu
 from nltk.stem.porter import PorterStemmer
+from nltk.tokenize import word_tokenize
 from nltk.translate.meteor_score import single_meteor_score
 from rouge_score import rouge_scorer
 
@@ -257,8 +258,16 @@ def main():
         "meteor": mean("meteor"),
         "bleu": sacrebleu.corpus_bleu(predictions, [references]).score,
     }
+    # Measurements only (the Swift code does not reproduce these): METEOR over NLTK's word_tokenize without
+    # Punkt sentence splitting (Punkt's data is not installable here), with and without WordNet.
+    def meteor_word_tokenize(wn):
+        return sum(single_meteor_score(word_tokenize(r, preserve_line=True), word_tokenize(p, preserve_line=True),
+                                       stemmer=stemmer, wordnet=wn) for p, r in pairs) / len(pairs)
+
+    corpus["meteorWordTokenize"] = meteor_word_tokenize(no_synonyms)
     if wordnet is not None:
         corpus["meteorWordNet"] = mean("meteorWordNet")
+        corpus["meteorWordTokenizeWordNet"] = meteor_word_tokenize(wordnet)
 
     fixture = {
         "generator": "Benchmarks/metrics/make_fixture.py",
