@@ -20,12 +20,17 @@ public enum METEOR {
 
   /// METEOR of pre-tokenised inputs (lowercased here, as NLTK's default `preprocess=str.lower`).
   public static func score(predictionTokens: [String], referenceTokens: [String]) -> Double {
+    score(predictionTokens: predictionTokens, referenceTokens: referenceTokens, stem: PorterStemmer.stem)
+  }
+
+  /// METEOR with a caller-supplied stemmer (`MetricSuite` passes a memoised `PorterStemmer.stem`).
+  static func score(predictionTokens: [String], referenceTokens: [String], stem: (String) -> String) -> Double {
     var hypothesis = predictionTokens.enumerated().map { ($0.offset, $0.element.lowercased()) }
     var reference = referenceTokens.enumerated().map { ($0.offset, $0.element.lowercased()) }
     let translationLength = hypothesis.count, referenceLength = reference.count
     let exact = matchEnumerated(&hypothesis, &reference)
-    var stemmedHypothesis = hypothesis.map { ($0.0, PorterStemmer.stem($0.1)) }
-    var stemmedReference = reference.map { ($0.0, PorterStemmer.stem($0.1)) }
+    var stemmedHypothesis = hypothesis.map { ($0.0, stem($0.1)) }
+    var stemmedReference = reference.map { ($0.0, stem($0.1)) }
     let stemmed = matchEnumerated(&stemmedHypothesis, &stemmedReference)
     let matches = (exact + stemmed).sorted { $0.hypothesis < $1.hypothesis }
     guard translationLength > 0, referenceLength > 0, !matches.isEmpty else { return 0 }

@@ -5,7 +5,18 @@ public enum MetricSuite {
   /// The corpus report for `pairs` (empty input gives zeros).
   public static func evaluate(pairs: [(prediction: String, reference: String)]) -> MetricReport {
     let rouge = pairs.map { ROUGE.scores(prediction: $0.prediction, reference: $0.reference) }
-    let meteor = pairs.map { METEOR.score(prediction: $0.prediction, reference: $0.reference) }
+    // Review vocabulary repeats heavily: stem each distinct word once.
+    var stems: [String: String] = [:]
+    let stem = { (word: String) -> String in
+      if let known = stems[word] { return known }
+      let computed = PorterStemmer.stem(word)
+      stems[word] = computed
+      return computed
+    }
+    let meteor = pairs.map {
+      METEOR.score(
+        predictionTokens: PythonText.split($0.prediction), referenceTokens: PythonText.split($0.reference), stem: stem)
+    }
     let statistics = pairs.map { BLEU.statistics(prediction: $0.prediction, reference: $0.reference) }
     let rouge1 = rouge.map(\.rouge1), rougeL = rouge.map(\.rougeL)
     return MetricReport(

@@ -86,8 +86,8 @@ public enum PorterStemmer {
   // MARK: Rule machinery
 
   private static func endsWith(_ word: Word, _ suffix: String) -> Bool {
-    let tail = Array(suffix.unicodeScalars)
-    return word.count >= tail.count && Array(word.suffix(tail.count)) == tail
+    let count = suffix.unicodeScalars.count
+    return word.count >= count && word.suffix(count).elementsEqual(suffix.unicodeScalars)
   }
 
   private static func dropping(_ word: Word, _ suffix: String) -> Word {
