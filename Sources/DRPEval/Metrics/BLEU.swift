@@ -54,8 +54,8 @@ public enum BLEU {
 
   /// The sufficient statistics of one prediction against its reference.
   public static func statistics(prediction: String, reference: String) -> Statistics {
-    let hypothesis = BLEUTokenizer13a.tokens(prediction)
-    let target = BLEUTokenizer13a.tokens(reference)
+    let hypothesis = BLEUTokenizer13a.tokens(prediction).map(PythonText.key)
+    let target = BLEUTokenizer13a.tokens(reference).map(PythonText.key)
     let referenceCounts = ngramCounts(target)
     var stats = Statistics()
     stats.predictionLength = hypothesis.count
@@ -94,9 +94,9 @@ public enum BLEU {
     return brevityPenalty * exp(logSum / Double(order))
   }
 
-  /// Counts of every n-gram of order 1…4.
-  private static func ngramCounts(_ tokens: [String]) -> [ArraySlice<String>: Int] {
-    var counts: [ArraySlice<String>: Int] = [:]
+  /// Counts of every n-gram of order 1…4 (tokens as code-point keys).
+  private static func ngramCounts(_ tokens: [[UInt8]]) -> [ArraySlice<[UInt8]>: Int] {
+    var counts: [ArraySlice<[UInt8]>: Int] = [:]
     for n in 1...maxOrder where tokens.count >= n {
       for start in 0...(tokens.count - n) { counts[tokens[start..<(start + n)], default: 0] += 1 }
     }

@@ -25,12 +25,14 @@ public enum METEOR {
 
   /// METEOR with a caller-supplied stemmer (`MetricSuite` passes a memoised `PorterStemmer.stem`).
   static func score(predictionTokens: [String], referenceTokens: [String], stem: (String) -> String) -> Double {
-    var hypothesis = predictionTokens.enumerated().map { ($0.offset, $0.element.lowercased()) }
-    var reference = referenceTokens.enumerated().map { ($0.offset, $0.element.lowercased()) }
+    let lowerHypothesis = predictionTokens.map { $0.lowercased() }
+    let lowerReference = referenceTokens.map { $0.lowercased() }
+    var hypothesis = lowerHypothesis.enumerated().map { ($0.offset, PythonText.key($0.element)) }
+    var reference = lowerReference.enumerated().map { ($0.offset, PythonText.key($0.element)) }
     let translationLength = hypothesis.count, referenceLength = reference.count
     let exact = matchEnumerated(&hypothesis, &reference)
-    var stemmedHypothesis = hypothesis.map { ($0.0, stem($0.1)) }
-    var stemmedReference = reference.map { ($0.0, stem($0.1)) }
+    var stemmedHypothesis = hypothesis.map { ($0.0, PythonText.key(stem(lowerHypothesis[$0.0]))) }
+    var stemmedReference = reference.map { ($0.0, PythonText.key(stem(lowerReference[$0.0]))) }
     let stemmed = matchEnumerated(&stemmedHypothesis, &stemmedReference)
     let matches = (exact + stemmed).sorted { $0.hypothesis < $1.hypothesis }
     guard translationLength > 0, referenceLength > 0, !matches.isEmpty else { return 0 }
@@ -44,11 +46,12 @@ public enum METEOR {
   }
 
   /// NLTK's `_match_enums`: from the last hypothesis word backwards, each word takes the last still-free
-  /// reference position holding the same string. Matched words are removed from both lists.
+  /// reference position holding the same string (compared code point by code point). Matched words are
+  /// removed from both lists.
   static func matchEnumerated(
-    _ hypothesis: inout [(Int, String)], _ reference: inout [(Int, String)]
+    _ hypothesis: inout [(Int, [UInt8])], _ reference: inout [(Int, [UInt8])]
   ) -> [(hypothesis: Int, reference: Int)] {
-    var positions: [String: [Int]] = [:]
+    var positions: [[UInt8]: [Int]] = [:]
     for (j, entry) in reference.enumerated() { positions[entry.1, default: []].append(j) }
     var matches: [(hypothesis: Int, reference: Int)] = []
     var matchedHypothesis = Set<Int>(), matchedReference = Set<Int>()

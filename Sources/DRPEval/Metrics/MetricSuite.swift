@@ -6,11 +6,13 @@ public enum MetricSuite {
   public static func evaluate(pairs: [(prediction: String, reference: String)]) -> MetricReport {
     let rouge = pairs.map { ROUGE.scores(prediction: $0.prediction, reference: $0.reference) }
     // Review vocabulary repeats heavily: stem each distinct word once.
-    var stems: [String: String] = [:]
+    // Keys compare code point by code point (`PythonText.key`), so "é" and "e\u{301}" stay distinct.
+    var stems: [[UInt8]: String] = [:]
     let stem = { (word: String) -> String in
-      if let known = stems[word] { return known }
+      let key = PythonText.key(word)
+      if let known = stems[key] { return known }
       let computed = PorterStemmer.stem(word)
-      stems[word] = computed
+      stems[key] = computed
       return computed
     }
     let meteor = pairs.map {

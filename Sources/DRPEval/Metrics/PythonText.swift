@@ -30,6 +30,10 @@ enum PythonText {
     return tokens
   }
 
+  /// A key that compares `text` code point by code point, as Python does. Swift's `String` equality and
+  /// hashing use canonical equivalence (`"e\u{301}" == "é"`), which Python's does not.
+  static func key(_ text: String) -> [UInt8] { Array(text.utf8) }
+
   /// Python's `text.rstrip()`.
   static func rstrip(_ text: String) -> String {
     var scalars = Array(text.unicodeScalars)
