@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Regenerates Benchmarks/metrics/metrics_fixture.json with the reference Python implementations.
+# Creates Benchmarks/.venv-metrics (gitignored). WordNet 3.0 comes from Debian's wordnet-base when it is
+# installed (apt-get install wordnet-base); without it the fixture omits the meteorWordNet measurements.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv=.venv-metrics
+[[ -x $venv/bin/python ]] || python3 -m venv "$venv"
+"$venv/bin/pip" install -q rouge-score==0.1.2 sacrebleu==2.6.0 nltk==3.10.4
+"$venv/bin/python" metrics/make_fixture.py

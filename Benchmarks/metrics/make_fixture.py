@@ -1,0 +1,296 @@
+#!/usr/bin/env python3
+"""Computes the reference scores that keep DRPEval's Swift metrics honest.
+
+Writes Benchmarks/metrics/metrics_fixture.json: synthetic review-like (prediction, reference) pairs written
+for this project (no external text), each scored by the reference libraries exactly as docs/METRICS.md
+describes, plus NLTK PorterStemmer outputs for a word list. Run it through make-fixture.sh.
+"""
+import json
+import os
+import random
+import shutil
+import sys
+from pathlib import Path
+
+import nltk
+import rouge_score
+import sacrebleu
+from nltk.stem.porter import PorterStemmer
+from nltk.tokenize import word_tokenize
+from nltk.translate.meteor_score import single_meteor_score
+from rouge_score import rouge_scorer
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "metrics_fixture.json"
+SYSTEM_WORDNET = Path("/usr/share/wordnet")  # Debian package wordnet-base (WordNet 3.0 database files)
+
+# The 45 WordNet lexicographer file names, in file-number order (WordNet's lexnames(5WN)); NLTK's reader needs
+# this file and Debian's package does not ship it (nor index.sense, which the reader only needs for sense-key
+# look-ups: an empty one is written). Synonym lookup depends on neither.
+LEXNAMES = (
+    "adj.all adj.pert adv.all noun.Tops noun.act noun.animal noun.artifact noun.attribute noun.body "
+    "noun.cognition noun.communication noun.event noun.feeling noun.food noun.group noun.location noun.motive "
+    "noun.object noun.person noun.phenomenon noun.plant noun.possession noun.process noun.quantity "
+    "noun.relation noun.shape noun.state noun.substance noun.time verb.body verb.change verb.cognition "
+    "verb.communication verb.competition verb.consumption verb.contact verb.creation verb.emotion verb.motion "
+    "verb.perception verb.possession verb.social verb.stative verb.weather adj.ppl"
+).split()
+
+
+class NoSynonyms:
+    """A WordNet stand-in with no synsets: METEOR's synonym stage then matches nothing new."""
+
+    def synsets(self, word):
+        return []
+
+
+def load_wordnet():
+    """NLTK's reader over the system WordNet 3.0 files, or None when they are not installed."""
+    if not (SYSTEM_WORDNET / "data.noun").exists():
+        return None
+    data_dir = Path(sys.prefix) / "nltk_data"
+    corpus = data_dir / "corpora" / "wordnet"
+    corpus.mkdir(parents=True, exist_ok=True)
+    for name in os.listdir(SYSTEM_WORDNET):
+        if name.startswith(("data.", "index.")) or name.endswith(".exc"):
+            shutil.copyfile(SYSTEM_WORDNET / name, corpus / name)
+    (corpus / "index.sense").write_text("")
+    (corpus / "lexnames").write_text("".join(f"{i:02d}\t{n}\t{i // 100}\n" for i, n in enumerate(LEXNAMES)))
+    nltk.data.path.insert(0, str(data_dir))
+    from nltk.corpus.reader.wordnet import WordNetCorpusReader
+
+    return WordNetCorpusReader(str(corpus), None)
+
+
+# ---------------------------------------------------------------------------------------------- the pairs
+HAND_WRITTEN = [
+    ("", "The blender is loud but it crushes ice well."),
+    ("A sturdy kettle that boils fast.", ""),
+    ("", ""),
+    ("Great value for the price.", "Great value for the price."),
+    ("great VALUE for the PRICE!!!", "Great value for the price."),
+    ("Good.", "Good."),
+    ("ok", "fine"),
+    ("Five stars", "5 stars"),
+    ("I don't like it, it's too small.", "I do not like it; it is too small."),
+    ("The strap broke after 3 weeks (maybe 4).", "After 3-4 weeks the strap broke."),
+    ("Costs $19.99, worth every cent & more.", "At $19.99 it is worth every cent and more."),
+    ("Battery lasts 10.5 hours, not 12 as claimed.", "The battery gave me 10.5 hours instead of the 12 claimed."),
+    ("the the the the the", "the cat sat on the mat"),
+    ("very very very good good good", "very good"),
+    ("Café crème tastes naïve — résumé of flavors.", "The cafe creme has a naive flavor resume."),
+    ("Straße-tauglich, sehr gut!", "Sehr gut und straßentauglich."),
+    ("Über-fast shipping; arrived in 2 days.", "Shipping was uber fast: arrived in two days."),
+    ("It works... mostly.", "It mostly works."),
+    ("Wow!!! Amazing!!! Love it!!!", "I love it, it is amazing."),
+    ("Returned it.", "I returned it because the zipper jammed on the first day and support never answered."),
+    (
+        "The running shoes fit well and the cushioning feels soft on long runs, though the laces keep "
+        "coming undone and the tongue slides sideways after a few miles; overall I would still buy them "
+        "again because the sole grips wet pavement better than my previous pair and the upper breathes "
+        "nicely in summer heat.",
+        "These shoes run true to size with soft cushioning for long distance, but the laces come undone "
+        "and the tongue moves around; still, the grip on wet roads is excellent and the mesh upper stays "
+        "cool, so I plan to buy another pair when these wear out.",
+    ),
+    ("connected connecting connection connections", "connect connects connected"),
+    ("The flies are flying and the lies are lying.", "A fly flies; a liar lies."),
+    ("Generously happily hopefully carefully", "generous happy hopeful careful"),
+    ("Relational conditional rational", "relate condition ration"),
+    ("dying lying tying skies news innings", "die lie tie sky news inning"),
+    ("It's the battery's fault, isn't it?", "The battery is at fault, is it not?"),
+    ("&quot;Perfect&quot; &amp; cheap &lt;3", "\"Perfect\" & cheap <3"),
+    ("Line one\nline two -\nhyphen", "Line one line two hyphen"),
+    ("Tabs\tand\u00a0non-breaking\u2003spaces", "tabs and non-breaking spaces"),
+    ("Windows line\r\nends here and stop-\r\nnow", "Windows line ends here and stopnow"),
+    ("Cafe\u0301 decomposed e\u0301te\u0301 vs caf\u00e9", "Caf\u00e9 composed \u00e9t\u00e9"),
+    ("<skipped> token &lt;b&gt;bold&lt;/b&gt; 1,000,000 and 3-4 x.y", "token <b>bold</b> 1,000,000 and 3 - 4 x . y"),
+    ("Emoji 👍🏽 great 😀!!", "great 👍"),
+    ("Bought 2x, gave 1 away (to my mom).", "I bought two and gave one to my mother."),
+    ("Version 2.0.1 fixed the bug; v2.1 broke it again.", "Version 2.1 broke what 2.0.1 had fixed."),
+    ("Size: XL. Color: navy. Fit: loose.", "The XL in navy fits loosely."),
+    ("Meh.", "It was okay, nothing special, average at best."),
+    ("Great great great great great great great great.", "Great."),
+    ("Terrible.", "Terrible, terrible, terrible product."),
+    ("GOOD PRODUCT FAST SHIPPING", "good product, fast shipping"),
+    ("good product fast shipping", "shipping fast, product good"),
+    ("Nice lamp; nice price; nice light.", "A nice lamp at a nice price with nice light."),
+    ("The quick brown fox", "quick the fox brown"),
+    ("I purchased this vacuum and it is excellent", "I bought this vacuum and it is great"),
+    ("The film was a big movie with a large cast", "The movie was a large film with a big cast"),
+    ("It is an awful, dreadful and terrible gadget", "It is a terrible, awful and dreadful device"),
+    ("Speedy delivery and a quick reply", "Fast delivery and a rapid answer"),
+]
+
+SUBJECTS = [
+    "the blender", "this kettle", "my new headset", "the backpack", "these gloves", "the desk lamp",
+    "the coffee grinder", "this phone case", "the yoga mat", "our toaster", "the garden hose", "the keyboard",
+    "this novel", "the board game", "the water bottle", "the rice cooker", "the tent", "the charger",
+]
+OPINIONS = [
+    "works great", "stopped working after a month", "feels cheap", "is well made", "exceeded my expectations",
+    "was smaller than I expected", "is loud but effective", "looks beautiful", "broke on the first day",
+    "is worth the money", "arrived damaged", "does exactly what it should", "heats up quickly",
+    "is easy to clean", "has a weird smell", "keeps drinks cold", "is comfortable", "runs quietly",
+]
+DETAILS = [
+    "the buttons are stiff", "shipping took 9 days", "the instructions were unclear", "my kids love it",
+    "the color faded after washing", "it fits in a small drawer", "the battery lasts all week",
+    "customer service replaced it", "the lid doesn't seal", "it's lighter than it looks",
+    "I've used it 40 times", "the cord is too short", "assembly took 15 minutes", "it scratches easily",
+    "the zipper sticks", "the handle gets hot", "it folds flat", "the app keeps crashing",
+]
+CONNECTORS = ["and", "but", "although", "because", "so", "; also,", ", however", "-", "... honestly"]
+CLOSERS = ["", "!", ".", "!!", "?", " :)", " 5/5.", " 2 stars.", " Would buy again.", " Not recommended."]
+SWAPS = {
+    "great": "good", "cheap": "flimsy", "beautiful": "pretty", "quickly": "fast", "loud": "noisy",
+    "broke": "broken", "love": "loves", "works": "working", "stiff": "stiffer", "clean": "cleaning",
+    "comfortable": "comfy", "unclear": "confusing", "damaged": "dented", "replaced": "replacing",
+}
+
+
+def sentence(rng):
+    subject = rng.choice(SUBJECTS)
+    text = f"{subject} {rng.choice(OPINIONS)} {rng.choice(CONNECTORS)} {rng.choice(DETAILS)}{rng.choice(CLOSERS)}"
+    style = rng.randrange(4)
+    if style == 0:
+        text = text[0].upper() + text[1:]
+    elif style == 1:
+        text = text.upper()
+    return text
+
+
+def perturb(text, rng):
+    """A prediction that paraphrases `text`: swapped words, dropped words, reordering, case changes."""
+    words = text.split()
+    out = []
+    for word in words:
+        roll = rng.random()
+        bare = word.lower().strip(".,!?;:")
+        if roll < 0.12:
+            continue
+        if roll < 0.35 and bare in SWAPS:
+            word = SWAPS[bare]
+        elif roll < 0.42:
+            word = word.lower() if rng.random() < 0.5 else word.capitalize()
+        out.append(word)
+        if rng.random() < 0.05:
+            out.append(word)
+    if len(out) > 3 and rng.random() < 0.3:
+        cut = rng.randrange(1, len(out) - 1)
+        out = out[cut:] + out[:cut]
+    return " ".join(out)
+
+
+def generated_pairs(count, seed=20261127):
+    rng = random.Random(seed)
+    pairs = []
+    for index in range(count):
+        reference = " ".join(sentence(rng) for _ in range(1 + index % 4))
+        kind = index % 5
+        if kind == 0:
+            prediction = perturb(reference, rng)
+        elif kind == 1:
+            prediction = " ".join(sentence(rng) for _ in range(1 + rng.randrange(3)))
+        elif kind == 2:
+            prediction = perturb(reference, rng) + " " + sentence(rng)
+        elif kind == 3:
+            words = reference.split()
+            prediction = " ".join(words[: max(1, len(words) // 3)])
+        else:
+            prediction = perturb(perturb(reference, rng), rng)
+        pairs.append((prediction, reference))
+    return pairs
+
+
+STEM_WORDS = (
+    # NLTK_EXTENSIONS special cases: irregular forms, ies/ied on 4 letters, y->i condition, alli/fulli/logi,
+    # the two-letter *o rule, and words of length <= 2.
+    "sky skies dying lying tying news innings inning outings outing cannings canning howe proceed exceed succeed "
+    "ties dies lies pies cries cried died lied tied spied flies flied cry say by my fly spy ay "
+    "radically generically basically musically hopefully carefully fully apology theology biology analogy "
+    "owing owed axed eyed aged iced upping ebbing "
+    "a as is us be on an i y ys yy yes yyy "
+    # classic Porter vocabulary
+    "caresses ponies caress cats feed agreed plastered bled motoring sing conflated troubled sized hopping "
+    "tanned falling hissing fizzed failing filing happy relational conditional rational valenci hesitanci "
+    "digitizer conformabli radicalli differentli vileli analogousli vietnamization predication operator "
+    "feudalism decisiveness hopefulness callousness formaliti sensitiviti sensibiliti triplicate formative "
+    "formalize electriciti electrical hopeful goodness revival allowance inference airliner gyroscopic "
+    "adjustable defensible irritant replacement adjustment dependent adoption homologou communism activate "
+    "angulariti homologous effective bowdlerize probate rate cease controll roll generalizations oscillators "
+    "generously connection connections connected connecting running runs ran runner easily quietly "
+    "reviews reviewed reviewing reviewer recommended recommendation disappointing disappointed amazing "
+    "batteries battery shipping shipped comfortable uncomfortable cheaper cheapest durability durable "
+    "syzygy queueing agreement feed bleed succeeded exceeding proceeding "
+    # casing, punctuation-bearing and non-ASCII tokens (NLTK stems whatever str.split() hands it)
+    "RUNNING Running's don't it's 1990s 3rd 10.5 café naïve résumé straße Über crème"
+).split()
+
+
+def main():
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rougeL"], use_stemmer=False)
+    stemmer = PorterStemmer()
+    no_synonyms = NoSynonyms()
+    wordnet = load_wordnet()
+    pairs = HAND_WRITTEN + generated_pairs(120)
+
+    records = []
+    for prediction, reference in pairs:
+        rouge = scorer.score(reference, prediction)  # rouge-score takes (target, prediction)
+        hyp_tokens, ref_tokens = prediction.split(), reference.split()
+        record = {
+            "prediction": prediction,
+            "reference": reference,
+            "rouge1": {"precision": rouge["rouge1"].precision, "recall": rouge["rouge1"].recall,
+                       "f1": rouge["rouge1"].fmeasure},
+            "rougeL": {"precision": rouge["rougeL"].precision, "recall": rouge["rougeL"].recall,
+                       "f1": rouge["rougeL"].fmeasure},
+            "meteor": single_meteor_score(ref_tokens, hyp_tokens, stemmer=stemmer, wordnet=no_synonyms),
+            "bleuSentence": sacrebleu.sentence_bleu(prediction, [reference]).score,
+        }
+        if wordnet is not None:
+            record["meteorWordNet"] = single_meteor_score(ref_tokens, hyp_tokens, stemmer=stemmer, wordnet=wordnet)
+        records.append(record)
+
+    predictions = [p for p, _ in pairs]
+    references = [r for _, r in pairs]
+    mean = lambda key: sum(r[key] for r in records) / len(records)
+    corpus = {
+        "rouge1": sum(r["rouge1"]["f1"] for r in records) / len(records),
+        "rougeL": sum(r["rougeL"]["f1"] for r in records) / len(records),
+        "meteor": mean("meteor"),
+        "bleu": sacrebleu.corpus_bleu(predictions, [references]).score,
+    }
+    # Measurements only (the Swift code does not reproduce these): METEOR over NLTK's word_tokenize without
+    # Punkt sentence splitting (Punkt's data is not installable here), with and without WordNet.
+    def meteor_word_tokenize(wn):
+        return sum(single_meteor_score(word_tokenize(r, preserve_line=True), word_tokenize(p, preserve_line=True),
+                                       stemmer=stemmer, wordnet=wn) for p, r in pairs) / len(pairs)
+
+    corpus["meteorWordTokenize"] = meteor_word_tokenize(no_synonyms)
+    if wordnet is not None:
+        corpus["meteorWordNet"] = mean("meteorWordNet")
+        corpus["meteorWordTokenizeWordNet"] = meteor_word_tokenize(wordnet)
+
+    fixture = {
+        "generator": "Benchmarks/metrics/make_fixture.py",
+        "versions": {"rouge-score": getattr(rouge_score, "__version__", "0.1.2"), "nltk": nltk.__version__,
+                     "sacrebleu": sacrebleu.__version__, "python": sys.version.split()[0],
+                     "wordnet": "3.0 (Debian wordnet-base)" if wordnet is not None else "unavailable"},
+        "settings": {
+            "rouge": "RougeScorer(['rouge1','rougeL'], use_stemmer=False); corpus = mean of per-pair F1",
+            "meteor": "single_meteor_score(reference.split(), prediction.split(), wordnet=<no synsets>); "
+                      "meteorWordNet uses the real WordNet 3.0",
+            "bleu": "sacrebleu.corpus_bleu(predictions, [references]) and sentence_bleu(p, [r]): 13a, exp, 0-100",
+        },
+        "corpus": corpus,
+        "pairs": records,
+        "stems": [{"word": w, "stem": stemmer.stem(w)} for w in STEM_WORDS],
+    }
+    OUT.write_text(json.dumps(fixture, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {OUT} ({len(records)} pairs, {len(STEM_WORDS)} stems); corpus: {corpus}")
+
+
+if __name__ == "__main__":
+    main()
