@@ -34,7 +34,7 @@ public final class OpenAIClient: Sendable {
     self.endpoint = endpoint
     self.usage = usage
     let configuration = URLSessionConfiguration.ephemeral
-    configuration.timeoutIntervalForRequest = endpoint.timeout
+    configuration.timeoutIntervalForRequest = endpoint.transportTimeout
     configuration.httpMaximumConnectionsPerHost = max(1, endpoint.concurrency)
     session = URLSession(configuration: configuration)
     permits = AsyncSemaphore(permits: endpoint.concurrency)
@@ -47,7 +47,7 @@ public final class OpenAIClient: Sendable {
   func makeRequest(path: String, body: [String: OpenAIJSON], streaming: Bool = false) throws -> URLRequest {
     var request = URLRequest(url: try endpoint.url(path))
     request.httpMethod = "POST"
-    request.timeoutInterval = endpoint.timeout
+    request.timeoutInterval = endpoint.transportTimeout
     request.setValue("application/json", forHTTPHeaderField: "Content-Type")
     request.setValue(streaming ? "text/event-stream" : "application/json", forHTTPHeaderField: "Accept")
     if let key = endpoint.apiKey, !key.isEmpty { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }

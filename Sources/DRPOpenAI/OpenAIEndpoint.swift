@@ -58,6 +58,11 @@ public struct OpenAIEndpoint: Sendable, Codable, Equatable {
         ?? defaults.embeddingBatchSize)
   }
 
+  /// The idle timeout handed to URLSession: libcurl truncates it to whole seconds (0.5 s would
+  /// mean "no time at all"), so it is rounded up; non-streaming calls also enforce the exact
+  /// `timeout` with their own timer.
+  var transportTimeout: Double { max(1, timeout.rounded(.up)) }
+
   /// The URL of an API path below `baseURL` (e.g. `chat/completions`).
   func url(_ path: String) throws(OpenAIError) -> URL {
     var base = baseURL
