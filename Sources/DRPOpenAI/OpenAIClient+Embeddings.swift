@@ -14,7 +14,9 @@ extension OpenAIClient {
   {
     guard !texts.isEmpty else { return [] }
     let batchSize = max(1, endpoint.embeddingBatchSize)
-    let batches = stride(from: 0, to: texts.count, by: batchSize).map { Array(texts[$0..<min($0 + batchSize, texts.count)]) }
+    let batches = stride(from: 0, to: texts.count, by: batchSize).map {
+      Array(texts[$0..<min($0 + batchSize, texts.count)])
+    }
     let vectors = try await withThrowingTaskGroup(of: (Int, [[Float]]).self) { group in
       for (number, batch) in batches.enumerated() {
         group.addTask { (number, try await self.embedBatch(batch, model: model)) }
@@ -43,7 +45,8 @@ extension OpenAIClient {
         throw OpenAIError.malformedResponse(reason: "the response has no `data` array", url: url)
       }
       guard items.count == texts.count else {
-        throw OpenAIError.malformedResponse(reason: "sent \(texts.count) texts, got \(items.count) embeddings", url: url)
+        throw OpenAIError.malformedResponse(
+          reason: "sent \(texts.count) texts, got \(items.count) embeddings", url: url)
       }
       let indices = items.compactMap(\.index)
       var ordered = items

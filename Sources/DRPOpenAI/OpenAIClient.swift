@@ -50,7 +50,9 @@ public final class OpenAIClient: Sendable {
     request.timeoutInterval = endpoint.transportTimeout
     request.setValue("application/json", forHTTPHeaderField: "Content-Type")
     request.setValue(streaming ? "text/event-stream" : "application/json", forHTTPHeaderField: "Accept")
-    if let key = endpoint.apiKey, !key.isEmpty { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+    if let key = endpoint.apiKey, !key.isEmpty {
+      request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+    }
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
     request.httpBody = try encoder.encode(body)
@@ -70,7 +72,8 @@ public final class OpenAIClient: Sendable {
       } catch let error as OpenAIError {
         failure = AttemptFailure(error: error)
       } catch {
-        failure = AttemptFailure(error: Task.isCancelled ? .cancelled : .connection(reason: "\(error)", url: endpoint.baseURL))
+        failure = AttemptFailure(
+          error: Task.isCancelled ? .cancelled : .connection(reason: "\(error)", url: endpoint.baseURL))
       }
       guard failure.error.isRetryable, !failure.isFinal, !Task.isCancelled else { throw failure.error }
       guard number < retryPolicy.maxRetries else {

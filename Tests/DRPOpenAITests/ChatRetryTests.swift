@@ -8,7 +8,8 @@ final class ChatRetryTests: XCTestCase {
   func testServerErrorThenSuccessIsRetried() async throws {
     let server = try FakeHTTPServer { _, number in
       number == 0
-        ? .respond(status: 500, body: #"{"error":{"message":"warming up"}}"#) : .respond(status: 200, body: FakeReplies.chat("Hi there."))
+        ? .respond(status: 500, body: #"{"error":{"message":"warming up"}}"#)
+        : .respond(status: 200, body: FakeReplies.chat("Hi there."))
     }
     let client = FakeReplies.client(server)
     let response = try await client.chat(FakeReplies.hello)
@@ -17,7 +18,8 @@ final class ChatRetryTests: XCTestCase {
     XCTAssertEqual(response.usage, TokenUsage(promptTokens: 7, completionTokens: 5, totalTokens: 12))
     XCTAssertEqual(response.model, "fake-model")
     XCTAssertEqual(server.requests.count, 2)
-    XCTAssertEqual(client.usage.snapshot, UsageMeter.Totals(calls: 1, promptTokens: 7, completionTokens: 5, failures: 0))
+    XCTAssertEqual(
+      client.usage.snapshot, UsageMeter.Totals(calls: 1, promptTokens: 7, completionTokens: 5, failures: 0))
   }
 
   func testTooManyRequestsHonoursRetryAfter() async throws {
@@ -36,7 +38,8 @@ final class ChatRetryTests: XCTestCase {
   }
 
   func testPersistentServerErrorGivesUpAfterMaxRetries() async throws {
-    let server = try FakeHTTPServer { _, _ in .respond(status: 503, body: #"{"error":{"message":"model not loaded"}}"#) }
+    let server = try FakeHTTPServer { _, _ in .respond(status: 503, body: #"{"error":{"message":"model not loaded"}}"#)
+    }
     let client = FakeReplies.client(server, maxRetries: 2)
     let error = await chatError(client)
     let url = server.baseURL + "/chat/completions"

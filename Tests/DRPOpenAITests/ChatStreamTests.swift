@@ -31,7 +31,8 @@ final class ChatStreamTests: XCTestCase {
     XCTAssertEqual(summary.usage, TokenUsage(promptTokens: 3, completionTokens: 4, totalTokens: 7))
     XCTAssertEqual(summary.model, "fake-model")
     XCTAssertFalse(summary.truncatedReasoning)
-    XCTAssertEqual(client.usage.snapshot, UsageMeter.Totals(calls: 1, promptTokens: 3, completionTokens: 4, failures: 0))
+    XCTAssertEqual(
+      client.usage.snapshot, UsageMeter.Totals(calls: 1, promptTokens: 3, completionTokens: 4, failures: 0))
     let body = try XCTUnwrap(server.requests.first?.json)
     XCTAssertEqual(body["stream"] as? Bool, true)
     XCTAssertEqual((body["stream_options"] as? [String: Bool])?["include_usage"], true)
@@ -40,7 +41,8 @@ final class ChatStreamTests: XCTestCase {
   func testReasoningContentDeltasAndCRLFEvents() async throws {
     let crlf = { (event: String) in event.replacingOccurrences(of: "\n", with: "\r\n") }
     let pieces = [
-      ": keep-alive comment\n\n", crlf(FakeReplies.delta(reasoning: "Think")), crlf(FakeReplies.delta(reasoning: "ing.")),
+      ": keep-alive comment\n\n", crlf(FakeReplies.delta(reasoning: "Think")),
+      crlf(FakeReplies.delta(reasoning: "ing.")),
       crlf(FakeReplies.delta("Answer.", finish: "stop")), crlf(FakeReplies.done),
     ]
     let server = try FakeHTTPServer { _, _ in .stream(pieces: pieces) }
@@ -60,7 +62,9 @@ final class ChatStreamTests: XCTestCase {
   }
 
   func testStreamCutOffWithoutDoneIsAnError() async throws {
-    let server = try FakeHTTPServer { _, _ in .stream(pieces: [FakeReplies.delta("Half an"), FakeReplies.delta(" answ")]) }
+    let server = try FakeHTTPServer { _, _ in
+      .stream(pieces: [FakeReplies.delta("Half an"), FakeReplies.delta(" answ")])
+    }
     let client = FakeReplies.client(server)
     let result = await Self.collect(client.chatStream(FakeReplies.hello))
     XCTAssertEqual(result.content, "Half an answ")
@@ -74,7 +78,9 @@ final class ChatStreamTests: XCTestCase {
   }
 
   func testUnterminatedThinkBlockIsFlaggedTruncated() async throws {
-    let pieces = [FakeReplies.delta("<think>Let me con"), FakeReplies.delta("sider", finish: "length"), FakeReplies.done]
+    let pieces = [
+      FakeReplies.delta("<think>Let me con"), FakeReplies.delta("sider", finish: "length"), FakeReplies.done,
+    ]
     let server = try FakeHTTPServer { _, _ in .stream(pieces: pieces) }
     let result = await Self.collect(FakeReplies.client(server).chatStream(FakeReplies.hello))
     XCTAssertNil(result.error)
@@ -114,6 +120,15 @@ final class ChatStreamTests: XCTestCase {
     XCTAssertEqual(result.error, .http(status: 400, message: "bad role", url: server.baseURL + "/chat/completions"))
     XCTAssertEqual(server.requests.count, 1)
     XCTAssertEqual(result.events, 0)
+  }
+
+  func testSilentStreamTimesOut() async throws {
+    let server = try FakeHTTPServer { _, _ in .stream(pieces: [FakeReplies.delta("Then silence")], hold: true) }
+    let start = Date()
+    let result = await Self.collect(FakeReplies.client(server, timeout: 1, maxRetries: 0).chatStream(FakeReplies.hello))
+    XCTAssertEqual(result.content, "Then silence")
+    XCTAssertEqual(result.error, .timeout(seconds: 1, url: server.baseURL + "/chat/completions"))
+    XCTAssertLessThan(Date().timeIntervalSince(start), 4)
   }
 
   func testStoppingIterationCancelsTheRequest() async throws {

@@ -29,7 +29,8 @@ final class ConfigurationTests: XCTestCase {
     XCTAssertNil(RetryPolicy.parseRetryAfter(nil))
     XCTAssertNil(RetryPolicy.parseRetryAfter("soon"))
     let now = Date(timeIntervalSince1970: 1_700_000_000)  // Tue, 14 Nov 2023 22:13:20 GMT
-    XCTAssertEqual(try XCTUnwrap(RetryPolicy.parseRetryAfter("Tue, 14 Nov 2023 22:13:30 GMT", now: now)), 10, accuracy: 0.001)
+    XCTAssertEqual(
+      try XCTUnwrap(RetryPolicy.parseRetryAfter("Tue, 14 Nov 2023 22:13:30 GMT", now: now)), 10, accuracy: 0.001)
   }
 
   func testBackoffGrowsWithJitterAndCaps() {

@@ -35,7 +35,9 @@ final class EmbeddingsTests: XCTestCase {
   }
 
   func testInconsistentDimensionsAreRejected() async throws {
-    let server = try FakeHTTPServer { _, _ in .respond(status: 200, body: FakeReplies.embeddings([[1, 2, 3], [1, 2]])) }
+    let server = try FakeHTTPServer { _, _ in
+      .respond(status: 200, body: FakeReplies.embeddings([[1, 2, 3], [1, 2]]))
+    }
     let error = await embeddingsError(FakeReplies.client(server), ["a", "b"])
     XCTAssertEqual(error, .dimensionMismatch(expected: 3, actual: 2, index: 1))
     XCTAssertEqual(error?.description, "embedding 1 has 2 dimensions, expected 3")

@@ -172,7 +172,8 @@ final class FakeHTTPServer: @unchecked Sendable {
       if headerEnd == nil, let range = data.range(of: separator) {
         headerEnd = range
         let head = String(decoding: data[..<range.lowerBound], as: UTF8.self)
-        let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+        let length =
+          head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
           .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
         expected = range.upperBound + length
       }

@@ -36,9 +36,13 @@ enum FakeReplies {
   /// An embeddings body; `vectors[i]` gets index `indices[i]` (default: positions).
   static func embeddings(_ vectors: [[Float]], indices: [Int]? = nil) -> String {
     let items = vectors.enumerated().map { position, vector in
-      ["object": "embedding", "index": indices?[position] ?? position, "embedding": vector.map(Double.init)] as [String: Any]
+      ["object": "embedding", "index": indices?[position] ?? position, "embedding": vector.map(Double.init)]
+        as [String: Any]
     }
-    return json(["object": "list", "data": items, "usage": ["prompt_tokens": 2 * vectors.count, "total_tokens": 2 * vectors.count]])
+    return json([
+      "object": "list", "data": items,
+      "usage": ["prompt_tokens": 2 * vectors.count, "total_tokens": 2 * vectors.count],
+    ])
   }
 
   /// A client of `server` with fast retries.

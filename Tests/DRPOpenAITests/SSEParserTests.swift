@@ -6,7 +6,8 @@ import XCTest
 /// The server-sent-events parser, including bad and awkward input.
 final class SSEParserTests: XCTestCase {
   func testEventsSplitAtEveryByteBoundary() {
-    let body = Data("data: {\"a\":\"é☃\"}\r\n\r\n: comment\n\nevent: x\nid: 3\ndata: line1\ndata:line2\n\ndata: [DONE]\n\n".utf8)
+    let body = Data(
+      "data: {\"a\":\"é☃\"}\r\n\r\n: comment\n\nevent: x\nid: 3\ndata: line1\ndata:line2\n\ndata: [DONE]\n\n".utf8)
     for cut in 0...body.count {
       var parser = SSEParser()
       let events = parser.feed(body.prefix(cut)) + parser.feed(body.dropFirst(cut))
