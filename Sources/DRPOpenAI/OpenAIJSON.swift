@@ -1,11 +1,18 @@
 /// A JSON value for request parameters this client has no field for (`ChatRequest.extra`).
 public enum OpenAIJSON: Sendable, Codable, Equatable {
+  /// JSON `null`.
   case null
+  /// A boolean.
   case bool(Bool)
+  /// An integer.
   case int(Int)
+  /// A floating-point number.
   case double(Double)
+  /// A string.
   case string(String)
+  /// An array.
   case array([OpenAIJSON])
+  /// An object.
   case object([String: OpenAIJSON])
 
   /// Decodes any JSON value.

@@ -7,13 +7,14 @@ import XCTest
 /// Against the real local servers (llama-server with a small chat model, an e5 embedding
 /// server); skipped when `../shared/tools/local-models` is not running.
 final class LocalServerTests: XCTestCase {
+  /// The shared server may queue requests from other test runs: allow a generous timeout.
   private func llmClient() throws -> OpenAIClient {
     let (url, model) = try TestSupport.localLLM()
-    return OpenAIClient(endpoint: OpenAIEndpoint(baseURL: url, model: model, timeout: 30, maxRetries: 1))
+    return OpenAIClient(endpoint: OpenAIEndpoint(baseURL: url, model: model, timeout: 60, maxRetries: 1))
   }
 
   private let question = ChatRequest(
-    messages: [.system("You are a helpful assistant."), .user("Name three colours.")], maxTokens: 24, temperature: 0,
+    messages: [.system("You are a helpful assistant."), .user("Name three colours.")], maxTokens: 16, temperature: 0,
     seed: 7)
 
   func testChat() async throws {
@@ -24,7 +25,7 @@ final class LocalServerTests: XCTestCase {
     XCTAssertNotNil(response.finishReason)
     XCTAssertGreaterThan(response.usage.promptTokens, 0)
     XCTAssertGreaterThan(response.usage.completionTokens, 0)
-    XCTAssertLessThanOrEqual(response.usage.completionTokens, 24)
+    XCTAssertLessThanOrEqual(response.usage.completionTokens, 16)
     XCTAssertEqual(response.usage.totalTokens, response.usage.promptTokens + response.usage.completionTokens)
     XCTAssertGreaterThan(response.latency, 0)
     XCTAssertEqual(client.usage.snapshot.calls, 1)
@@ -48,7 +49,7 @@ final class LocalServerTests: XCTestCase {
     XCTAssertNotNil(end.finishReason)
     let usage = try XCTUnwrap(end.usage, "usage requested with stream_options.include_usage")
     XCTAssertGreaterThan(usage.completionTokens, 0)
-    XCTAssertLessThanOrEqual(usage.completionTokens, 24)
+    XCTAssertLessThanOrEqual(usage.completionTokens, 16)
     XCTAssertEqual(client.usage.snapshot.calls, 1)
   }
 
