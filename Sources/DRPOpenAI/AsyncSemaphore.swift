@@ -60,11 +60,4 @@ final class AsyncSemaphore: @unchecked Sendable {
     }
     waiter?.continuation.resume()
   }
-
-  /// Runs `body` holding a permit.
-  func withPermit<T>(_ body: () async throws(OpenAIError) -> T) async throws(OpenAIError) -> T {
-    try await acquire()
-    defer { release() }
-    return try await body()
-  }
 }

@@ -112,12 +112,12 @@ public final class OpenAIClient: Sendable {
     }
   }
 
-  /// Runs a call, counting a failure in `usage` when it throws.
+  /// Runs a call, counting a failure in `usage` when it throws (cancellation is not a failure).
   func metered<T>(_ call: () async throws -> T) async throws -> T {
     do {
       return try await call()
     } catch {
-      usage.recordFailure()
+      if error as? OpenAIError != .cancelled { usage.recordFailure() }
       throw error
     }
   }
