@@ -15,7 +15,7 @@ import Foundation
 ///   `OpenAIError.retriesExhausted` carrying the last failure. A stream is retried only before it
 ///   delivered its first event.
 /// - **Timeout**: each attempt of a non-streaming call must finish within `endpoint.timeout`
-///   seconds; a stream may stay silent at most that long between chunks.
+///   seconds; a stream may stay silent at most that long (rounded up to whole seconds) between chunks.
 /// - **Concurrency**: at most `endpoint.concurrency` requests of this client are in flight; other
 ///   calls wait without blocking a thread (a stream holds its permit until it ends).
 /// - **Usage**: successful calls and reported token counts accumulate in `usage`.
