@@ -1,0 +1,205 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A scripted HTTP/1.1 server on an ephemeral 127.0.0.1 port: one thread accepts, one thread per
+/// connection answers with the `Reply` the handler picks. Every reply closes the connection, so
+/// each client attempt is one connection. All waits are bounded; `stop()` ends every thread.
+final class FakeHTTPServer: @unchecked Sendable {
+  /// A request as received.
+  struct Request: Sendable {
+    var method: String
+    var path: String
+    var headers: [String: String]
+    var body: Data
+
+    /// The body parsed as a JSON object (empty when it is not one).
+    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+  }
+
+  /// What to do with a request.
+  enum Reply: Sendable {
+    /// A complete response with `Content-Length`.
+    case respond(status: Int, headers: [String: String] = [:], body: String)
+    /// A 200 `text/event-stream` body written piece by piece with `delay` seconds between pieces,
+    /// then the connection is closed (or held open until the client leaves when `hold` is set).
+    case stream(pieces: [String], delay: Double = 0.01, hold: Bool = false)
+    /// Never answer; hold the connection until the client closes it or the server stops.
+    case hang
+  }
+
+  /// The port the server listens on.
+  let port: UInt16
+  /// The base URL of the fake API (`http://127.0.0.1:PORT/v1`).
+  var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+
+  private let listener: Int32
+  private let handler: @Sendable (Request, Int) -> Reply
+  private let lock = NSLock()
+  private var stopped = false
+  private var received: [Request] = []
+  private var clientsGone = 0
+  private var inFlight = 0
+  private var maxInFlight = 0
+
+  /// Starts listening; `handler` gets each request and its 0-based arrival number.
+  init(handler: @escaping @Sendable (Request, Int) -> Reply) throws {
+    signal(SIGPIPE, SIG_IGN)
+    self.handler = handler
+    let (fd, port) = try Self.listen()
+    listener = fd
+    self.port = port
+    Thread { [self] in acceptLoop() }.start()
+  }
+
+  deinit { stop() }
+
+  /// Requests received so far.
+  var requests: [Request] { lock.withLock { received } }
+  /// Connections the client closed while the server was holding them (`hang` or `hold`).
+  var clientDisconnects: Int { lock.withLock { clientsGone } }
+  /// The most requests being answered at the same time.
+  var peakConcurrency: Int { lock.withLock { maxInFlight } }
+
+  /// Stops accepting and releases held connections (threads exit within ~50 ms).
+  func stop() {
+    let first: Bool = lock.withLock {
+      defer { stopped = true }
+      return !stopped
+    }
+    if first { close(listener) }
+  }
+
+  /// A port on 127.0.0.1 with nothing listening (bound then closed).
+  static func closedPort() throws -> UInt16 {
+    let (fd, port) = try listen()
+    close(fd)
+    return port
+  }
+
+  private var isStopped: Bool { lock.withLock { stopped } }
+
+  private static func listen() throws -> (Int32, UInt16) {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw POSIXError(.EIO) }
+    var yes: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+        bind(fd, pointer, length) == 0 && Glibc.listen(fd, 64) == 0 && getsockname(fd, pointer, &length) == 0
+      }
+    }
+    guard bound else {
+      close(fd)
+      throw POSIXError(.EADDRINUSE)
+    }
+    return (fd, UInt16(bigEndian: address.sin_port))
+  }
+
+  private func acceptLoop() {
+    while !isStopped {
+      var poller = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
+      guard poll(&poller, 1, 50) > 0, !isStopped else { continue }
+      let client = accept(listener, nil, nil)
+      guard client >= 0 else { continue }
+      var yes: Int32 = 1
+      setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &yes, socklen_t(MemoryLayout<Int32>.size))
+      Thread { [self] in serve(client) }.start()
+    }
+  }
+
+  private func serve(_ client: Int32) {
+    defer { close(client) }
+    guard let request = readRequest(client) else { return }
+    let number: Int = lock.withLock {
+      received.append(request)
+      inFlight += 1
+      maxInFlight = max(maxInFlight, inFlight)
+      return received.count - 1
+    }
+    defer { lock.withLock { inFlight -= 1 } }
+    switch handler(request, number) {
+    case .respond(let status, let headers, let body):
+      var head = "HTTP/1.1 \(status) Fake\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n"
+      if headers["Content-Type"] == nil { head += "Content-Type: application/json\r\n" }
+      for (name, value) in headers { head += "\(name): \(value)\r\n" }
+      write(client, head + "\r\n" + body)
+    case .stream(let pieces, let delay, let hold):
+      write(client, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n")
+      for piece in pieces {
+        guard write(client, piece) else { return }
+        Thread.sleep(forTimeInterval: delay)
+      }
+      if hold { holdUntilClientLeaves(client) }
+    case .hang:
+      holdUntilClientLeaves(client)
+    }
+  }
+
+  /// Waits until the peer closes (counted) or the server stops; at most 30 s.
+  private func holdUntilClientLeaves(_ client: Int32) {
+    let deadline = Date().addingTimeInterval(30)
+    var byte: UInt8 = 0
+    while !isStopped && Date() < deadline {
+      var poller = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
+      if poll(&poller, 1, 50) > 0, recv(client, &byte, 1, 0) <= 0 {
+        lock.withLock { clientsGone += 1 }
+        return
+      }
+    }
+  }
+
+  private func readRequest(_ client: Int32) -> Request? {
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    let separator = Data("\r\n\r\n".utf8)
+    var headerEnd: Range<Data.Index>?
+    var expected = Int.max
+    let deadline = Date().addingTimeInterval(5)
+    while data.count < expected && Date() < deadline {
+      var poller = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
+      guard poll(&poller, 1, 50) > 0 else { continue }
+      let count = recv(client, &buffer, buffer.count, 0)
+      guard count > 0 else { return nil }
+      data.append(contentsOf: buffer[0..<count])
+      if headerEnd == nil, let range = data.range(of: separator) {
+        headerEnd = range
+        let head = String(decoding: data[..<range.lowerBound], as: UTF8.self)
+        let length =
+          head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+          .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+        expected = range.upperBound + length
+      }
+    }
+    guard let headerEnd, data.count >= expected else { return nil }
+    let lines = String(decoding: data[..<headerEnd.lowerBound], as: UTF8.self).components(separatedBy: "\r\n")
+    let requestLine = lines[0].split(separator: " ")
+    var headers: [String: String] = [:]
+    for line in lines.dropFirst() {
+      guard let colon = line.firstIndex(of: ":") else { continue }
+      headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    }
+    return Request(
+      method: requestLine.first.map(String.init) ?? "", path: requestLine.dropFirst().first.map(String.init) ?? "",
+      headers: headers, body: Data(data[headerEnd.upperBound..<expected]))
+  }
+
+  @discardableResult
+  private func write(_ client: Int32, _ text: String) -> Bool {
+    let bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+      let sent = bytes[offset...].withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+      guard sent > 0 else { return false }
+      offset += sent
+    }
+    return true
+  }
+}
