@@ -242,6 +242,7 @@ final class ServerCore: @unchecked Sendable {
         logger.log(.debug, "closing idle connection", ["conn": "\(connection.id)"])
         connection.closeAfterFlush = true
         sendLine(RPCResponse(id: nil, outcome: .failure(.idleTimeout)).line, to: connection)
+        closeIfFinished(connection)
       }
     }
     guard let deadline = shutdownDeadline else { return }
@@ -319,7 +320,10 @@ final class ServerCore: @unchecked Sendable {
       connection.lastActivity = .now
       readBuffer.withUnsafeBytes { connection.framer.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
     } else if count == 0 {
+      // End of input: the client is gone (or will not read answers it cannot match any more),
+      // so work still in flight is cancelled; buffered replies are still written.
       connection.inputClosed = true
+      cancelInFlight(of: connection)
     } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
       closeConnection(connection, reason: "read failed")
     }
@@ -351,14 +355,18 @@ final class ServerCore: @unchecked Sendable {
   private func closeConnection(_ connection: Connection, reason: String) {
     guard !connection.closed else { return }
     connection.closed = true
+    cancelInFlight(of: connection)
+    connections[connection.id] = nil
+    close(connection.fd)
+    logger.log(.debug, "connection closed", ["conn": "\(connection.id)", "reason": reason])
+  }
+
+  private func cancelInFlight(of connection: Connection) {
     for entry in connection.inFlight.values {
       entry.context.markCancelled()
       entry.task?.cancel()
     }
     connection.inFlight.removeAll()
-    connections[connection.id] = nil
-    close(connection.fd)
-    logger.log(.debug, "connection closed", ["conn": "\(connection.id)", "reason": reason])
   }
 
   // MARK: - Dispatch

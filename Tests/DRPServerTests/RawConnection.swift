@@ -6,7 +6,8 @@ import Glibc
 import XCTest
 
 /// A raw socket to the server under test: writes bytes, reads JSON lines with deadlines.
-final class RawConnection {
+/// Unchecked: a writer thread only calls `write` while the reading thread owns `pending`.
+final class RawConnection: @unchecked Sendable {
   let fd: Int32
   private var pending: [UInt8] = []
 

@@ -11,7 +11,7 @@ struct FixtureError: Error, CustomStringConvertible {
 }
 
 /// A server on 127.0.0.1:0 and a temporary Unix socket with test methods registered.
-final class ServerFixture {
+final class ServerFixture: Sendable {
   let server: Server
   let directory: TemporaryDirectory
   let socketPath: String
