@@ -18,7 +18,8 @@ final class ServerCore: @unchecked Sendable {
   private let parser: JSONParser
   private let wakeRead: Int32
   private let wakeWrite: Int32
-  private let mailbox = Mutex<[@Sendable () -> Void]>([])
+  /// Work for the loop; closed (and emptied) when the loop exits so late posts cannot keep the core alive.
+  private let mailbox = Mutex<(open: Bool, work: [@Sendable () -> Void])>((true, []))
   private let loopThread = Atomic<UInt>(0)
   private let stopped = DispatchGroup()
   private let running = Atomic<Bool>(false)
@@ -117,10 +118,17 @@ final class ServerCore: @unchecked Sendable {
   }
 
   /// Queues `work` for the loop thread and wakes it.
-  func post(_ work: @escaping @Sendable () -> Void) {
-    mailbox.withLock { $0.append(work) }
+  /// - Returns: false (work dropped) when the loop has exited.
+  @discardableResult
+  func post(_ work: @escaping @Sendable () -> Void) -> Bool {
+    let queued = mailbox.withLock { mailbox in
+      if mailbox.open { mailbox.work.append(work) }
+      return mailbox.open
+    }
+    guard queued else { return false }
     var byte: UInt8 = 1
     _ = write(wakeWrite, &byte, 1)
+    return true
   }
 
   /// Stops accepting, lets in-flight work run until `deadline`, then cancels it and closes everything.
@@ -138,7 +146,7 @@ final class ServerCore: @unchecked Sendable {
     guard running.load(ordering: .acquiring) else { return ServerStats() }
     let box = Mutex(ServerStats())
     let done = DispatchSemaphore(value: 0)
-    post { [self] in
+    let queued = post { [self] in
       box.withLock { stats in
         stats.connections = connections.count
         stats.requestsInFlight = connections.values.reduce(0) { $0 + $1.inFlight.count }
@@ -149,7 +157,7 @@ final class ServerCore: @unchecked Sendable {
       }
       done.signal()
     }
-    _ = done.wait(timeout: .now() + 5)
+    if queued { _ = done.wait(timeout: .now() + 5) }
     return box.withLock { $0 }
   }
 
@@ -201,6 +209,10 @@ final class ServerCore: @unchecked Sendable {
       }
     }
     closeListeners()
+    mailbox.withLock { mailbox in
+      mailbox.open = false
+      mailbox.work.removeAll()
+    }
     logger.log(.info, "server stopped")
     running.store(false, ordering: .releasing)
     stopped.leave()
@@ -216,9 +228,9 @@ final class ServerCore: @unchecked Sendable {
   }
 
   private func drainMailbox() {
-    let work = mailbox.withLock { queue in
-      let taken = queue
-      queue.removeAll()
+    let work = mailbox.withLock { mailbox in
+      let taken = mailbox.work
+      mailbox.work.removeAll()
       return taken
     }
     for item in work { item() }

@@ -53,4 +53,20 @@ final class ServerShutdownTests: XCTestCase {
     again.shutdown(deadline: .milliseconds(100))
     XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.socketPath))
   }
+
+  func testRepeatedStartAndShutdownReleasesEveryDescriptor() throws {
+    let warm = try ServerFixture()
+    warm.server.shutdown(deadline: .milliseconds(100))
+    let before = ServerFixture.openDescriptors()
+    for _ in 0..<20 {
+      let fixture = try ServerFixture()
+      let client = try RPCClient(connectingTo: fixture.tcp.description, timeout: .seconds(5))
+      XCTAssertEqual(try client.call("stream", params: ["n": 2]), ["parts": 2])
+      client.close()
+      fixture.server.shutdown(deadline: .milliseconds(100))
+    }
+    let deadline = ContinuousClock.now + .seconds(5)
+    while ServerFixture.openDescriptors() > before && ContinuousClock.now < deadline { usleep(20_000) }
+    XCTAssertEqual(ServerFixture.openDescriptors(), before)
+  }
 }
