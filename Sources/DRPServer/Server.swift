@@ -79,7 +79,8 @@ public final class Server: Sendable {
   }
 
   /// Blocks until SIGINT or SIGTERM arrives (or the server stops otherwise), then shuts down with
-  /// `grace` as the deadline. For `drp serve`.
+  /// `grace` as the deadline. For `drp serve`. Both signals stay ignored afterwards: the process
+  /// is expected to exit once this returns.
   public func runUntilSignalled(grace: Duration = .seconds(10)) {
     guard let running = core.withLock({ $0 }) else { return }
     let wake = DispatchSemaphore(value: 0)
@@ -100,8 +101,6 @@ public final class Server: Sendable {
     wake.wait()
     shutdown(deadline: grace)
     for source in sources { source.cancel() }
-    signal(SIGINT, SIG_DFL)
-    signal(SIGTERM, SIG_DFL)
   }
 
   /// Current counters (zero when not running).

@@ -161,4 +161,17 @@ final class ServerMethodsTests: XCTestCase {
     XCTAssertEqual(try Endpoint(parsing: "[::1]:80"), .tcp(host: "::1", port: 80))
     XCTAssertThrowsError(try RPCClient(connectingTo: "unix:" + fixture.directory.path("absent.sock")))
   }
+
+  func testSequentialRoundTripLatency() throws {
+    let fixture = try ServerFixture()
+    for endpoint in [fixture.tcp, fixture.unix] {
+      let client = try RPCClient(connectingTo: endpoint.description, timeout: .seconds(5))
+      let rounds = 2000
+      let start = ContinuousClock.now
+      for _ in 0..<rounds { XCTAssertEqual(try client.call("ping"), ["pong": true]) }
+      let elapsed = ContinuousClock.now - start
+      print("\(endpoint): \(rounds) sequential pings in \(elapsed) (\(elapsed / rounds) each)")
+      XCTAssertLessThan(elapsed / rounds, .milliseconds(5))
+    }
+  }
 }

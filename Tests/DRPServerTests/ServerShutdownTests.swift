@@ -2,6 +2,7 @@ import DRPCore
 import DRPProtocol
 import DRPServer
 import Foundation
+import Glibc
 import XCTest
 
 final class ServerShutdownTests: XCTestCase {
@@ -68,5 +69,23 @@ final class ServerShutdownTests: XCTestCase {
     let deadline = ContinuousClock.now + .seconds(5)
     while ServerFixture.openDescriptors() > before && ContinuousClock.now < deadline { usleep(20_000) }
     XCTAssertEqual(ServerFixture.openDescriptors(), before)
+  }
+
+  func testRunUntilSignalledShutsDownOnSIGTERM() throws {
+    let fixture = try ServerFixture()
+    // Ignored first, so a signal sent before the handler is installed cannot kill the test runner.
+    signal(SIGTERM, SIG_IGN)
+    let finished = DispatchSemaphore(value: 0)
+    Thread {
+      fixture.server.runUntilSignalled(grace: .milliseconds(200))
+      finished.signal()
+    }.start()
+    var stopped = false
+    for _ in 0..<50 where !stopped {
+      kill(getpid(), SIGTERM)
+      stopped = finished.wait(timeout: .now() + .milliseconds(100)) == .success
+    }
+    XCTAssertTrue(stopped, "SIGTERM should stop the server")
+    XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.socketPath))
   }
 }
