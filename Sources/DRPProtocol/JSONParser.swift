@@ -27,7 +27,9 @@ public struct JSONParser: Sendable {
     cursor.skipWhitespace()
     let value = try cursor.value(depth: 0)
     cursor.skipWhitespace()
-    if cursor.index != buffer.count { throw JSONParseError("unexpected content after the JSON value", at: cursor.index) }
+    if cursor.index != buffer.count {
+      throw JSONParseError("unexpected content after the JSON value", at: cursor.index)
+    }
     return value
   }
 }

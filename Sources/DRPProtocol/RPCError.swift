@@ -35,7 +35,9 @@ public struct RPCError: Error, CustomStringConvertible, Sendable, Equatable {
   }
 
   /// -32700: the line is not valid JSON or not valid UTF-8.
-  public static func parseError(_ detail: String) -> RPCError { RPCError(code: -32700, message: "parse error: \(detail)") }
+  public static func parseError(_ detail: String) -> RPCError {
+    RPCError(code: -32700, message: "parse error: \(detail)")
+  }
   /// -32600: the JSON is not a valid request object.
   public static func invalidRequest(_ detail: String) -> RPCError {
     RPCError(code: -32600, message: "invalid request: \(detail)")
@@ -56,7 +58,8 @@ public struct RPCError: Error, CustomStringConvertible, Sendable, Equatable {
   public static func applicationError(_ detail: String) -> RPCError { RPCError(code: -32000, message: detail) }
   /// -32001: the line exceeded the maximum line length; the rest of the line was discarded.
   public static func lineTooLong(limit: Int) -> RPCError {
-    RPCError(code: -32001, message: "request line longer than \(limit) bytes; discarded", data: ["limit": .int(Int64(limit))])
+    RPCError(
+      code: -32001, message: "request line longer than \(limit) bytes; discarded", data: ["limit": .int(Int64(limit))])
   }
   /// -32002: too many requests in flight on this connection.
   public static func tooManyInFlight(limit: Int) -> RPCError {
@@ -66,10 +69,13 @@ public struct RPCError: Error, CustomStringConvertible, Sendable, Equatable {
   }
   /// -32003: the server is at its connection limit.
   public static func tooManyConnections(limit: Int) -> RPCError {
-    RPCError(code: -32003, message: "server has too many connections (limit \(limit))", data: ["limit": .int(Int64(limit))])
+    RPCError(
+      code: -32003, message: "server has too many connections (limit \(limit))", data: ["limit": .int(Int64(limit))])
   }
   /// -32004: authentication missing or wrong.
-  public static func unauthorized(_ detail: String) -> RPCError { RPCError(code: -32004, message: "unauthorized: \(detail)") }
+  public static func unauthorized(_ detail: String) -> RPCError {
+    RPCError(code: -32004, message: "unauthorized: \(detail)")
+  }
   /// -32005: the server is shutting down.
   public static let shuttingDown = RPCError(code: -32005, message: "server shutting down")
   /// -32006: the connection was idle too long and is being closed.

@@ -49,12 +49,15 @@ public struct Logger: Sendable {
   public static let silent = Logger(level: .error, output: { _ in })
 
   /// Logs `message` with `fields` when `messageLevel` is at or above the threshold.
-  public func log(_ messageLevel: Level, _ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, String> = [:])
-  {
+  public func log(
+    _ messageLevel: Level, _ message: @autoclosure () -> String, _ fields: KeyValuePairs<String, String> = [:]
+  ) {
     guard messageLevel >= level else { return }
     var line = "\(Date().formatted(.iso8601)) \(messageLevel) \(message())"
     for (key, value) in fields {
-      let quoted = value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) ? "\"\(value.replacingOccurrences(of: "\"", with: "'"))\"" : value
+      let quoted =
+        value.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" })
+        ? "\"\(value.replacingOccurrences(of: "\"", with: "'"))\"" : value
       line += " \(key)=\(quoted)"
     }
     output(line + "\n")

@@ -59,7 +59,9 @@ public final class RPCClient {
     let line = request.line
     var offset = 0
     while offset < line.count {
-      let written = line.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+      let written = line.withUnsafeBytes {
+        Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+      }
       if written < 0 {
         if errno == EINTR { continue }
         throw SocketIO.failure("send failed")

@@ -512,7 +512,8 @@ final class ServerCore: @unchecked Sendable {
     }
   }
 
-  private func finishBackground(connectionID: UInt64, id: RPCID, token: UInt64, _ outcome: Result<JSONValue, RPCError>) {
+  private func finishBackground(connectionID: UInt64, id: RPCID, token: UInt64, _ outcome: Result<JSONValue, RPCError>)
+  {
     backgroundRunning -= 1
     if let connection = connections[connectionID], let entry = connection.inFlight[id], entry.token == token {
       connection.inFlight[id] = nil

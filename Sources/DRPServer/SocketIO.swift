@@ -25,7 +25,9 @@ enum SocketIO {
   }
 
   /// Calls `body` with the socket address of a numeric host (or `localhost`) and port.
-  static func withAddress<T>(host: String, port: UInt16, _ body: (UnsafePointer<sockaddr>, socklen_t, Int32) throws(ServerError) -> T)
+  static func withAddress<T>(
+    host: String, port: UInt16, _ body: (UnsafePointer<sockaddr>, socklen_t, Int32) throws(ServerError) -> T
+  )
     throws(ServerError) -> T
   {
     let name = host == "localhost" ? "127.0.0.1" : host
@@ -60,7 +62,9 @@ enum SocketIO {
     address.sun_family = sa_family_t(AF_UNIX)
     let bytes = Array(path.utf8)
     let capacity = MemoryLayout.size(ofValue: address.sun_path)
-    guard bytes.count < capacity else { throw ServerError("Unix socket path longer than \(capacity - 1) bytes: \(path)") }
+    guard bytes.count < capacity else {
+      throw ServerError("Unix socket path longer than \(capacity - 1) bytes: \(path)")
+    }
     withUnsafeMutableBytes(of: &address.sun_path) { raw in
       raw.copyBytes(from: bytes)
       raw[bytes.count] = 0
@@ -79,7 +83,9 @@ enum SocketIO {
   }
 
   /// A non-blocking listening TCP socket and the port it got.
-  static func listenTCP(host: String, port: UInt16, backlog: Int32 = 512) throws(ServerError) -> (fd: Int32, port: UInt16) {
+  static func listenTCP(host: String, port: UInt16, backlog: Int32 = 512) throws(ServerError) -> (
+    fd: Int32, port: UInt16
+  ) {
     try withAddress(host: host, port: port) { address, length, family throws(ServerError) in
       let fd = try newSocket(family: family)
       var one: Int32 = 1
@@ -149,7 +155,8 @@ enum SocketIO {
       _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
       return fd
     case .unix(let path):
-      return try withUnixAddress(path) { address, length throws(ServerError) in try connectTo(address, length, AF_UNIX) }
+      return try withUnixAddress(path) { address, length throws(ServerError) in try connectTo(address, length, AF_UNIX)
+      }
     }
   }
 }

@@ -7,7 +7,8 @@ final class JSONParserTests: XCTestCase {
   private let parser = JSONParser()
 
   func testParsesEveryKindOfValue() throws {
-    let value = try parser.parse(#" {"a": [1, -2.5, true, false, null], "b": {"c": "d\n\u00e9\ud83d\ude00"}, "e": 1e3} "#)
+    let value = try parser.parse(
+      #" {"a": [1, -2.5, true, false, null], "b": {"c": "d\n\u00e9\ud83d\ude00"}, "e": 1e3} "#)
     XCTAssertEqual(value["a"], [1, -2.5, true, false, nil])
     XCTAssertEqual(value["b"]?["c"]?.string, "d\né😀")
     XCTAssertEqual(value["e"], .double(1000))
@@ -41,7 +42,10 @@ final class JSONParserTests: XCTestCase {
   }
 
   func testRejectsInvalidUTF8() {
-    let cases: [[UInt8]] = [[0x22, 0xFF, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xE2, 0x82, 0x22], [0x22, 0x5C, 0x6E, 0xED, 0xA0, 0x80, 0x22]]
+    let cases: [[UInt8]] = [
+      [0x22, 0xFF, 0x22], [0x22, 0xC0, 0xAF, 0x22], [0x22, 0xE2, 0x82, 0x22],
+      [0x22, 0x5C, 0x6E, 0xED, 0xA0, 0x80, 0x22],
+    ]
     for bytes in cases {
       XCTAssertThrowsError(try parser.parse(bytes), "\(bytes)") { error in
         XCTAssertTrue("\(error)".contains("UTF-8"), "\(error)")

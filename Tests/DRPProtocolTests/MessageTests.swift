@@ -5,7 +5,9 @@ import XCTest
 final class MessageTests: XCTestCase {
   private func request(_ text: String) throws -> RPCRequest { try RPCRequest(json: try JSONParser().parse(text)) }
 
-  private func assertRejected(_ text: String, code: Int, mentioning word: String, file: StaticString = #filePath, line: UInt = #line) {
+  private func assertRejected(
+    _ text: String, code: Int, mentioning word: String, file: StaticString = #filePath, line: UInt = #line
+  ) {
     XCTAssertThrowsError(try request(text), file: file, line: line) { error in
       let rpc = error as? RPCError
       XCTAssertEqual(rpc?.code, code, "\(text)", file: file, line: line)
@@ -31,7 +33,7 @@ final class MessageTests: XCTestCase {
     assertRejected(#"{"jsonrpc":"2.0","id":1,"method":"m","params":[1]}"#, code: -32602, mentioning: "params")
     assertRejected(#"[{"jsonrpc":"2.0","id":1,"method":"m"}]"#, code: -32600, mentioning: "batch")
     assertRejected(#""hello""#, code: -32600, mentioning: "object")
-    XCTAssertEqual(RPCRequest.salvageID(from: [ "id": 5, "method": 1]), .int(5))
+    XCTAssertEqual(RPCRequest.salvageID(from: ["id": 5, "method": 1]), .int(5))
   }
 
   func testResponsesAndNotificationsRoundTrip() throws {
@@ -39,7 +41,8 @@ final class MessageTests: XCTestCase {
     let ok = RPCResponse(id: .int(3), outcome: .success(["pong": true]))
     XCTAssertEqual(RPCResponse(json: try parser.parse(ok.line.dropLast())), ok)
     let failed = RPCResponse(id: nil, outcome: .failure(.methodNotFound("x")))
-    XCTAssertEqual(String(decoding: failed.line, as: UTF8.self),
+    XCTAssertEqual(
+      String(decoding: failed.line, as: UTF8.self),
       #"{"error":{"code":-32601,"message":"method not found: x"},"id":null,"jsonrpc":"2.0"}"# + "\n")
     XCTAssertEqual(RPCResponse(json: try parser.parse(failed.line.dropLast())), failed)
     let progress = RPCNotification.progress(for: .int(4), ["delta": "hi"])

@@ -13,7 +13,10 @@ final class ServerBadInputTests: XCTestCase {
     let cases: [([UInt8], Int, JSONValue)] = [
       (Array("garbage\u{7}bytes".utf8), -32700, nil),
       ([0x7B, 0xFF, 0xFE, 0x7D], -32700, nil),
-      (Array(#"{"jsonrpc":"2.0","id":1,"method":"echo","params":{"s":""#.utf8) + [0xC0, 0xAF] + Array(#""}}"#.utf8), -32700, nil),
+      (
+        Array(#"{"jsonrpc":"2.0","id":1,"method":"echo","params":{"s":""#.utf8) + [0xC0, 0xAF] + Array(#""}}"#.utf8),
+        -32700, nil
+      ),
       (Array(String(repeating: "[", count: 10_000).utf8), -32700, nil),
       (Array(#"{"jsonrpc":"2.0","id":1,"method":"echo","params":{"x":1e999}}"#.utf8), -32700, nil),
       (Array(#"{"jsonrpc":"2.0","id":2,"method":"echo","params":[1,2]}"#.utf8), -32602, 2),
@@ -117,7 +120,10 @@ final class ServerBadInputTests: XCTestCase {
     var size = Int32(64 * 1024)
     _ = setsockopt(greedy.fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
     _ = fcntl(greedy.fd, F_SETFL, fcntl(greedy.fd, F_GETFL) | O_NONBLOCK)
-    let request = Array(#"{"jsonrpc":"2.0","id":1,"method":"echo","params":{"pad":"0123456789012345678901234567890123456789"}}"#.utf8) + [0x0A]
+    let request =
+      Array(
+        #"{"jsonrpc":"2.0","id":1,"method":"echo","params":{"pad":"0123456789012345678901234567890123456789"}}"#.utf8)
+      + [0x0A]
     let burst = Array(repeating: request, count: 1000).flatMap { $0 }
     var sent = 0
     let deadline = ContinuousClock.now + .seconds(3)
@@ -145,6 +151,7 @@ final class ServerBadInputTests: XCTestCase {
     let reply = connection.readLine(timeout: .seconds(3))
     XCTAssertEqual(reply?["error"]?["code"], -32006)
     XCTAssertTrue(connection.waitForClose())
-    XCTAssertEqual(busy.readLine(timeout: .seconds(3))?["result"], ["slept": 800], "a connection with work in flight is not idle")
+    XCTAssertEqual(
+      busy.readLine(timeout: .seconds(3))?["result"], ["slept": 800], "a connection with work in flight is not idle")
   }
 }

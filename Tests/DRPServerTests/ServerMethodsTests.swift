@@ -138,7 +138,8 @@ final class ServerMethodsTests: XCTestCase {
   func testRemoteListenerNeedsAllowRemoteAndToken() {
     for (allow, token) in [(false, "t"), (true, nil), (false, nil)] as [(Bool, String?)] {
       let server = Server(
-        configuration: ServerConfiguration(listeners: [.tcp(host: "0.0.0.0", port: 0)], allowRemote: allow, token: token),
+        configuration: ServerConfiguration(
+          listeners: [.tcp(host: "0.0.0.0", port: 0)], allowRemote: allow, token: token),
         logger: .silent)
       XCTAssertThrowsError(try server.start()) { XCTAssertTrue("\($0)".contains("allowRemote"), "\($0)") }
     }
@@ -146,7 +147,9 @@ final class ServerMethodsTests: XCTestCase {
 
   func testRPCClientCallsStreamsAndThrows() throws {
     let fixture = try ServerFixture()
-    for address in [fixture.tcp.description, "127.0.0.1:\(fixture.tcp.port!)", "unix:\(fixture.socketPath)", fixture.socketPath] {
+    for address in [
+      fixture.tcp.description, "127.0.0.1:\(fixture.tcp.port!)", "unix:\(fixture.socketPath)", fixture.socketPath,
+    ] {
       let client = try RPCClient(connectingTo: address, timeout: .seconds(5))
       var deltas: [String] = []
       let result = try client.call("stream", params: ["n": 3]) { deltas.append($0.params["delta"]?.string ?? "?") }

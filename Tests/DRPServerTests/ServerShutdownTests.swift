@@ -41,13 +41,15 @@ final class ServerShutdownTests: XCTestCase {
 
   func testRestartOnTheSameSocketPathReplacesAStaleFile() throws {
     let fixture = try ServerFixture()
-    let clash = Server(configuration: ServerConfiguration(listeners: [.unix(path: fixture.socketPath)]), logger: .silent)
+    let clash = Server(
+      configuration: ServerConfiguration(listeners: [.unix(path: fixture.socketPath)]), logger: .silent)
     XCTAssertThrowsError(try clash.start()) { XCTAssertTrue("\($0)".contains("already listening"), "\($0)") }
     fixture.server.shutdown(deadline: .milliseconds(100))
     // Leave a stale socket file behind (bound, never accepting) and start over it.
     let stale = try RawListenerFile(path: fixture.socketPath)
     stale.closeWithoutUnlink()
-    let again = Server(configuration: ServerConfiguration(listeners: [.unix(path: fixture.socketPath)]), logger: .silent)
+    let again = Server(
+      configuration: ServerConfiguration(listeners: [.unix(path: fixture.socketPath)]), logger: .silent)
     try again.start()
     let client = try RPCClient(connectingTo: fixture.socketPath, timeout: .seconds(5))
     XCTAssertEqual(try client.call("ping"), ["pong": true])
