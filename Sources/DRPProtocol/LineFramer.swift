@@ -42,7 +42,8 @@ public struct LineFramer: Sendable {
     while true {
       guard let newline = buffer[scanned...].firstIndex(of: 0x0A) else {
         scanned = buffer.count
-        if buffer.count - start > maxLineBytes {
+        // One extra byte may be the `\r` of a `\r\n` terminator still to come.
+        if buffer.count - start > maxLineBytes + 1 {
           discarding = true
           reset()
           return .tooLong

@@ -45,5 +45,10 @@ final class LineFramerTests: XCTestCase {
     // Exactly at the limit is accepted.
     feed(&framer, String(repeating: "w", count: 10) + "\n")
     XCTAssertEqual(drain(&framer), [String(repeating: "w", count: 10)])
+    // ...also when its `\r\n` terminator is split across reads.
+    feed(&framer, String(repeating: "v", count: 10) + "\r")
+    XCTAssertEqual(drain(&framer), [])
+    feed(&framer, "\n")
+    XCTAssertEqual(drain(&framer), [String(repeating: "v", count: 10)])
   }
 }
