@@ -3,6 +3,7 @@ import DRPProtocol
 import DRPServer
 import Foundation
 import Glibc
+import Synchronization
 import XCTest
 
 final class ServerMethodsTests: XCTestCase {
@@ -176,5 +177,40 @@ final class ServerMethodsTests: XCTestCase {
       print("\(endpoint): \(rounds) sequential pings in \(elapsed) (\(elapsed / rounds) each)")
       XCTAssertLessThan(elapsed / rounds, .milliseconds(5))
     }
+  }
+
+  func testInlineMethodsNeverWaitBehindBackgroundWork() throws {
+    var limits = ServerLimits()
+    limits.maxConcurrentBackground = 1
+    let fixture = try ServerFixture(limits: limits)
+    let busy = try RawConnection(fixture.tcp)
+    for id in 1...3 { busy.request("slow", id: .int(Int64(id)), params: ["ms": 2000]) }
+    let start = ContinuousClock.now
+    busy.request("echo", id: "fast", params: ["q": 1])
+    XCTAssertEqual(busy.readLine()?["id"], "fast")
+    XCTAssertLessThan(ContinuousClock.now - start, .milliseconds(500))
+  }
+
+  func testLoggerWritesOneLinePerRequestWithMethodIdDurationAndStatus() throws {
+    let lines = Mutex<[String]>([])
+    let server = Server(
+      configuration: ServerConfiguration(listeners: [.tcp(host: "127.0.0.1", port: 0)]),
+      logger: Logger(level: .debug) { line in lines.withLock { $0.append(line) } })
+    let endpoint = try server.start()[0]
+    let client = try RPCClient(connectingTo: endpoint.description, timeout: .seconds(5))
+    _ = try client.call("ping")
+    XCTAssertThrowsError(try client.call("missing"))
+    server.shutdown(deadline: .milliseconds(100))
+    let logged = lines.withLock { $0 }
+    let ping = logged.first { $0.contains("method=ping") }
+    XCTAssertNotNil(ping)
+    XCTAssertTrue(ping?.contains(" debug request ") ?? false, ping ?? "")
+    XCTAssertTrue(ping?.contains("id=1") ?? false)
+    XCTAssertTrue(ping?.contains("status=ok") ?? false)
+    XCTAssertTrue(ping?.contains(" us=") ?? false)
+    let failure = logged.first { $0.contains("method=missing") }
+    XCTAssertTrue(failure?.contains(" warning ") ?? false, failure ?? "")
+    XCTAssertTrue(failure?.contains("status=-32601") ?? false)
+    XCTAssertTrue(logged.allSatisfy { $0.hasSuffix("\n") && $0.dropLast().allSatisfy { $0 != "\n" } })
   }
 }
