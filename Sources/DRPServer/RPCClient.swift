@@ -20,6 +20,10 @@ public final class RPCClient {
     let endpoint = try Endpoint(parsing: address)
     fd = try SocketIO.connectBlocking(endpoint)
     self.timeout = timeout
+    // A server that stops reading makes `send` fail after the timeout instead of blocking forever.
+    let seconds = max(timeout.components.seconds, 1)
+    var limit = timeval(tv_sec: Int(seconds), tv_usec: 0)
+    _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
     if let token { _ = try call("auth", params: ["token": .string(token)]) }
   }
 

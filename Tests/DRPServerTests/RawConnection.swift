@@ -41,9 +41,16 @@ final class RawConnection: @unchecked Sendable {
       }
       guard result == 0 else { throw ServerError("connect failed: \(errno)") }
     }
+    limitSendTime()
   }
 
   deinit { close(fd) }
+
+  /// Bounds every blocking send, so a server that stops reading fails the test instead of hanging it.
+  private func limitSendTime() {
+    var limit = timeval(tv_sec: 10, tv_usec: 0)
+    _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
+  }
 
   func write(_ bytes: [UInt8]) {
     var offset = 0
