@@ -1,0 +1,614 @@
+// The event loop: poll(2) over listeners and connections, framing, dispatch, replies.
+import DRPCore
+import DRPProtocol
+import Dispatch
+import Foundation
+import Glibc
+import Synchronization
+
+/// Owns the sockets and runs the I/O loop on one dedicated thread. Mutable state marked
+/// "loop" is touched only on that thread; other threads reach it through `post`.
+/// (Glibc's Swift module does not export epoll, so readiness comes from poll(2), which is
+/// O(connections) per wake-up: fine for the default limit of 1024 connections.)
+final class ServerCore: @unchecked Sendable {
+  private let configuration: ServerConfiguration
+  private let limits: ServerLimits
+  private let logger: Logger
+  private let methods: MethodTable
+  private let parser: JSONParser
+  private let wakeRead: Int32
+  private let wakeWrite: Int32
+  /// Work for the loop; closed (and emptied) when the loop exits so late posts cannot keep the core alive.
+  private let mailbox = Mutex<(open: Bool, work: [@Sendable () -> Void])>((true, []))
+  private let loopThread = Atomic<UInt>(0)
+  private let stopped = DispatchGroup()
+  private let running = Atomic<Bool>(false)
+  /// The addresses actually bound (ephemeral ports resolved).
+  let endpoints: [Endpoint]
+
+  // loop
+  private var listeners: [(fd: Int32, endpoint: Endpoint, requiresAuth: Bool)]
+  private var connections: [UInt64: Connection] = [:]
+  private var nextConnectionID: UInt64 = 1
+  private var nextToken: UInt64 = 1
+  private var backgroundRunning = 0
+  private var backgroundQueue: [(connection: UInt64, id: RPCID, token: UInt64, run: @Sendable () async -> Void)] = []
+  private var backgroundQueueHead = 0
+  private var shutdownDeadline: ContinuousClock.Instant?
+  private var shutdownForced = false
+  private var peakOutput = 0
+  private var accepted = 0
+  private var readBuffer = [UInt8](repeating: 0, count: 1 << 16)
+
+  /// Binds every configured listener; the loop starts with `start()`.
+  init(configuration: ServerConfiguration, logger: Logger, methods: MethodTable) throws(ServerError) {
+    self.configuration = configuration
+    self.limits = configuration.limits
+    self.logger = logger
+    self.methods = methods
+    self.parser = JSONParser(maxDepth: configuration.limits.maxJSONDepth)
+    var bound: [(fd: Int32, endpoint: Endpoint, requiresAuth: Bool)] = []
+    func closeBound() {
+      for listener in bound {
+        close(listener.fd)
+        if case .unix(let path) = listener.endpoint { unlink(path) }
+      }
+    }
+    do throws(ServerError) {
+      for endpoint in configuration.listeners {
+        switch endpoint {
+        case .tcp(let host, let port):
+          if !SocketIO.isLoopback(host: host) {
+            guard configuration.allowRemote, let token = configuration.token, !token.isEmpty else {
+              throw ServerError(
+                "refusing to listen on non-loopback address \(host): remote access needs allowRemote and a token")
+            }
+          }
+          let listener = try SocketIO.listenTCP(host: host, port: port)
+          bound.append((listener.fd, .tcp(host: host, port: listener.port), configuration.token != nil))
+        case .unix(let path):
+          bound.append((try SocketIO.listenUnix(path: path), endpoint, false))
+        }
+      }
+    } catch {
+      closeBound()
+      throw error
+    }
+    var pipeEnds: [Int32] = [0, 0]
+    guard pipe(&pipeEnds) == 0 else {
+      let error = SocketIO.failure("pipe")
+      closeBound()
+      throw error
+    }
+    for fd in pipeEnds {
+      SocketIO.setNonBlocking(fd)
+      SocketIO.setCloseOnExec(fd)
+    }
+    wakeRead = pipeEnds[0]
+    wakeWrite = pipeEnds[1]
+    listeners = bound
+    endpoints = bound.map(\.endpoint)
+  }
+
+  deinit {
+    close(wakeRead)
+    close(wakeWrite)
+  }
+
+  /// Starts the loop thread.
+  func start() {
+    running.store(true, ordering: .releasing)
+    stopped.enter()
+    let thread = Thread { [self] in run() }
+    thread.name = "drp-server-loop"
+    thread.start()
+    for endpoint in endpoints { logger.log(.info, "listening", ["address": endpoint.description]) }
+  }
+
+  /// Blocks until the loop has exited.
+  func waitUntilStopped() { stopped.wait() }
+
+  /// Runs `work` on the loop thread (immediately when already on it).
+  func onLoop(_ work: @escaping @Sendable () -> Void) {
+    if loopThread.load(ordering: .relaxed) == UInt(pthread_self()) {
+      work()
+    } else {
+      post(work)
+    }
+  }
+
+  /// Queues `work` for the loop thread and wakes it.
+  /// - Returns: false (work dropped) when the loop has exited.
+  @discardableResult
+  func post(_ work: @escaping @Sendable () -> Void) -> Bool {
+    let queued = mailbox.withLock { mailbox in
+      if mailbox.open { mailbox.work.append(work) }
+      return mailbox.open
+    }
+    guard queued else { return false }
+    var byte: UInt8 = 1
+    _ = write(wakeWrite, &byte, 1)
+    return true
+  }
+
+  /// Stops accepting, lets in-flight work run until `deadline`, then cancels it and closes everything.
+  func beginShutdown(deadline: Duration) {
+    post { [self] in
+      guard shutdownDeadline == nil else { return }
+      shutdownDeadline = .now + deadline
+      logger.log(.info, "shutting down", ["deadline_ms": "\(deadline.milliseconds)"])
+      closeListeners()
+    }
+  }
+
+  /// A snapshot of the counters (waits up to 5 s for the loop).
+  func stats() -> ServerStats {
+    guard running.load(ordering: .acquiring) else { return ServerStats() }
+    let box = Mutex(ServerStats())
+    let done = DispatchSemaphore(value: 0)
+    let queued = post { [self] in
+      box.withLock { stats in
+        stats.connections = connections.count
+        stats.requestsInFlight = connections.values.reduce(0) { $0 + $1.inFlight.count }
+        stats.backgroundRunning = backgroundRunning
+        stats.bufferedOutputBytes = connections.values.reduce(0) { $0 + $1.bufferedOutput }
+        stats.peakConnectionOutputBytes = peakOutput
+        stats.connectionsAccepted = accepted
+      }
+      done.signal()
+    }
+    if queued { _ = done.wait(timeout: .now() + 5) }
+    return box.withLock { $0 }
+  }
+
+  // MARK: - The loop
+
+  private enum PollOwner {
+    case wake
+    case listener(Int)
+    case connection(Connection)
+  }
+
+  private func run() {
+    loopThread.store(UInt(pthread_self()), ordering: .relaxed)
+    var fds: [pollfd] = []
+    var owners: [PollOwner] = []
+    while true {
+      drainMailbox()
+      housekeeping()
+      if shutdownDeadline != nil && connections.isEmpty { break }
+      fds.removeAll(keepingCapacity: true)
+      owners.removeAll(keepingCapacity: true)
+      fds.append(pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0))
+      owners.append(.wake)
+      for (index, listener) in listeners.enumerated() {
+        fds.append(pollfd(fd: listener.fd, events: Int16(POLLIN), revents: 0))
+        owners.append(.listener(index))
+      }
+      for connection in connections.values {
+        var events: Int32 = 0
+        if wantsInput(connection) { events |= Int32(POLLIN) }
+        if connection.bufferedOutput > 0 { events |= Int32(POLLOUT) }
+        // A half-closed connection with nothing to write would report POLLHUP forever: leave it out.
+        if events == 0 { continue }
+        fds.append(pollfd(fd: connection.fd, events: Int16(events), revents: 0))
+        owners.append(.connection(connection))
+      }
+      let ready = poll(&fds, nfds_t(fds.count), 250)
+      if ready < 0 {
+        if errno != EINTR { logger.log(.error, "poll failed: \(String(cString: strerror(errno)))") }
+        continue
+      }
+      guard ready > 0 else { continue }
+      for (index, descriptor) in fds.enumerated() where descriptor.revents != 0 {
+        switch owners[index] {
+        case .wake: drainWakePipe()
+        case .listener(let listenerIndex): acceptConnections(listenerIndex)
+        case .connection(let connection): handleEvents(Int32(descriptor.revents), on: connection)
+        }
+      }
+    }
+    closeListeners()
+    mailbox.withLock { mailbox in
+      mailbox.open = false
+      mailbox.work.removeAll()
+    }
+    logger.log(.info, "server stopped")
+    running.store(false, ordering: .releasing)
+    stopped.leave()
+  }
+
+  private func wantsInput(_ connection: Connection) -> Bool {
+    !connection.inputClosed && !connection.closeAfterFlush && connection.bufferedOutput < limits.maxOutputBufferBytes
+  }
+
+  private func drainWakePipe() {
+    var scratch = [UInt8](repeating: 0, count: 256)
+    while read(wakeRead, &scratch, scratch.count) > 0 {}
+  }
+
+  private func drainMailbox() {
+    let work = mailbox.withLock { mailbox in
+      let taken = mailbox.work
+      mailbox.work.removeAll()
+      return taken
+    }
+    for item in work { item() }
+  }
+
+  private func closeListeners() {
+    for listener in listeners {
+      close(listener.fd)
+      if case .unix(let path) = listener.endpoint { unlink(path) }
+    }
+    listeners.removeAll()
+  }
+
+  private func housekeeping() {
+    let now = ContinuousClock.now
+    if let idle = limits.idleTimeout {
+      for connection in Array(connections.values)
+      where connection.inFlight.isEmpty && connection.bufferedOutput == 0 && !connection.closeAfterFlush
+        && now - connection.lastActivity > idle
+      {
+        logger.log(.debug, "closing idle connection", ["conn": "\(connection.id)"])
+        connection.closeAfterFlush = true
+        sendLine(RPCResponse(id: nil, outcome: .failure(.idleTimeout)).line, to: connection)
+        closeIfFinished(connection)
+      }
+    }
+    guard let deadline = shutdownDeadline else { return }
+    if now >= deadline && !shutdownForced {
+      shutdownForced = true
+      for connection in Array(connections.values) {
+        for (id, entry) in connection.inFlight {
+          entry.context.markCancelled()
+          entry.task?.cancel()
+          connection.inFlight[id] = nil
+          reply(to: connection, id: id, method: entry.method, started: entry.started, .failure(.shuttingDown))
+        }
+        connection.closeAfterFlush = true
+      }
+    }
+    let giveUp = now >= deadline + .seconds(2)
+    for connection in Array(connections.values) {
+      if giveUp { closeConnection(connection, reason: "shutdown") } else { closeIfFinished(connection) }
+    }
+  }
+
+  private func acceptConnections(_ index: Int) {
+    let listener = listeners[index]
+    for _ in 0..<64 {
+      let fd = accept(listener.fd, nil, nil)
+      if fd < 0 {
+        if errno == EINTR { continue }
+        if errno != EAGAIN && errno != EWOULDBLOCK {
+          logger.log(.error, "accept failed: \(String(cString: strerror(errno)))")
+        }
+        return
+      }
+      accepted += 1
+      SocketIO.setCloseOnExec(fd)
+      SocketIO.setNonBlocking(fd)
+      if case .tcp = listener.endpoint {
+        var one: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+      }
+      guard connections.count < limits.maxConnections else {
+        logger.log(.warning, "connection refused: too many connections", ["limit": "\(limits.maxConnections)"])
+        let line = RPCResponse(id: nil, outcome: .failure(.tooManyConnections(limit: limits.maxConnections))).line
+        _ = line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        close(fd)
+        continue
+      }
+      let connection = Connection(
+        id: nextConnectionID, fd: fd, authenticated: !listener.requiresAuth, maxLineBytes: limits.maxLineBytes)
+      nextConnectionID += 1
+      connections[connection.id] = connection
+      logger.log(.debug, "connection opened", ["conn": "\(connection.id)", "listener": listener.endpoint.description])
+    }
+  }
+
+  private func handleEvents(_ events: Int32, on connection: Connection) {
+    guard !connection.closed else { return }
+    if events & Int32(POLLNVAL | POLLERR) != 0 {
+      closeConnection(connection, reason: "socket error")
+      return
+    }
+    if events & Int32(POLLOUT) != 0 && !connection.flush() {
+      closeConnection(connection, reason: "write failed")
+      return
+    }
+    if events & Int32(POLLIN | POLLHUP) != 0 && !connection.inputClosed {
+      readInput(connection)
+    }
+    processLines(connection)
+    closeIfFinished(connection)
+  }
+
+  private func readInput(_ connection: Connection) {
+    let count = readBuffer.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
+    if count > 0 {
+      connection.lastActivity = .now
+      readBuffer.withUnsafeBytes { connection.framer.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+    } else if count == 0 {
+      // End of input: the client is gone (or will not read answers it cannot match any more),
+      // so work still in flight is cancelled; buffered replies are still written.
+      connection.inputClosed = true
+      cancelInFlight(of: connection)
+    } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+      closeConnection(connection, reason: "read failed")
+    }
+  }
+
+  private func processLines(_ connection: Connection) {
+    while !connection.closed && !connection.closeAfterFlush
+      && connection.bufferedOutput < limits.maxOutputBufferBytes,
+      let event = connection.framer.next()
+    {
+      switch event {
+      case .tooLong:
+        reply(
+          to: connection, id: nil, method: nil, started: .now, .failure(.lineTooLong(limit: limits.maxLineBytes)))
+      case .line(let bytes):
+        handleLine(bytes, on: connection)
+      }
+    }
+  }
+
+  private func closeIfFinished(_ connection: Connection) {
+    guard !connection.closed, connection.bufferedOutput == 0 else { return }
+    let idleAtShutdown = shutdownDeadline != nil && connection.inFlight.isEmpty
+    if connection.closeAfterFlush || (connection.inputClosed && connection.inFlight.isEmpty) || idleAtShutdown {
+      closeConnection(connection, reason: connection.inputClosed ? "client closed" : "server closed")
+    }
+  }
+
+  private func closeConnection(_ connection: Connection, reason: String) {
+    guard !connection.closed else { return }
+    connection.closed = true
+    cancelInFlight(of: connection)
+    connections[connection.id] = nil
+    close(connection.fd)
+    logger.log(.debug, "connection closed", ["conn": "\(connection.id)", "reason": reason])
+  }
+
+  private func cancelInFlight(of connection: Connection) {
+    for entry in connection.inFlight.values {
+      entry.context.markCancelled()
+      entry.task?.cancel()
+    }
+    connection.inFlight.removeAll()
+  }
+
+  // MARK: - Dispatch
+
+  private func handleLine(_ bytes: [UInt8], on connection: Connection) {
+    let started = ContinuousClock.now
+    let json: JSONValue
+    do {
+      json = try parser.parse(bytes)
+    } catch {
+      reply(to: connection, id: nil, method: nil, started: started, .failure(.parseError(error.description)))
+      return
+    }
+    let request: RPCRequest
+    do {
+      request = try RPCRequest(json: json)
+    } catch {
+      reply(to: connection, id: RPCRequest.salvageID(from: json), method: nil, started: started, .failure(error))
+      return
+    }
+    dispatch(request, on: connection, started: started)
+  }
+
+  private func dispatch(_ request: RPCRequest, on connection: Connection, started: ContinuousClock.Instant) {
+    func answer(_ outcome: Result<JSONValue, RPCError>) {
+      guard let id = request.id else { return }
+      reply(to: connection, id: id, method: request.method, started: started, outcome)
+    }
+    if request.method == "auth" {
+      authenticate(request, on: connection, started: started)
+      return
+    }
+    guard connection.authenticated else {
+      reply(
+        to: connection, id: request.id, method: request.method, started: started,
+        .failure(.unauthorized("send the \"auth\" notification with the server token first")))
+      return
+    }
+    if shutdownDeadline != nil {
+      answer(.failure(.shuttingDown))
+      return
+    }
+    switch request.method {
+    case "ping":
+      answer(.success(["pong": true]))
+      return
+    case "cancel":
+      answer(cancel(request.params, on: connection))
+      return
+    default: break
+    }
+    guard let handler = methods.lookup(request.method) else {
+      answer(.failure(.methodNotFound(request.method)))
+      return
+    }
+    if let id = request.id, connection.inFlight[id] != nil {
+      answer(.failure(.invalidRequest("id \(id) is already in flight on this connection")))
+      return
+    }
+    let params = RPCParams(request.params)
+    switch handler {
+    case .inline(let body):
+      let connectionID = connection.id
+      let context = RequestContext(id: request.id, method: request.method, connectionID: connectionID) {
+        [self] notification in
+        onLoop { [self] in
+          if let target = connections[connectionID] { sendLine(notification.line, to: target) }
+        }
+      }
+      let outcome: Result<JSONValue, RPCError>
+      do { outcome = .success(try body(params, context)) } catch { outcome = .failure(Self.rpcError(for: error)) }
+      answer(outcome)
+    case .background(let body):
+      guard let id = request.id else {
+        logger.log(.warning, "notification for background method ignored (send an id)", ["method": request.method])
+        return
+      }
+      guard connection.inFlight.count < limits.maxInFlightPerConnection else {
+        answer(.failure(.tooManyInFlight(limit: limits.maxInFlightPerConnection)))
+        return
+      }
+      startBackground(id: id, method: request.method, params: params, body: body, on: connection, started: started)
+    }
+  }
+
+  private func startBackground(
+    id: RPCID, method: String, params: RPCParams,
+    body: @escaping @Sendable (RPCParams, RequestContext) async throws -> JSONValue, on connection: Connection,
+    started: ContinuousClock.Instant
+  ) {
+    let token = nextToken
+    nextToken += 1
+    let connectionID = connection.id
+    let context = RequestContext(id: id, method: method, connectionID: connectionID) { [self] notification in
+      post { [self] in
+        guard let target = connections[connectionID], target.inFlight[id]?.token == token else { return }
+        sendLine(notification.line, to: target)
+      }
+    }
+    connection.inFlight[id] = Connection.InFlight(
+      token: token, method: method, started: started, context: context, task: nil)
+    backgroundQueue.append(
+      (
+        connectionID, id, token,
+        { [self] in
+          let outcome: Result<JSONValue, RPCError>
+          do {
+            outcome = .success(try await body(params, context))
+          } catch {
+            outcome = .failure(Self.rpcError(for: error))
+          }
+          post { [self] in finishBackground(connectionID: connectionID, id: id, token: token, outcome) }
+        }
+      ))
+    pumpBackground()
+  }
+
+  private func pumpBackground() {
+    while backgroundRunning < limits.maxConcurrentBackground && backgroundQueueHead < backgroundQueue.count {
+      let item = backgroundQueue[backgroundQueueHead]
+      backgroundQueueHead += 1
+      guard let connection = connections[item.connection], connection.inFlight[item.id]?.token == item.token else {
+        continue
+      }
+      backgroundRunning += 1
+      connection.inFlight[item.id]?.task = Task { await item.run() }
+    }
+    if backgroundQueueHead == backgroundQueue.count {
+      backgroundQueue.removeAll(keepingCapacity: true)
+      backgroundQueueHead = 0
+    }
+  }
+
+  private func finishBackground(connectionID: UInt64, id: RPCID, token: UInt64, _ outcome: Result<JSONValue, RPCError>)
+  {
+    backgroundRunning -= 1
+    if let connection = connections[connectionID], let entry = connection.inFlight[id], entry.token == token {
+      connection.inFlight[id] = nil
+      reply(to: connection, id: id, method: entry.method, started: entry.started, outcome)
+      processLines(connection)
+      closeIfFinished(connection)
+    }
+    pumpBackground()
+  }
+
+  private func cancel(_ params: [String: JSONValue], on connection: Connection) -> Result<JSONValue, RPCError> {
+    guard let raw = params["id"] else { return .failure(.invalidParams(field: "id", "is required")) }
+    guard let target = RPCID(json: raw) else {
+      return .failure(.invalidParams(field: "id", "must be an integer or a string"))
+    }
+    guard let entry = connection.inFlight.removeValue(forKey: target) else { return .success(["cancelled": false]) }
+    entry.context.markCancelled()
+    entry.task?.cancel()
+    reply(to: connection, id: target, method: entry.method, started: entry.started, .failure(.cancelled))
+    return .success(["cancelled": true])
+  }
+
+  private func authenticate(_ request: RPCRequest, on connection: Connection, started: ContinuousClock.Instant) {
+    let expected = configuration.token ?? ""
+    let offered = request.params["token"]?.string ?? ""
+    if connection.authenticated || Self.constantTimeEqual(expected, offered) {
+      connection.authenticated = true
+      if let id = request.id {
+        reply(to: connection, id: id, method: request.method, started: started, .success(["authenticated": true]))
+      }
+      return
+    }
+    logger.log(.warning, "authentication failed; closing connection", ["conn": "\(connection.id)"])
+    reply(
+      to: connection, id: request.id, method: request.method, started: started, .failure(.unauthorized("wrong token")))
+    connection.closeAfterFlush = true
+  }
+
+  // MARK: - Output
+
+  private func reply(
+    to connection: Connection, id: RPCID?, method: String?, started: ContinuousClock.Instant,
+    _ outcome: Result<JSONValue, RPCError>
+  ) {
+    let elapsed = ContinuousClock.now - started
+    let fields: KeyValuePairs<String, String> = [
+      "conn": "\(connection.id)", "method": method ?? "-", "id": id?.description ?? "null",
+      "us": "\(elapsed.microseconds)", "status": Self.status(outcome),
+    ]
+    if case .failure(let error) = outcome {
+      logger.log(.warning, "request failed: \(error.message)", fields)
+    } else {
+      logger.log(.debug, "request", fields)
+    }
+    sendLine(RPCResponse(id: id, outcome: outcome).line, to: connection)
+  }
+
+  private func sendLine(_ line: [UInt8], to connection: Connection) {
+    guard !connection.closed else { return }
+    connection.enqueue(line)
+    peakOutput = max(peakOutput, connection.peakBufferedOutput)
+    connection.lastActivity = .now
+    if !connection.flush() { closeConnection(connection, reason: "write failed") }
+  }
+
+  private static func status(_ outcome: Result<JSONValue, RPCError>) -> String {
+    switch outcome {
+    case .success: return "ok"
+    case .failure(let error): return "\(error.code)"
+    }
+  }
+
+  /// The JSON-RPC error for anything a handler throws.
+  static func rpcError(for error: any Error) -> RPCError {
+    switch error {
+    case let error as RPCError: return error
+    case let error as any RPCErrorConvertible: return error.rpcError
+    case is CancellationError: return .cancelled
+    default: return .applicationError(String(describing: error))
+    }
+  }
+
+  private static func constantTimeEqual(_ lhs: String, _ rhs: String) -> Bool {
+    let left = Array(lhs.utf8)
+    let right = Array(rhs.utf8)
+    guard !left.isEmpty, left.count == right.count else { return false }
+    var difference: UInt8 = 0
+    for index in left.indices { difference |= left[index] ^ right[index] }
+    return difference == 0
+  }
+}
+
+extension Duration {
+  /// Whole milliseconds.
+  var milliseconds: Int64 { components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000 }
+  /// Whole microseconds.
+  var microseconds: Int64 { components.seconds * 1_000_000 + components.attoseconds / 1_000_000_000_000 }
+}

@@ -1,0 +1,157 @@
+import DRPCore
+import DRPProtocol
+import DRPServer
+import Foundation
+import Glibc
+import XCTest
+
+final class ServerBadInputTests: XCTestCase {
+  /// Every bad line gets exactly one error reply with the expected code, on the same connection.
+  func testBadLinesGetErrorRepliesAndTheConnectionSurvives() throws {
+    let fixture = try ServerFixture()
+    let connection = try RawConnection(fixture.tcp)
+    let cases: [([UInt8], Int, JSONValue)] = [
+      (Array("garbage\u{7}bytes".utf8), -32700, nil),
+      ([0x7B, 0xFF, 0xFE, 0x7D], -32700, nil),
+      (
+        Array(#"{"jsonrpc":"2.0","id":1,"method":"echo","params":{"s":""#.utf8) + [0xC0, 0xAF] + Array(#""}}"#.utf8),
+        -32700, nil
+      ),
+      (Array(String(repeating: "[", count: 10_000).utf8), -32700, nil),
+      (Array(#"{"jsonrpc":"2.0","id":1,"method":"echo","params":{"x":1e999}}"#.utf8), -32700, nil),
+      (Array(#"{"jsonrpc":"2.0","id":2,"method":"echo","params":[1,2]}"#.utf8), -32602, 2),
+      (Array(#"{"jsonrpc":"2.0","id":{"a":1},"method":"echo"}"#.utf8), -32600, nil),
+      (Array(#"{"jsonrpc":"2.0","id":3,"method":42}"#.utf8), -32600, 3),
+      (Array(#"{"id":4,"method":"ping"}"#.utf8), -32600, 4),
+      (Array(#"[]"#.utf8), -32600, nil),
+      (Array(#"{"jsonrpc":"2.0","id":5,"method":"echo"} trailing"#.utf8), -32700, nil),
+    ]
+    for (line, code, id) in cases {
+      connection.write(line + [0x0A])
+      let reply = connection.readLine()
+      XCTAssertEqual(reply?["error"]?["code"]?.int, code, "\(String(decoding: line.prefix(60), as: UTF8.self))")
+      XCTAssertEqual(reply?["id"], id)
+    }
+    connection.write("\n\r\n\n")
+    connection.request("ping", id: "after")
+    XCTAssertEqual(connection.readLine()?["id"], "after", "empty lines produce no reply")
+  }
+
+  func testTenMebibyteLineIsRejectedAndTheRestOfTheLineDiscarded() throws {
+    let fixture = try ServerFixture()
+    let connection = try RawConnection(fixture.unix)
+    let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1 << 20)
+    let writer = Thread {
+      connection.write(Array(#"{"jsonrpc":"2.0","id":1,"method":"echo","params":{"s":""#.utf8))
+      for _ in 0..<10 { connection.write(chunk) }
+      connection.write(Array(#""}}"#.utf8) + [0x0A])
+      connection.request("ping", id: 2)
+    }
+    writer.start()
+    let reply = connection.readLine(timeout: .seconds(20))
+    XCTAssertEqual(reply?["error"]?["code"], -32001)
+    XCTAssertEqual(reply?["id"], JSONValue.null)
+    let ping = connection.readLine(timeout: .seconds(20))
+    XCTAssertEqual(ping?["id"], 2, "the oversized line is discarded up to its newline; the next request works")
+  }
+
+  func testChurnAndHalfLinesLeakNoDescriptorsAndPingStillAnswers() throws {
+    let fixture = try ServerFixture()
+    // Warm up (lazy runtime descriptors) before counting.
+    let warm = try RawConnection(fixture.tcp)
+    warm.request("ping", id: 0)
+    XCTAssertNotNil(warm.readLine())
+    warm.request("slow", id: 0, params: ["ms": 1])
+    XCTAssertNotNil(warm.readLine())
+    let before = ServerFixture.openDescriptors()
+
+    for round in 0..<10 {
+      var batch: [RawConnection] = []
+      for index in 0..<100 {
+        let connection = try RawConnection(index.isMultiple(of: 2) ? fixture.tcp : fixture.unix)
+        if index.isMultiple(of: 3) { connection.write(#"{"jsonrpc":"2.0","id":1,"meth"#) }
+        if index.isMultiple(of: 5) { connection.request("slow", id: 1, params: ["ms": 10_000]) }
+        batch.append(connection)
+      }
+      XCTAssertEqual(batch.count, 100, "round \(round)")
+      batch.removeAll()
+    }
+    warm.request("ping", id: 1)
+    XCTAssertEqual(warm.readLine()?["result"], ["pong": true])
+
+    let deadline = ContinuousClock.now + .seconds(10)
+    var stats = fixture.server.stats()
+    while (stats.connections > 1 || stats.backgroundRunning > 0) && ContinuousClock.now < deadline {
+      usleep(20_000)
+      stats = fixture.server.stats()
+    }
+    XCTAssertEqual(stats.connections, 1, "dropped connections are closed")
+    XCTAssertEqual(stats.requestsInFlight, 0, "their requests are cancelled")
+    XCTAssertEqual(stats.backgroundRunning, 0)
+    XCTAssertGreaterThanOrEqual(stats.connectionsAccepted, 1001)
+    while ServerFixture.openDescriptors() > before && ContinuousClock.now < deadline { usleep(20_000) }
+    XCTAssertEqual(ServerFixture.openDescriptors(), before, "no file descriptor leaks")
+  }
+
+  func testConnectionLimitAnswersWithAnErrorLineAndCloses() throws {
+    var limits = ServerLimits()
+    limits.maxConnections = 2
+    let fixture = try ServerFixture(limits: limits)
+    let first = try RawConnection(fixture.tcp)
+    let second = try RawConnection(fixture.unix)
+    first.request("ping", id: 1)
+    second.request("ping", id: 1)
+    XCTAssertNotNil(first.readLine())
+    XCTAssertNotNil(second.readLine())
+    let third = try RawConnection(fixture.tcp)
+    XCTAssertEqual(third.readLine()?["error"]?["code"], -32003)
+    XCTAssertTrue(third.waitForClose())
+    first.request("ping", id: 2)
+    XCTAssertEqual(first.readLine()?["id"], 2)
+  }
+
+  /// A client that writes requests and never reads: the server stops reading it once the reply
+  /// backlog reaches the cap, so its buffered bytes stay bounded; other clients are unaffected.
+  func testBackPressureBoundsBufferedRepliesOfANonReadingClient() throws {
+    var limits = ServerLimits()
+    limits.maxOutputBufferBytes = 64 * 1024
+    let fixture = try ServerFixture(limits: limits)
+    let greedy = try RawConnection(fixture.tcp)
+    var size = Int32(64 * 1024)
+    _ = setsockopt(greedy.fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+    _ = fcntl(greedy.fd, F_SETFL, fcntl(greedy.fd, F_GETFL) | O_NONBLOCK)
+    let request =
+      Array(
+        #"{"jsonrpc":"2.0","id":1,"method":"echo","params":{"pad":"0123456789012345678901234567890123456789"}}"#.utf8)
+      + [0x0A]
+    let burst = Array(repeating: request, count: 1000).flatMap { $0 }
+    var sent = 0
+    let deadline = ContinuousClock.now + .seconds(3)
+    while ContinuousClock.now < deadline && sent < 200 * 1024 * 1024 {
+      let written = burst.withUnsafeBytes { send(greedy.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+      if written > 0 { sent += written } else { usleep(5_000) }
+    }
+    let stats = fixture.server.stats()
+    print("back-pressure: client pushed \(sent) bytes; peak buffered replies \(stats.peakConnectionOutputBytes) bytes")
+    XCTAssertGreaterThan(sent, 4 * limits.maxOutputBufferBytes, "the client must have sent far more than the cap")
+    XCTAssertGreaterThan(stats.peakConnectionOutputBytes, 0)
+    XCTAssertLessThanOrEqual(stats.peakConnectionOutputBytes, limits.maxOutputBufferBytes + 1024)
+    let other = try RawConnection(fixture.unix)
+    other.request("ping", id: 1)
+    XCTAssertEqual(other.readLine(timeout: .seconds(2))?["result"], ["pong": true])
+  }
+
+  func testIdleConnectionsAreClosedWithAnErrorLine() throws {
+    var limits = ServerLimits()
+    limits.idleTimeout = .milliseconds(300)
+    let fixture = try ServerFixture(limits: limits)
+    let connection = try RawConnection(fixture.tcp)
+    let busy = try RawConnection(fixture.unix)
+    busy.request("slow", id: 1, params: ["ms": 800])
+    let reply = connection.readLine(timeout: .seconds(3))
+    XCTAssertEqual(reply?["error"]?["code"], -32006)
+    XCTAssertTrue(connection.waitForClose())
+    XCTAssertEqual(
+      busy.readLine(timeout: .seconds(3))?["result"], ["slept": 800], "a connection with work in flight is not idle")
+  }
+}
