@@ -26,7 +26,7 @@ enum WordBank {
     ["Home & Kitchen", "Small Appliances"], ["Electronics", "Audio"], ["Sports & Outdoors", "Camping"],
     ["Office Products", "Paper"], ["Clothing", "Outerwear"], ["Tools", "Power Tools"], ["Toys & Games", "Outdoor Play"],
   ]
-  static let aspects = ["the build", "the price", "the packaging", "the size", "the color", "the finish", "the weight", "the instructions"]
+  static let aspects = ["the build", "the price", "the packaging", "the size", "the color", "the finish", "the weight", "the manual"]
   static let catchphrases = [
     "all in all", "no regrets", "for what it is", "take it or leave it", "worth a look", "just my two cents",
     "end of story", "fair enough", "so there you go", "make of that what you will",

@@ -54,6 +54,7 @@ public final class ReviewImporter {
   ///   `SQLiteError` if the database fails.
   public func importFiles(_ paths: [String]) throws -> ImportReport {
     report = ImportReport()
+    for reason in SkipReason.allCases { report.skipped[reason.rawValue] = 0 }
     started = Date()
     lastProgress = started
     for path in paths {
@@ -118,7 +119,7 @@ public final class ReviewImporter {
         try importItem(fields, db)
       }
     } catch let bad as BadLine {
-      let count = (report.skipped[bad.reason.rawValue] ?? 0) + 1
+      let count = report.skipped[bad.reason.rawValue, default: 0] + 1
       report.skipped[bad.reason.rawValue] = count
       if count <= reportLimit {
         warn("\(path):\(line.number): \(bad.reason.rawValue): \(bad.detail)")

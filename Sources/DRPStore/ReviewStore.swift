@@ -150,6 +150,20 @@ public final class ReviewStore: @unchecked Sendable {
     }
   }
 
+  /// Users with their review counts, sorted by id, at most `limit` of them.
+  public func users(limit: Int) -> [User] {
+    withConnection { db in
+      guard
+        let stmt = try? db.cached(
+          "SELECT id, (SELECT count(*) FROM reviews WHERE user_id = users.id) FROM users ORDER BY id LIMIT ?")
+      else { return [] }
+      stmt.bind(1, limit)
+      var users: [User] = []
+      while (try? stmt.step()) == true { users.append(User(id: stmt.string(0), reviewCount: stmt.int(1))) }
+      return users
+    }
+  }
+
   /// Row counts.
   public func stats() -> StoreStats {
     withConnection { db in
