@@ -2,5 +2,14 @@
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-FileHandle.standardError.write(Data("usage: drp-bench <benchmark> [options]\n".utf8))
-exit(arguments.isEmpty ? 2 : 2)
+do {
+  switch arguments.first {
+  case "import": try runImportBenchmark(Array(arguments.dropFirst()))
+  default:
+    FileHandle.standardError.write(Data("usage: drp-bench <benchmark> [options]\nbenchmarks: import\n".utf8))
+    exit(2)
+  }
+} catch {
+  FileHandle.standardError.write(Data("drp-bench: error: \(error)\n".utf8))
+  exit(1)
+}

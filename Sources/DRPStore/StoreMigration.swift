@@ -42,9 +42,10 @@ public struct StoreMigration: Sendable {
           verified INTEGER NOT NULL DEFAULT 0,
           text_hash INTEGER NOT NULL
         );
-        CREATE INDEX reviews_by_user_time ON reviews(user_id, timestamp);
+        -- "reviews of user U ordered by time", and duplicate removal (same user, time, item, text).
+        CREATE UNIQUE INDEX reviews_by_user_time ON reviews(user_id, timestamp, item_id, text_hash);
+        -- "users who reviewed item I".
         CREATE INDEX reviews_by_item_user ON reviews(item_id, user_id);
-        CREATE UNIQUE INDEX reviews_unique ON reviews(user_id, item_id, timestamp, text_hash);
         """)
   ]
 }
