@@ -23,9 +23,6 @@ struct ImportCommand: Command {
   func run(_ context: CommandContext) throws {
     let files = context.arguments.positionals
     guard !files.isEmpty else { throw UsageError(description: "no input file given") }
-    for file in files where !FileManager.default.fileExists(atPath: file) {
-      throw RuntimeError(description: "no such file: \(file)")
-    }
     let mapping: FieldMapping
     do {
       mapping = try context.arguments.value("map").map(FieldMapping.init(spec:)) ?? FieldMapping()
@@ -33,6 +30,9 @@ struct ImportCommand: Command {
       throw UsageError(description: error.description)
     }
     let batch = try context.arguments.int("batch", default: context.config.store.importBatch, in: 1...1_000_000)
+    for file in files where !FileManager.default.fileExists(atPath: file) {
+      throw RuntimeError(description: "no such file: \(file)")
+    }
     let store = try context.store()
     let stderr = context.stderr
     var progressShown = false
