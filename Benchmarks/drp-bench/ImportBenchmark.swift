@@ -36,7 +36,8 @@ public func runImportBenchmark(_ args: [String]) throws {
     let rate = Double(report.reviewsAdded) / report.seconds
     print(
       String(
-        format: "%-9d  %7d  %6.2f   %8.2f   %9.0f   %12.1f", size, report.reviewsAdded, genSeconds, report.seconds, rate,
+        format: "%-9d  %7d  %6.2f   %8.2f   %9.0f   %12.1f", size, report.reviewsAdded, genSeconds, report.seconds,
+        rate,
         Double(peakRSSKiB()) / 1024))
     try? FileManager.default.removeItem(atPath: dir)
   }

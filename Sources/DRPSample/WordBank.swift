@@ -20,18 +20,25 @@ enum WordBank {
     "kettle", "lamp", "backpack", "notebook", "blender", "headset", "jacket", "skillet", "charger", "mug",
     "speaker", "pillow", "tent", "keyboard", "scarf", "toaster", "bottle", "planner", "drill", "kite",
   ]
-  static let brands = ["Nordvik", "Alder", "Quillon", "Brightmoor", "Tessaly", "Orrin", "Kestrel", "Palomar", "Vantor", "Wrenfield"]
+  static let brands = [
+    "Nordvik", "Alder", "Quillon", "Brightmoor", "Tessaly", "Orrin", "Kestrel", "Palomar", "Vantor", "Wrenfield",
+  ]
   static let itemAdjectives = ["Classic", "Compact", "Deluxe", "Everyday", "Pro", "Lite", "Heritage", "Urban"]
   static let categories: [[String]] = [
     ["Home & Kitchen", "Small Appliances"], ["Electronics", "Audio"], ["Sports & Outdoors", "Camping"],
-    ["Office Products", "Paper"], ["Clothing", "Outerwear"], ["Tools", "Power Tools"], ["Toys & Games", "Outdoor Play"],
+    ["Office Products", "Paper"], ["Clothing", "Outerwear"], ["Tools", "Power Tools"],
+    ["Toys & Games", "Outdoor Play"],
   ]
-  static let aspects = ["the build", "the price", "the packaging", "the size", "the color", "the finish", "the weight", "the manual"]
+  static let aspects = [
+    "the build", "the price", "the packaging", "the size", "the color", "the finish", "the weight", "the manual",
+  ]
   static let catchphrases = [
     "all in all", "no regrets", "for what it is", "take it or leave it", "worth a look", "just my two cents",
     "end of story", "fair enough", "so there you go", "make of that what you will",
   ]
-  static let uses = ["at work", "on weekends", "every morning", "on trips", "for my family", "in the garage", "at home"]
+  static let uses = [
+    "at work", "on weekends", "every morning", "on trips", "for my family", "in the garage", "at home",
+  ]
   static let questions = [
     "Why is this so hard to find?", "Would I buy it again?", "Who designs these things?", "What more could you want?",
     "Is it worth the money?",

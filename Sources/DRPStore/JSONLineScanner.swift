@@ -80,7 +80,9 @@ struct JSONLineScanner {
 
   private mutating func expect(_ byte: UInt8, _ what: String) throws {
     skipWhitespace()
-    guard peek == byte else { throw fail(peek == nil ? "unexpected end of line, expected \(what)" : "expected \(what)") }
+    guard peek == byte else {
+      throw fail(peek == nil ? "unexpected end of line, expected \(what)" : "expected \(what)")
+    }
     pos += 1
   }
 

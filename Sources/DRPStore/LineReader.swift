@@ -55,7 +55,8 @@ final class LineReader {
         let lineStart = start
         start = newline + 1
         return try buffer.withUnsafeBufferPointer {
-          try body(Line(bytes: UnsafeBufferPointer(rebasing: $0[lineStart..<lineEnd]), number: lineNumber, terminated: true))
+          try body(
+            Line(bytes: UnsafeBufferPointer(rebasing: $0[lineStart..<lineEnd]), number: lineNumber, terminated: true))
         }
       }
       if eof {
@@ -64,7 +65,8 @@ final class LineReader {
         let (lineStart, lineEnd) = (start, end)
         start = end
         return try buffer.withUnsafeBufferPointer {
-          try body(Line(bytes: UnsafeBufferPointer(rebasing: $0[lineStart..<lineEnd]), number: lineNumber, terminated: false))
+          try body(
+            Line(bytes: UnsafeBufferPointer(rebasing: $0[lineStart..<lineEnd]), number: lineNumber, terminated: false))
         }
       }
       try fill()

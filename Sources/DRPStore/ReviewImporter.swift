@@ -74,7 +74,9 @@ public final class ReviewImporter {
         try store.withConnection { db in
           var count = 0
           while count < batchSize {
-            let more: Void? = try reader.next { line in try self.importLine(line, path: reader.path, metaFile: metaFile, db) }
+            let more: Void? = try reader.next { line in
+              try self.importLine(line, path: reader.path, metaFile: metaFile, db)
+            }
             guard more != nil else {
               done = true
               return
@@ -216,7 +218,9 @@ public final class ReviewImporter {
     }
 
     func id(_ keys: [String], missing: SkipReason) throws -> String {
-      guard let member = value(keys) else { throw BadLine(reason: missing, detail: "no \(keys.joined(separator: "/"))") }
+      guard let member = value(keys) else {
+        throw BadLine(reason: missing, detail: "no \(keys.joined(separator: "/"))")
+      }
       switch member.value {
       case .string(let s) where !s.isEmpty: return s
       case .string, .null: throw BadLine(reason: missing, detail: "empty \(member.key)")
@@ -225,12 +229,16 @@ public final class ReviewImporter {
     }
 
     func rating(_ keys: [String]) throws -> Double {
-      guard let member = value(keys) else { throw BadLine(reason: .badRating, detail: "no \(keys.joined(separator: "/"))") }
+      guard let member = value(keys) else {
+        throw BadLine(reason: .badRating, detail: "no \(keys.joined(separator: "/"))")
+      }
       let rating: Double
       switch member.value {
       case .number(let n): rating = n
       case .string(let s):
-        guard let n = Double(s) else { throw BadLine(reason: .badRating, detail: "\(member.key) '\(s)' is not a number") }
+        guard let n = Double(s) else {
+          throw BadLine(reason: .badRating, detail: "\(member.key) '\(s)' is not a number")
+        }
         rating = n
       default: throw BadLine(reason: .wrongType, detail: "\(member.key) must be a number")
       }

@@ -84,7 +84,8 @@ public final class ReviewStore: @unchecked Sendable {
   /// The user with this id, with their review count, or nil.
   public func user(_ id: String) -> User? {
     withConnection { db in
-      guard let stmt = try? db.cached("SELECT (SELECT count(*) FROM reviews WHERE user_id = ?1) FROM users WHERE id = ?1"),
+      guard
+        let stmt = try? db.cached("SELECT (SELECT count(*) FROM reviews WHERE user_id = ?1) FROM users WHERE id = ?1"),
         (try? stmt.step(id)) == true
       else { return nil }
       return User(id: id, reviewCount: stmt.int(0))

@@ -44,19 +44,21 @@ public final class SQLiteStatement {
         }
       }
     }
-}
+  }
 
   /// Binds raw bytes as a BLOB.
   public func bind(_ index: Int32, _ value: Data) {
     value.withUnsafeBytes { buf in
-      _ = sqlite3_bind_blob(stmt, index, buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buf.count), Self.transient)
+      _ = sqlite3_bind_blob(
+        stmt, index, buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buf.count), Self.transient)
     }
   }
 
   /// Binds a float vector as a BLOB of little-endian Float32 values.
   public func bind(_ index: Int32, _ value: [Float]) {
     value.withUnsafeBytes { buf in
-      _ = sqlite3_bind_blob(stmt, index, buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buf.count), Self.transient)
+      _ = sqlite3_bind_blob(
+        stmt, index, buf.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buf.count), Self.transient)
     }
   }
 

@@ -69,7 +69,8 @@ struct ParsedArguments {
   func int(_ name: String, default defaultValue: Int, in range: ClosedRange<Int> = 0...Int.max) throws -> Int {
     guard let text = value(name) else { return defaultValue }
     guard let n = Int(text), range.contains(n) else {
-      throw UsageError(description: "--\(name) expects an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
+      throw UsageError(
+        description: "--\(name) expects an integer in \(range.lowerBound)...\(range.upperBound), got '\(text)'")
     }
     return n
   }

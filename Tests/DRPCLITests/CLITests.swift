@@ -24,7 +24,8 @@ final class CLITests: XCTestCase {
     }
     let usageCases: [[String]] = [
       [], ["frobnicate"], ["stats", "--bogus"], ["stats", "extra"], ["import"], ["users"], ["users", "show"],
-      ["users", "list", "--limit", "zero"], ["users", "list", "--limit"], ["sample"], ["import", "x.jsonl", "--map", "who=x"],
+      ["users", "list", "--limit", "zero"], ["users", "list", "--limit"], ["sample"],
+      ["import", "x.jsonl", "--map", "who=x"],
       ["stats", "--json=yes"], ["--home"], ["--nope", "stats"], ["help", "nothing"],
     ]
     for args in usageCases {
@@ -127,7 +128,8 @@ final class CLITests: XCTestCase {
   func testKilledImportLeavesAConsistentStoreAndReimportCompletes() throws {
     let dir = try TemporaryDirectory()
     let sample = try drp(
-      home: dir.url, ["sample", "--out", dir.path("big"), "--users", "6000", "--items", "2000", "--reviews-per-user", "10", "--json"])
+      home: dir.url,
+      ["sample", "--out", dir.path("big"), "--users", "6000", "--items", "2000", "--reviews-per-user", "10", "--json"])
     let summary = try XCTUnwrap(try sample.json() as? [String: Any])
     let total = try XCTUnwrap(summary["reviews"] as? Int)
     let reviews = try XCTUnwrap(summary["reviews_path"] as? String)
@@ -144,12 +146,17 @@ final class CLITests: XCTestCase {
     process.waitUntilExit()
     XCTAssertTrue(wasRunning, "the import finished in under 0.3 s; the kill test did not interrupt it")
 
-    let check = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-c", """
-      import sqlite3, sys
-      db = sqlite3.connect(sys.argv[1])
-      print(db.execute('PRAGMA integrity_check').fetchone()[0])
-      print(db.execute('SELECT count(*) FROM reviews WHERE user_id NOT IN (SELECT id FROM users) OR item_id NOT IN (SELECT id FROM items)').fetchone()[0])
-      """, dir.path("home/drp.sqlite")])
+    let check = try runProcess(
+      URL(fileURLWithPath: "/usr/bin/env"),
+      [
+        "python3", "-c",
+        """
+        import sqlite3, sys
+        db = sqlite3.connect(sys.argv[1])
+        print(db.execute('PRAGMA integrity_check').fetchone()[0])
+        print(db.execute('SELECT count(*) FROM reviews WHERE user_id NOT IN (SELECT id FROM users) OR item_id NOT IN (SELECT id FROM items)').fetchone()[0])
+        """, dir.path("home/drp.sqlite"),
+      ])
     XCTAssertEqual(check.status, 0, "python3 with sqlite3 is needed to inspect the database: \(check.stderr)")
     XCTAssertEqual(check.stdout, "ok\n0\n")
     let partial = try drp(home: dir.url.appendingPathComponent("home"), ["stats", "--json"])

@@ -16,7 +16,8 @@ final class ConfigTests: XCTestCase {
     let path = dir.path("c.json")
     try #"{"llm": {"url": "http://127.0.0.1:9/v1", "model": "m"}, "pipeline": {"peers": 9}, "server": {"tcp": null}}"#
       .write(toFile: path, atomically: true, encoding: .utf8)
-    let config = try DRPConfig.load(file: path, environment: ["DRP_HOME": "/tmp/h", "DRP_EMBED_MODEL": "e", "DRP_LLM_API_KEY": ""])
+    let config = try DRPConfig.load(
+      file: path, environment: ["DRP_HOME": "/tmp/h", "DRP_EMBED_MODEL": "e", "DRP_LLM_API_KEY": ""])
     XCTAssertEqual(config.home, "/tmp/h")
     XCTAssertEqual(config.embedder.model, "e")
     XCTAssertNil(config.llm.apiKey, "empty environment values are ignored")

@@ -10,7 +10,8 @@ final class JSONLineScannerTests: XCTestCase {
 
   func testDecodesTopLevelValues() throws {
     let members = try scan(
-      #" { "s": "a\"b\\c\/\n\u00e9\ud83d\ude00", "n": -12.5e1, "i": 42, "t": true, "f": false, "z": null, "a": [1, {"x": [ ]}], "o": {"k": "v"} } "#)
+      #" { "s": "a\"b\\c\/\n\u00e9\ud83d\ude00", "n": -12.5e1, "i": 42, "t": true, "f": false, "z": null, "a": [1, {"x": [ ]}], "o": {"k": "v"} } "#
+    )
     XCTAssertEqual(members.map(\.key), ["s", "n", "i", "t", "f", "z", "a", "o"])
     XCTAssertEqual(members[0].value, .string("a\"b\\c/\né😀"))
     XCTAssertEqual(members[1].value, .number(-125))

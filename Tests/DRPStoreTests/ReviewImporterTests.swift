@@ -4,12 +4,16 @@ import DRPTestSupport
 import XCTest
 
 final class ReviewImporterTests: XCTestCase {
-  private func line(_ user: String?, _ item: String?, rating: String = "4.0", text: String = "fine", time: Int = 1_600_000_000_000) -> String {
+  private func line(
+    _ user: String?, _ item: String?, rating: String = "4.0", text: String = "fine", time: Int = 1_600_000_000_000
+  ) -> String {
     var fields: [String] = []
     if let user { fields.append("\"user_id\": \"\(user)\"") }
     if let item { fields.append("\"parent_asin\": \"\(item)\"") }
-    fields += ["\"rating\": \(rating)", "\"title\": \"T\"", "\"text\": \"\(text)\"", "\"timestamp\": \(time)",
-      "\"verified_purchase\": true", "\"helpful_vote\": 3"]
+    fields += [
+      "\"rating\": \(rating)", "\"title\": \"T\"", "\"text\": \"\(text)\"", "\"timestamp\": \(time)",
+      "\"verified_purchase\": true", "\"helpful_vote\": 3",
+    ]
     return "{" + fields.joined(separator: ", ") + "}"
   }
 
@@ -17,7 +21,9 @@ final class ReviewImporterTests: XCTestCase {
     try text.write(toFile: path, atomically: true, encoding: .utf8)
   }
 
-  private func importer(_ store: ReviewStore, warnings: WarningLog? = nil, mapping: FieldMapping = FieldMapping()) -> ReviewImporter {
+  private func importer(_ store: ReviewStore, warnings: WarningLog? = nil, mapping: FieldMapping = FieldMapping())
+    -> ReviewImporter
+  {
     ReviewImporter(store: store, mapping: mapping, batchSize: 3, reportLimit: 2, warn: { warnings?.append($0) })
   }
 
@@ -31,7 +37,8 @@ final class ReviewImporterTests: XCTestCase {
     let store = try ReviewStore(home: dir.path("home"))
     let reviews = dir.path("reviews.jsonl"), items = dir.path("items.jsonl")
     try write(
-      [line("u1", "i1"), line("u1", "i2", text: "second"), line("u2", "i1"), line("u1", "i1")].joined(separator: "\n") + "\n",
+      [line("u1", "i1"), line("u1", "i2", text: "second"), line("u2", "i1"), line("u1", "i1")].joined(separator: "\n")
+        + "\n",
       to: reviews)
     try write(
       #"{"parent_asin": "i1", "title": "Lamp", "description": ["Bright.", "Warm."], "categories": ["Home", "Lighting"], "main_category": "Home", "price": 9.5, "details": {"color": "red"}}"#
@@ -116,7 +123,8 @@ final class ReviewImporterTests: XCTestCase {
     let dir = try TemporaryDirectory()
     let store = try ReviewStore(home: dir.path("home"))
     let path = dir.path("reviews.jsonl.gz")
-    let body = (0..<2000).map { line("u\($0 % 37)", "i\($0 % 11)", text: "review \($0)") }.joined(separator: "\n") + "\n"
+    let body =
+      (0..<2000).map { line("u\($0 % 37)", "i\($0 % 11)", text: "review \($0)") }.joined(separator: "\n") + "\n"
     let gz = try XCTUnwrap(gzopen(path, "wb"))
     XCTAssertEqual(Int(body.withCString { gzwrite(gz, $0, UInt32(strlen($0))) }), body.utf8.count)
     gzclose(gz)
@@ -142,7 +150,8 @@ final class ReviewImporterTests: XCTestCase {
       #"{"reviewerID": "R1", "asin": "A1", "overall": 5.0, "summary": "Yes", "reviewText": "Great stuff", "unixReviewTime": 1400000000, "vote": "12", "verified": false}"#
         + "\n", to: path)
     let mapping = try FieldMapping(
-      spec: "user=reviewerID,item=asin,rating=overall,title=summary,text=reviewText,timestamp=unixReviewTime,helpful=vote")
+      spec:
+        "user=reviewerID,item=asin,rating=overall,title=summary,text=reviewText,timestamp=unixReviewTime,helpful=vote")
     let report = try importer(store, mapping: mapping).importFiles([path])
     XCTAssertEqual(report.reviewsAdded, 1)
     let review = try XCTUnwrap(store.reviews(ofUser: "R1").first)

@@ -8,7 +8,9 @@ final class ReviewStoreTests: XCTestCase {
   }
 
   private func review(_ user: String, _ item: String, _ text: String, at time: Int64, rating: Double = 4) -> Review {
-    Review(userID: user, itemID: item, rating: rating, title: "t", text: text, timestamp: time, helpfulVotes: 2, verified: true)
+    Review(
+      userID: user, itemID: item, rating: rating, title: "t", text: text, timestamp: time, helpfulVotes: 2,
+      verified: true)
   }
 
   func testAddAndReadBack() throws {
@@ -30,7 +32,11 @@ final class ReviewStoreTests: XCTestCase {
     XCTAssertNil(store.user("nobody"))
     XCTAssertNil(store.item("nothing"))
     let stored = try XCTUnwrap(store.review(id: id))
-    XCTAssertEqual(stored, Review(id: id, userID: "u1", itemID: "i1", rating: 4, title: "t", text: "second", timestamp: 2000, helpfulVotes: 2, verified: true))
+    XCTAssertEqual(
+      stored,
+      Review(
+        id: id, userID: "u1", itemID: "i1", rating: 4, title: "t", text: "second", timestamp: 2000, helpfulVotes: 2,
+        verified: true))
     XCTAssertNil(store.review(id: 999_999))
     XCTAssertEqual(store.users(limit: 1).map(\.id), ["u1"])
   }
@@ -49,7 +55,9 @@ final class ReviewStoreTests: XCTestCase {
     let store = try makeStore(dir)
     try store.addReview(review("u", "i", "x", at: 1))
     XCTAssertEqual(store.item("i")?.title, "")
-    let item = Item(id: "i", title: "Kettle", description: "Boils.", categories: ["Home", "Kitchen"], mainCategory: "Home", metadataJSON: "{\"price\":3}")
+    let item = Item(
+      id: "i", title: "Kettle", description: "Boils.", categories: ["Home", "Kitchen"], mainCategory: "Home",
+      metadataJSON: "{\"price\":3}")
     XCTAssertFalse(try store.upsertItem(item))
     XCTAssertEqual(store.item("i"), item)
     XCTAssertTrue(try store.upsertItem(Item(id: "new")))
@@ -128,7 +136,8 @@ final class ReviewStoreTests: XCTestCase {
     let store = try makeStore(dir)
     DispatchQueue.concurrentPerform(iterations: 8) { worker in
       for n in 0..<50 {
-        let review = Review(userID: "u\(worker)", itemID: "i\(n % 5)", rating: 3, title: "", text: "text \(n)", timestamp: Int64(n))
+        let review = Review(
+          userID: "u\(worker)", itemID: "i\(n % 5)", rating: 3, title: "", text: "text \(n)", timestamp: Int64(n))
         _ = try? store.addReview(review)
         _ = store.reviews(ofUser: "u\(worker)")
       }

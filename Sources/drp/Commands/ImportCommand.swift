@@ -41,7 +41,7 @@ struct ImportCommand: Command {
       progress: { p in
         progressShown = true
         let rate = p.seconds > 0 ? Int(Double(p.lines) / p.seconds) : 0
-        stderr.write("\rimport: \(p.lines) lines, \(p.reviews) reviews added, \(rate) lines/s")
+        stderr.write("\rimport: \(p.lines) lines, \(p.reviews) reviews added, \(rate) lines/s   ")
       })
     let report = try importer.importFiles(files)
     if progressShown { stderr.write("\n") }
