@@ -57,6 +57,9 @@ public final class ReviewImporter {
     for reason in SkipReason.allCases { report.skipped[reason.rawValue] = 0 }
     started = Date()
     lastProgress = started
+    // Fewer, larger checkpoints: hot index pages are copied back to the database less often.
+    try store.withConnection { try $0.execute("PRAGMA wal_autocheckpoint=16384") }
+    defer { _ = try? store.withConnection { try $0.execute("PRAGMA wal_autocheckpoint=1000") } }
     for path in paths {
       let reader = try LineReader(path: path)
       let metaFile = (path as NSString).lastPathComponent.hasPrefix("meta_")
