@@ -142,6 +142,19 @@ final class ReviewImporterTests: XCTestCase {
     }
   }
 
+  func testLongLinesAndCRLF() throws {
+    let dir = try TemporaryDirectory()
+    let store = try ReviewStore(home: dir.path("home"))
+    let path = dir.path("long.jsonl")
+    let longText = String(repeating: "word ", count: 700_000)  // 3.5 MB, longer than the 1 MiB read buffer
+    try (line("u1", "i1", text: longText) + "\r\n" + line("u2", "i1") + "\r\n").write(
+      toFile: path, atomically: true, encoding: .utf8)
+    let report = try importer(store).importFiles([path])
+    XCTAssertEqual(report.reviewsAdded, 2)
+    XCTAssertEqual(report.skippedTotal, 0)
+    XCTAssertEqual(store.reviews(ofUser: "u1").first?.text.count, longText.count)
+  }
+
   func testFieldMappingForOtherLayouts() throws {
     let dir = try TemporaryDirectory()
     let store = try ReviewStore(home: dir.path("home"))
