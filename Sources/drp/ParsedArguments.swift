@@ -61,9 +61,6 @@ struct ParsedArguments {
   /// The last value of option `name`, if given.
   func value(_ name: String) -> String? { values[name]?.last }
 
-  /// Every value of a repeatable option.
-  func allValues(_ name: String) -> [String] { values[name] ?? [] }
-
   /// Option `name` as an integer within `range`, or `defaultValue` when absent.
   /// - Throws: `UsageError` when the value is not an integer in range.
   func int(_ name: String, default defaultValue: Int, in range: ClosedRange<Int> = 0...Int.max) throws -> Int {
