@@ -2,9 +2,16 @@
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-switch arguments.first {
-case "embedder": exit(EmbedderBenchmark.run(Array(arguments.dropFirst())))
-default:
-  FileHandle.standardError.write(Data("usage: drp-bench <benchmark> [options]\n".utf8))
-  exit(2)
+let rest = Array(arguments.dropFirst())
+do {
+  switch arguments.first {
+  case "import": try runImportBenchmark(rest)
+  case "embedder": exit(EmbedderBenchmark.run(rest))
+  default:
+    FileHandle.standardError.write(Data("usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder\n".utf8))
+    exit(2)
+  }
+} catch {
+  FileHandle.standardError.write(Data("drp-bench: error: \(error)\n".utf8))
+  exit(1)
 }

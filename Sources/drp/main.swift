@@ -1,5 +1,8 @@
-// drp command-line tool.
+// drp command-line tool: see CLI.swift for dispatch and Commands/ for each command.
 import Foundation
 
-FileHandle.standardError.write(Data("drp: not built yet\n".utf8))
-exit(2)
+if let problem = CPUCheck.problem() {
+  FileHandle.standardError.write(Data("drp: error: \(problem)\n".utf8))
+  exit(1)
+}
+exit(CLI.run(Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment))

@@ -1,0 +1,57 @@
+// Loading a DRPConfig: file, then DRP_* environment variables.
+import Foundation
+
+/// A configuration file that cannot be read or decoded.
+public struct ConfigError: Error, CustomStringConvertible {
+  /// What went wrong, for the user.
+  public let description: String
+}
+
+extension DRPConfig {
+  /// The default configuration file, relative to the current directory.
+  public static let defaultPath = "config/drp.json"
+
+  /// Loads the configuration: built-in defaults, overridden by `file` (or `DRP_CONFIG`, or
+  /// `config/drp.json` when it exists), then by `DRP_*` environment variables.
+  /// - Parameters:
+  ///   - file: An explicit file; it must exist.
+  ///   - environment: The process environment (injectable for tests).
+  /// - Throws: `ConfigError` when a named file is missing or any file is not valid configuration JSON.
+  public static func load(file: String?, environment: [String: String]) throws -> DRPConfig {
+    var config = DRPConfig()
+    let explicit = file ?? environment["DRP_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
+    let path = explicit ?? (FileManager.default.fileExists(atPath: defaultPath) ? defaultPath : nil)
+    if let path {
+      guard let data = FileManager.default.contents(atPath: path) else {
+        throw ConfigError(description: "cannot read config file \(path)")
+      }
+      do {
+        config = try JSONDecoder().decode(DRPConfig.self, from: data)
+      } catch {
+        throw ConfigError(description: "invalid config file \(path): \(error)")
+      }
+    }
+    config.applyEnvironment(environment)
+    return config
+  }
+
+  /// Applies `DRP_HOME`, `DRP_EMBED_*`, `DRP_LLM_*` and `DRP_REASONER_*` overrides (empty values are
+  /// ignored); a reasoner with neither URL nor model then falls back to the `llm` settings.
+  public mutating func applyEnvironment(_ environment: [String: String]) {
+    func value(_ key: String) -> String? {
+      guard let v = environment[key], !v.isEmpty else { return nil }
+      return v
+    }
+    if let v = value("DRP_HOME") { home = v }
+    if let v = value("DRP_EMBED_URL") { embedder.url = v }
+    if let v = value("DRP_EMBED_MODEL") { embedder.model = v }
+    if let v = value("DRP_EMBED_API_KEY") { embedder.apiKey = v }
+    if let v = value("DRP_LLM_URL") { llm.url = v }
+    if let v = value("DRP_LLM_MODEL") { llm.model = v }
+    if let v = value("DRP_LLM_API_KEY") { llm.apiKey = v }
+    if let v = value("DRP_REASONER_URL") { reasoner.url = v }
+    if let v = value("DRP_REASONER_MODEL") { reasoner.model = v }
+    if let v = value("DRP_REASONER_API_KEY") { reasoner.apiKey = v }
+    if reasoner.url == nil && reasoner.model == nil { reasoner = llm }
+  }
+}

@@ -1,0 +1,235 @@
+// drp configuration: every key optional in JSON; defaults in code equal config/drp.json.
+
+/// The whole drp configuration (`config/drp.json`). Every key is optional when decoding: a missing
+/// key takes the built-in default, which equals the checked-in `config/drp.json`.
+public struct DRPConfig: Codable, Sendable, Equatable {
+  /// Data directory holding `drp.sqlite` and index files.
+  public var home: String = "index"
+  /// SQLite store settings.
+  public var store = StoreConfig()
+  /// Vector index settings.
+  public var index = IndexConfig()
+  /// Embedding model settings.
+  public var embedder = EmbedderConfig()
+  /// Generation LLM settings.
+  public var llm = LLMConfig()
+  /// Reasoning LLM settings; when absent from the file it equals `llm`.
+  public var reasoner = LLMConfig()
+  /// Personalisation pipeline settings.
+  public var pipeline = PipelineConfig()
+  /// Server settings.
+  public var server = ServerConfig()
+
+  /// The built-in defaults.
+  public init() {}
+
+  enum CodingKeys: String, CodingKey { case home, store, index, embedder, llm, reasoner, pipeline, server }
+
+  /// Decodes a configuration in which every key is optional.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    home = try c.decodeIfPresent(String.self, forKey: .home) ?? home
+    store = try c.decodeIfPresent(StoreConfig.self, forKey: .store) ?? store
+    index = try c.decodeIfPresent(IndexConfig.self, forKey: .index) ?? index
+    embedder = try c.decodeIfPresent(EmbedderConfig.self, forKey: .embedder) ?? embedder
+    llm = try c.decodeIfPresent(LLMConfig.self, forKey: .llm) ?? llm
+    reasoner = try c.decodeIfPresent(LLMConfig.self, forKey: .reasoner) ?? llm
+    pipeline = try c.decodeIfPresent(PipelineConfig.self, forKey: .pipeline) ?? pipeline
+    server = try c.decodeIfPresent(ServerConfig.self, forKey: .server) ?? server
+  }
+}
+
+/// `store` section: SQLite behaviour.
+public struct StoreConfig: Codable, Sendable, Equatable {
+  /// How long SQLite waits for a lock before failing, in milliseconds.
+  public var busyTimeoutMs: Int = 5000
+  /// Lines per import transaction.
+  public var importBatch: Int = 5000
+
+  /// The defaults.
+  public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case busyTimeoutMs = "busy_timeout_ms"
+    case importBatch = "import_batch"
+  }
+
+  /// Decodes with every key optional.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    busyTimeoutMs = try c.decodeIfPresent(Int.self, forKey: .busyTimeoutMs) ?? busyTimeoutMs
+    importBatch = try c.decodeIfPresent(Int.self, forKey: .importBatch) ?? importBatch
+  }
+}
+
+/// `index` section: the vector index.
+public struct IndexConfig: Codable, Sendable, Equatable {
+  /// Vector dimension.
+  public var dimension: Int = 384
+  /// Whether vectors are stored as int8.
+  public var quantized: Bool = false
+
+  /// The defaults.
+  public init() {}
+
+  /// Decodes with every key optional.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    dimension = try c.decodeIfPresent(Int.self, forKey: .dimension) ?? dimension
+    quantized = try c.decodeIfPresent(Bool.self, forKey: .quantized) ?? quantized
+  }
+}
+
+/// `embedder` section: which embedding model turns text into vectors.
+public struct EmbedderConfig: Codable, Sendable, Equatable {
+  /// `"builtin"` (offline hashing embedder) or `"openai"` (an OpenAI-compatible `/v1/embeddings`).
+  public var kind: String = "builtin"
+  /// Vector dimension.
+  public var dimension: Int = 384
+  /// Base URL of the embeddings server (kind `openai`).
+  public var url: String?
+  /// Model name (kind `openai`).
+  public var model: String?
+  /// API key (kind `openai`).
+  public var apiKey: String?
+
+  /// The defaults.
+  public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case kind, dimension, url, model
+    case apiKey = "api_key"
+  }
+
+  /// Decodes with every key optional.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    kind = try c.decodeIfPresent(String.self, forKey: .kind) ?? kind
+    dimension = try c.decodeIfPresent(Int.self, forKey: .dimension) ?? dimension
+    url = try c.decodeIfPresent(String.self, forKey: .url)
+    model = try c.decodeIfPresent(String.self, forKey: .model)
+    apiKey = try c.decodeIfPresent(String.self, forKey: .apiKey)
+  }
+}
+
+/// `llm` and `reasoner` sections: an OpenAI-compatible chat model.
+public struct LLMConfig: Codable, Sendable, Equatable {
+  /// Base URL of the server, e.g. `http://127.0.0.1:8080/v1`.
+  public var url: String?
+  /// Model name.
+  public var model: String?
+  /// API key.
+  public var apiKey: String?
+  /// Request timeout in seconds.
+  public var timeoutS: Double = 120
+  /// Retries after a failed request.
+  public var maxRetries: Int = 2
+  /// Requests in flight at once.
+  public var concurrency: Int = 4
+
+  /// The defaults.
+  public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case url, model, concurrency
+    case apiKey = "api_key"
+    case timeoutS = "timeout_s"
+    case maxRetries = "max_retries"
+  }
+
+  /// Decodes with every key optional.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    url = try c.decodeIfPresent(String.self, forKey: .url)
+    model = try c.decodeIfPresent(String.self, forKey: .model)
+    apiKey = try c.decodeIfPresent(String.self, forKey: .apiKey)
+    timeoutS = try c.decodeIfPresent(Double.self, forKey: .timeoutS) ?? timeoutS
+    maxRetries = try c.decodeIfPresent(Int.self, forKey: .maxRetries) ?? maxRetries
+    concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency) ?? concurrency
+  }
+}
+
+/// `pipeline` section: how a personalised generation is produced.
+public struct PipelineConfig: Codable, Sendable, Equatable {
+  /// `"drp"` (difference-aware), or a baseline mode name.
+  public var mode: String = "drp"
+  /// Key samples of the user's history compared with peers.
+  public var keySamples: Int = 8
+  /// Comparable peers.
+  public var peers: Int = 4
+  /// How peers are chosen (`"representative"`, ...).
+  public var peerStrategy: String = "representative"
+  /// Generations per request.
+  public var samples: Int = 1
+  /// Whether discovered differences are validated.
+  public var validation: Bool = true
+  /// Reasoning token budget.
+  public var thinkingBudget: Int = 1024
+  /// Maximum tokens of a generation.
+  public var maxTokens: Int = 300
+  /// Reviews of the user's history shown to the generator.
+  public var history: Int = 8
+
+  /// The defaults.
+  public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case mode, peers, samples, validation, history
+    case keySamples = "key_samples"
+    case peerStrategy = "peer_strategy"
+    case thinkingBudget = "thinking_budget"
+    case maxTokens = "max_tokens"
+  }
+
+  /// Decodes with every key optional.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    mode = try c.decodeIfPresent(String.self, forKey: .mode) ?? mode
+    keySamples = try c.decodeIfPresent(Int.self, forKey: .keySamples) ?? keySamples
+    peers = try c.decodeIfPresent(Int.self, forKey: .peers) ?? peers
+    peerStrategy = try c.decodeIfPresent(String.self, forKey: .peerStrategy) ?? peerStrategy
+    samples = try c.decodeIfPresent(Int.self, forKey: .samples) ?? samples
+    validation = try c.decodeIfPresent(Bool.self, forKey: .validation) ?? validation
+    thinkingBudget = try c.decodeIfPresent(Int.self, forKey: .thinkingBudget) ?? thinkingBudget
+    maxTokens = try c.decodeIfPresent(Int.self, forKey: .maxTokens) ?? maxTokens
+    history = try c.decodeIfPresent(Int.self, forKey: .history) ?? history
+  }
+}
+
+/// `server` section: listening sockets and limits.
+public struct ServerConfig: Codable, Sendable, Equatable {
+  /// TCP `host:port` to listen on (`null` disables TCP).
+  public var tcp: String? = "127.0.0.1:7411"
+  /// Unix socket path (`null` disables it).
+  public var unix: String?
+  /// Longest accepted request line in bytes.
+  public var maxLineBytes: Int = 1_048_576
+  /// Simultaneous connections.
+  public var maxConnections: Int = 256
+  /// Requests processed at once across connections.
+  public var maxInFlight: Int = 64
+  /// Seconds before an idle connection is closed.
+  public var idleTimeoutS: Double = 300
+
+  /// The defaults.
+  public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case tcp, unix
+    case maxLineBytes = "max_line_bytes"
+    case maxConnections = "max_connections"
+    case maxInFlight = "max_in_flight"
+    case idleTimeoutS = "idle_timeout_s"
+  }
+
+  /// Decodes with every key optional; an explicit `null` for `tcp` disables TCP.
+  public init(from decoder: Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    if c.contains(.tcp) { tcp = try c.decodeIfPresent(String.self, forKey: .tcp) }
+    unix = try c.decodeIfPresent(String.self, forKey: .unix)
+    maxLineBytes = try c.decodeIfPresent(Int.self, forKey: .maxLineBytes) ?? maxLineBytes
+    maxConnections = try c.decodeIfPresent(Int.self, forKey: .maxConnections) ?? maxConnections
+    maxInFlight = try c.decodeIfPresent(Int.self, forKey: .maxInFlight) ?? maxInFlight
+    idleTimeoutS = try c.decodeIfPresent(Double.self, forKey: .idleTimeoutS) ?? idleTimeoutS
+  }
+}

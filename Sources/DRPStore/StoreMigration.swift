@@ -1,0 +1,51 @@
+/// One schema step of the store. The schema version (`PRAGMA user_version`) is the number of
+/// migrations applied; opening a store runs, in one transaction each, every migration past it.
+///
+/// To add tables (review vectors, LLM cache, profiles...): append a new `StoreMigration` at the end
+/// of `StoreMigration.all` with the SQL that creates them. Never edit or reorder a migration that
+/// has shipped: databases in the field have already applied it.
+public struct StoreMigration: Sendable {
+  /// A short description.
+  public let name: String
+  /// SQL statements run in one transaction.
+  public let sql: String
+
+  /// Creates a migration.
+  public init(name: String, sql: String) {
+    self.name = name
+    self.sql = sql
+  }
+
+  /// Every migration, in order. Version N means `all[0..<N]` are applied.
+  public static let all: [StoreMigration] = [
+    StoreMigration(
+      name: "users, items, reviews",
+      sql: """
+        CREATE TABLE users (id TEXT PRIMARY KEY) WITHOUT ROWID;
+        CREATE TABLE items (
+          id TEXT PRIMARY KEY,
+          title TEXT NOT NULL DEFAULT '',
+          description TEXT NOT NULL DEFAULT '',
+          categories TEXT NOT NULL DEFAULT '[]',
+          main_category TEXT NOT NULL DEFAULT '',
+          metadata TEXT NOT NULL DEFAULT '{}'
+        ) WITHOUT ROWID;
+        CREATE TABLE reviews (
+          id INTEGER PRIMARY KEY,
+          user_id TEXT NOT NULL REFERENCES users(id),
+          item_id TEXT NOT NULL REFERENCES items(id),
+          rating REAL NOT NULL,
+          title TEXT NOT NULL,
+          text TEXT NOT NULL,
+          timestamp INTEGER NOT NULL,
+          helpful_votes INTEGER NOT NULL DEFAULT 0,
+          verified INTEGER NOT NULL DEFAULT 0,
+          text_hash INTEGER NOT NULL
+        );
+        -- "reviews of user U ordered by time", and duplicate removal (same user, time, item, text).
+        CREATE UNIQUE INDEX reviews_by_user_time ON reviews(user_id, timestamp, item_id, text_hash);
+        -- "users who reviewed item I".
+        CREATE INDEX reviews_by_item_user ON reviews(item_id, user_id);
+        """)
+  ]
+}

@@ -1,0 +1,173 @@
+import DRPTestSupport
+import Foundation
+import XCTest
+
+final class CLITests: XCTestCase {
+  private func writeSample(_ dir: TemporaryDirectory, users: Int = 30) throws -> (reviews: String, items: String) {
+    let result = try drp(home: dir.url, ["sample", "--out", dir.path("sample"), "--users", "\(users)", "--json"])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let json = try XCTUnwrap(try result.json() as? [String: Any])
+    return (try XCTUnwrap(json["reviews_path"] as? String), try XCTUnwrap(json["items_path"] as? String))
+  }
+
+  func testHelpAndUsageErrors() throws {
+    let dir = try TemporaryDirectory()
+    let help = try drp(home: dir.url, ["help"])
+    XCTAssertEqual(help.status, 0)
+    for command in ["import", "stats", "users", "items", "sample", "help"] {
+      XCTAssertTrue(help.stdout.contains("  \(command)"), "help lists \(command)")
+      for flag in ["--help", "-h"] {
+        let result = try drp(home: dir.url, [command, flag])
+        XCTAssertEqual(result.status, 0, "\(command) \(flag)")
+        XCTAssertTrue(result.stdout.hasPrefix("usage: drp"), "\(command) \(flag): \(result.stdout)")
+      }
+    }
+    let usageCases: [[String]] = [
+      [], ["frobnicate"], ["stats", "--bogus"], ["stats", "extra"], ["import"], ["users"], ["users", "show"],
+      ["users", "list", "--limit", "zero"], ["users", "list", "--limit"], ["sample"],
+      ["import", "x.jsonl", "--map", "who=x"],
+      ["stats", "--json=yes"], ["--home"], ["--nope", "stats"], ["help", "nothing"],
+    ]
+    for args in usageCases {
+      let result = try runProcess(TestSupport.drpBinary, args)
+      XCTAssertEqual(result.status, 2, "drp \(args.joined(separator: " ")): \(result.stderr)")
+      XCTAssertTrue(result.stderr.contains("usage: drp"), "usage text on stderr for \(args)")
+      XCTAssertTrue(result.stdout.isEmpty, "nothing on stdout for \(args)")
+    }
+  }
+
+  func testImportStatsUsersItemsJSON() throws {
+    let dir = try TemporaryDirectory()
+    let files = try writeSample(dir)
+    let imported = try drp(home: dir.url, ["import", files.items, files.reviews, "--json"])
+    XCTAssertEqual(imported.status, 0, imported.stderr)
+    let report = try XCTUnwrap(try imported.json() as? [String: Any])
+    let added = try XCTUnwrap(report["reviews_added"] as? Int)
+    XCTAssertGreaterThan(added, 200)
+    XCTAssertEqual(report["users_added"] as? Int, 30)
+
+    let stats = try drp(home: dir.url, ["stats", "--json"])
+    XCTAssertEqual(stats.stdout, "{\"items\":80,\"reviews\":\(added),\"users\":30}\n")
+    let text = try drp(home: dir.url, ["stats"])
+    XCTAssertTrue(text.stdout.contains("reviews: \(added)"))
+
+    let show = try drp(home: dir.url, ["users", "show", "SU0000001", "--limit", "3", "--json"])
+    let user = try XCTUnwrap(try show.json() as? [String: Any])
+    let reviews = try XCTUnwrap(user["reviews"] as? [[String: Any]])
+    XCTAssertEqual(reviews.count, 3)
+    let times = reviews.compactMap { $0["timestamp"] as? Int }
+    XCTAssertEqual(times, times.sorted(by: >), "newest first")
+    XCTAssertNotNil((user["user"] as? [String: Any])?["review_count"])
+
+    let list = try drp(home: dir.url, ["users", "list", "-n", "5", "--json"])
+    XCTAssertEqual((try list.json() as? [Any])?.count, 5)
+    let item = try drp(home: dir.url, ["items", "show", "SI000003", "--json"])
+    let itemJSON = try XCTUnwrap(try item.json() as? [String: Any])
+    XCTAssertGreaterThanOrEqual((itemJSON["reviewers"] as? [String])?.count ?? 0, 1)
+    XCTAssertFalse(((itemJSON["item"] as? [String: Any])?["title"] as? String ?? "").isEmpty)
+
+    let missing = try drp(home: dir.url, ["users", "show", "nobody"])
+    XCTAssertEqual(missing.status, 1)
+    XCTAssertEqual(missing.stderr, "drp: error: no user 'nobody'\n")
+  }
+
+  func testImportErrorsAndBadLinesThroughTheCLI() throws {
+    let dir = try TemporaryDirectory()
+    let missing = try drp(home: dir.url, ["import", dir.path("absent.jsonl")])
+    XCTAssertEqual(missing.status, 1)
+    XCTAssertTrue(missing.stderr.hasPrefix("drp: error: no such file: "), missing.stderr)
+
+    let bad = dir.path("bad.jsonl")
+    try """
+    {"user_id": "u", "parent_asin": "i", "rating": 9, "text": "x"}
+    {"user_id": "u", "parent_asin": "i", "rating": 2, "text": "ok"}
+    {"user_id": "u", "parent_asin
+    """.write(toFile: bad, atomically: true, encoding: .utf8)
+    let result = try drp(home: dir.url, ["import", bad, "--json"])
+    XCTAssertEqual(result.status, 0, result.stderr)
+    let report = try XCTUnwrap(try result.json() as? [String: Any])
+    XCTAssertEqual(report["reviews_added"] as? Int, 1)
+    XCTAssertEqual((report["skipped"] as? [String: Int])?["bad_rating"], 1)
+    XCTAssertEqual((report["skipped"] as? [String: Int])?["invalid_json"], 1)
+    XCTAssertTrue(result.stderr.contains("\(bad):1: bad_rating"), result.stderr)
+    XCTAssertTrue(result.stderr.contains("\(bad):3: invalid_json: truncated last line"), result.stderr)
+  }
+
+  func testGzipImportThroughTheCLI() throws {
+    let dir = try TemporaryDirectory()
+    let files = try writeSample(dir, users: 10)
+    let gzip = try runProcess(URL(fileURLWithPath: "/bin/gzip"), ["-k", files.reviews])
+    XCTAssertEqual(gzip.status, 0, gzip.stderr)
+    let result = try drp(home: dir.url, ["import", files.reviews + ".gz", "--json"])
+    let plainHome = dir.url.appendingPathComponent("plain")
+    let plain = try drp(home: plainHome, ["import", files.reviews, "--json"])
+    let gz = try XCTUnwrap(try result.json() as? [String: Any])
+    XCTAssertEqual(gz["reviews_added"] as? Int, (try plain.json() as? [String: Any])?["reviews_added"] as? Int)
+    XCTAssertGreaterThan(gz["reviews_added"] as? Int ?? 0, 50)
+  }
+
+  func testConfigFileAndEnvironmentChooseTheHome() throws {
+    let dir = try TemporaryDirectory()
+    let files = try writeSample(dir, users: 5)
+    let config = dir.path("conf.json")
+    try "{\"home\": \"\(dir.path("from-config"))\", \"store\": {\"import_batch\": 7}}".write(
+      toFile: config, atomically: true, encoding: .utf8)
+    let viaConfig = try runProcess(TestSupport.drpBinary, ["--config", config, "import", files.reviews])
+    XCTAssertEqual(viaConfig.status, 0, viaConfig.stderr)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: dir.path("from-config/drp.sqlite")))
+    let viaEnv = try runProcess(
+      TestSupport.drpBinary, ["--config=\(config)", "stats", "--json"], environment: ["DRP_HOME": dir.path("from-env")])
+    XCTAssertEqual(viaEnv.stdout, "{\"items\":0,\"reviews\":0,\"users\":0}\n")
+    XCTAssertTrue(FileManager.default.fileExists(atPath: dir.path("from-env/drp.sqlite")))
+    try "{\"home\": 3}".write(toFile: config, atomically: true, encoding: .utf8)
+    let broken = try runProcess(TestSupport.drpBinary, ["--config", config, "stats"])
+    XCTAssertEqual(broken.status, 1)
+    XCTAssertTrue(broken.stderr.hasPrefix("drp: error: invalid config file"), broken.stderr)
+  }
+
+  func testKilledImportLeavesAConsistentStoreAndReimportCompletes() throws {
+    let dir = try TemporaryDirectory()
+    let sample = try drp(
+      home: dir.url,
+      ["sample", "--out", dir.path("big"), "--users", "6000", "--items", "2000", "--reviews-per-user", "10", "--json"])
+    let summary = try XCTUnwrap(try sample.json() as? [String: Any])
+    let total = try XCTUnwrap(summary["reviews"] as? Int)
+    let reviews = try XCTUnwrap(summary["reviews_path"] as? String)
+
+    let process = Process()
+    process.executableURL = TestSupport.drpBinary
+    process.arguments = ["--home", dir.path("home"), "import", reviews]
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    usleep(300_000)
+    let wasRunning = process.isRunning
+    kill(process.processIdentifier, SIGKILL)
+    process.waitUntilExit()
+    XCTAssertTrue(wasRunning, "the import finished in under 0.3 s; the kill test did not interrupt it")
+
+    let check = try runProcess(
+      URL(fileURLWithPath: "/usr/bin/env"),
+      [
+        "python3", "-c",
+        """
+        import sqlite3, sys
+        db = sqlite3.connect(sys.argv[1])
+        print(db.execute('PRAGMA integrity_check').fetchone()[0])
+        print(db.execute('SELECT count(*) FROM reviews WHERE user_id NOT IN (SELECT id FROM users) OR item_id NOT IN (SELECT id FROM items)').fetchone()[0])
+        """, dir.path("home/drp.sqlite"),
+      ])
+    XCTAssertEqual(check.status, 0, "python3 with sqlite3 is needed to inspect the database: \(check.stderr)")
+    XCTAssertEqual(check.stdout, "ok\n0\n")
+    let partial = try drp(home: dir.url.appendingPathComponent("home"), ["stats", "--json"])
+    let partialReviews = try XCTUnwrap((try partial.json() as? [String: Any])?["reviews"] as? Int)
+    XCTAssertLessThan(partialReviews, total)
+    XCTAssertEqual(partialReviews % 5000, 0, "only whole batches are committed")
+
+    let again = try drp(home: dir.url.appendingPathComponent("home"), ["import", reviews, "--json"], timeout: 300)
+    XCTAssertEqual(again.status, 0, again.stderr)
+    XCTAssertEqual((try again.json() as? [String: Any])?["reviews_added"] as? Int, total - partialReviews)
+    let final = try drp(home: dir.url.appendingPathComponent("home"), ["stats", "--json"])
+    XCTAssertEqual((try final.json() as? [String: Any])?["reviews"] as? Int, total)
+  }
+}
