@@ -23,6 +23,13 @@ public struct RenderedPrompt: Hashable, Sendable {
   /// True when reviews were shortened or dropped to fit the token budget.
   public var truncated: Bool
 
+  /// Creates a rendered prompt.
+  public init(messages: [PromptMessage], templateID: String, truncated: Bool) {
+    self.messages = messages
+    self.templateID = templateID
+    self.truncated = truncated
+  }
+
   /// Estimated prompt size in tokens (see `PromptBudget.estimateTokens`).
   public var estimatedTokens: Int { messages.reduce(0) { $0 + PromptBudget.estimateTokens($1.content) } }
 }

@@ -1,0 +1,160 @@
+import DRPReasoning
+import Foundation
+
+/// Writes a plausible review without a language model — the embedded default generator.
+///
+/// The review is assembled from sentence patterns (written by us) about the item's title and the
+/// aspects named in its description, in the sentiment of the rating, and dressed in the user's
+/// habits (`WritingHabits`): typical length, opener, repeated catchphrases, exclamation marks,
+/// questions, ellipses, ALL CAPS emphasis, lowercase sentence starts, emoji and the user's own
+/// judgement words. Per mode: `nonp` uses neutral habits; `rag` the habits of the history;
+/// `dpl`/`drp` also short phrases (2-6 words) quoted in the profile's evidence.
+/// Output is deterministic: the random choices are seeded by user id and item id.
+public struct OfflineGenerator: Sendable {
+  /// Creates a generator.
+  public init() {}
+
+  /// Generates the review text.
+  /// - Parameters:
+  ///   - item: the target item.
+  ///   - history: the user's past reviews (the user id is taken from them for seeding).
+  ///   - profile: the difference profile (used by `dpl`/`drp`).
+  ///   - rating: the target rating; nil → the user's mean rating (4 without history).
+  ///   - title: the target title; its words steer nothing but it seeds the choice of patterns.
+  ///   - mode: the pipeline mode.
+  public func generate(
+    item: ItemInfo, history: [ReviewSample], profile: DifferenceProfile?, rating: Double?, title: String?,
+    mode: PipelineMode
+  ) -> String {
+    let used = mode.usesHistory ? history : []
+    let habits = WritingHabits(history: used)
+    let userID = profile?.userID ?? history.first?.userID ?? ""
+    var random = SeededRandom(userID, item.id, title ?? "", mode.rawValue)
+    let stars = rating ?? habits.meanRating ?? 4
+    let mood: Mood = stars >= 4 ? .positive : stars <= 2 ? .negative : .mixed
+    let name = Self.shortName(item.title)
+    let aspects = Self.aspects(item.description)
+    let adjectives = mood.adjectives(habits)
+    var extras = mode.usesProfile ? Self.profilePhrases(profile) : []
+
+    var sentences: [String] = []
+    var words = 0
+    var patterns = mood.patterns.shuffled(using: &random)
+    var round = 0
+    while words < habits.medianWords * 9 / 10 && round < 40 {
+      if patterns.isEmpty {
+        patterns = mood.patterns.shuffled(using: &random)
+      }
+      let aspect = aspects[round % aspects.count]
+      let adjective = adjectives[(round + Int(random.next() % 3)) % adjectives.count]
+      var sentence = patterns.removeLast()
+        .replacingOccurrences(of: "{item}", with: name)
+        .replacingOccurrences(of: "{aspect}", with: aspect)
+        .replacingOccurrences(of: "{adj}", with: random.chance(habits.capsPerSentence) ? adjective.uppercased() : adjective)
+      if let extra = extras.popLast() { sentence += " " + extra }
+      sentences.append(sentence)
+      words += TextFeatures(sentence).wordCount
+      round += 1
+    }
+    if habits.questionsPerReview >= 0.5 {
+      sentences.insert(mood.question, at: min(sentences.count, 1 + Int(random.next() % 2)))
+    }
+    let dressed = sentences.map { dress($0, habits, &random) }
+    var text = dressed.joined(separator: " ")
+    if let opener = habits.opener, !text.lowercased().hasPrefix(opener.lowercased()) {
+      text = opener + " " + Self.lowercasingFirst(text)
+    }
+    if let closer = habits.catchphrases.first(where: { !text.contains($0) }) { text += " " + closer }
+    if let emoji = habits.emoji, random.chance(max(0.5, habits.emojiPerReview)) { text += " " + emoji }
+    return text
+  }
+
+  /// Applies punctuation and capitalisation habits to one sentence ending in ".".
+  private func dress(_ sentence: String, _ habits: WritingHabits, _ random: inout SeededRandom) -> String {
+    var s = sentence
+    if s.hasSuffix("."), !s.hasSuffix("?") {
+      if random.chance(habits.exclamationsPerSentence) {
+        s = String(s.dropLast()) + (habits.exclamationsPerSentence > 0.8 ? "!!" : "!")
+      } else if random.chance(habits.ellipsesPerSentence) {
+        s = String(s.dropLast()) + "..."
+      }
+    }
+    if random.chance(habits.lowercaseStarts) { s = Self.lowercasingFirst(s) }
+    return s
+  }
+
+  private enum Mood {
+    case positive, negative, mixed
+
+    var patterns: [String] {
+      switch self {
+      case .positive:
+        return [
+          "The {aspect} is {adj}.", "I have been using the {item} for a few weeks and it holds up.",
+          "The {item} does exactly what I wanted.", "Really happy with the {aspect}.",
+          "The {aspect} turned out better than I expected.", "Setting it up took a couple of minutes.",
+          "For the price it is a {adj} buy.", "I would buy the {item} again.",
+        ]
+      case .negative:
+        return [
+          "The {aspect} is {adj}.", "The {item} did not live up to the description.",
+          "I had trouble with the {aspect} from the start.", "It stopped working properly after a week.",
+          "For the price I expected a lot more.", "I would not buy the {item} again.",
+          "The {aspect} felt {adj} out of the box.",
+        ]
+      case .mixed:
+        return [
+          "The {aspect} is {adj}, but nothing special.", "The {item} works, with a few problems.",
+          "Some things about the {aspect} are fine and some are not.", "It is okay for the price.",
+          "I have mixed feelings about the {item}.", "The {aspect} could be better.",
+        ]
+      }
+    }
+
+    var question: String {
+      switch self {
+      case .positive: return "Would I buy it again? Yes."
+      case .negative: return "Would I buy it again? No."
+      case .mixed: return "Would I buy it again? Maybe."
+      }
+    }
+
+    func adjectives(_ habits: WritingHabits) -> [String] {
+      switch self {
+      case .positive: return habits.positiveWords.isEmpty ? ["great", "solid", "nice"] : habits.positiveWords
+      case .negative: return habits.negativeWords.isEmpty ? ["poor", "flimsy", "disappointing"] : habits.negativeWords
+      case .mixed: return ["fine", "okay", "decent"]
+      }
+    }
+  }
+
+  /// The title up to the first comma, dash or parenthesis, at most six words, lowercased unless it
+  /// looks like a brand (capitalised words are kept).
+  static func shortName(_ title: String) -> String {
+    let head = title.split(whereSeparator: { ",-(|:".contains($0) }).first.map(String.init) ?? title
+    let words = head.split(whereSeparator: \.isWhitespace).prefix(6).joined(separator: " ")
+    return words.isEmpty ? "product" : words
+  }
+
+  /// Up to four frequent content words (≥ 4 letters) of the description; generic fallbacks without one.
+  static func aspects(_ description: String) -> [String] {
+    let counts = LogOddsRatio.contentCounts([description]).filter { $0.key.count >= 4 }
+    let ranked = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(4).map(\.key)
+    return ranked.isEmpty ? ["quality", "design", "price"] : ranked
+  }
+
+  /// Short profile evidence worth reusing: quoted phrases of at most six words, as sentences.
+  static func profilePhrases(_ profile: DifferenceProfile?) -> [String] {
+    guard let profile else { return [] }
+    let phrases = profile.dimensions.flatMap(\.evidence).filter { e in
+      let n = TextFeatures(e).wordCount
+      return n >= 2 && n <= 6 && !e.hasPrefix("review ") && !e.hasPrefix("item ")
+    }
+    return Array(phrases.prefix(3)).reversed()
+  }
+
+  static func lowercasingFirst(_ s: String) -> String {
+    guard let first = s.first, first.isUppercase, !s.hasPrefix("I ") else { return s }
+    return first.lowercased() + s.dropFirst()
+  }
+}
