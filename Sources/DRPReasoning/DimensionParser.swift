@@ -31,21 +31,27 @@ public enum DimensionParser {
     return (dimensions, "")
   }
 
+  /// The first JSON value holding dimensions (an explicitly empty list counts), else the complete
+  /// elements of a truncated dimensions array, else nil.
   static func parseJSON(_ text: String) -> (dimensions: [DifferenceDimension], summary: String)? {
-    if let value = ModelOutput.firstJSONValue(in: text) {
-      if let array = value as? [Any] { return (array.compactMap(dimension(from:)), "") }
-      if let object = value as? [String: Any] {
+    for value in ModelOutput.jsonValues(in: text) {
+      if let array = value as? [Any] {
+        let dimensions = array.compactMap(dimension(from:))
+        if !dimensions.isEmpty || array.isEmpty { return (dimensions, "") }
+      } else if let object = value as? [String: Any] {
         let summary = object["summary"] as? String ?? ""
-        let list = (object["dimensions"] ?? object["differences"]) as? [Any]
-        if let list { return (list.compactMap(dimension(from:)), summary) }
-        if let single = dimension(from: object) { return ([single], "") }
-        if !summary.isEmpty { return ([], summary) }
+        if let list = (object["dimensions"] ?? object["differences"]) as? [Any] {
+          let dimensions = list.compactMap(dimension(from:))
+          if !dimensions.isEmpty || list.isEmpty { return (dimensions, summary) }
+        } else if let single = dimension(from: object) {
+          return ([single], "")
+        } else if !summary.isEmpty {
+          return ([], summary)
+        }
       }
     }
-    // Truncated output: keep the complete elements of the array.
     for key in ["dimensions", "differences", nil] as [String?] {
-      let objects = ModelOutput.completeArrayObjects(in: text, afterKey: key)
-      let dimensions = objects.compactMap(dimension(from:))
+      let dimensions = ModelOutput.completeArrayObjects(in: text, afterKey: key).compactMap(dimension(from:))
       if !dimensions.isEmpty { return (dimensions, "") }
     }
     return nil
@@ -89,7 +95,7 @@ public enum DimensionParser {
     for rawLine in splitInlineFields(text).split(whereSeparator: \.isNewline) {
       var line = String(rawLine).trimmingCharacters(in: .whitespaces)
       if line.hasPrefix("---") { line = String(line.drop { $0 == "-" }).trimmingCharacters(in: .whitespaces) }
-      if line.isEmpty { continue }
+      if !line.contains(where: { $0.isLetter || $0.isNumber }) { continue }
       let plain = line.replacingOccurrences(of: "**", with: "").replacingOccurrences(of: "__", with: "")
       let unbulleted = stripBullet(plain)
       if let (label, value) = labelled(unbulleted) {

@@ -42,21 +42,22 @@ public enum ModelOutput {
     return bodies
   }
 
-  /// Parses the first JSON object or array in `text`, tolerating leading/trailing prose and
-  /// trailing commas. Returns nil when there is no complete JSON value.
-  public static func firstJSONValue(in text: String) -> Any? {
+  /// The complete top-level JSON objects and arrays in `text`, in order, tolerating surrounding
+  /// prose and trailing commas. Scanning stops at the first unclosed bracket (truncated output).
+  public static func jsonValues(in text: String) -> [Any] {
     let chars = Array(text)
+    var values: [Any] = []
     var start = 0
-    while start < chars.count {
-      guard let open = chars[start...].firstIndex(where: { $0 == "{" || $0 == "[" }) else { return nil }
-      if let end = matchingClose(chars, from: open),
-        let value = parseLenient(String(chars[open...end]))
-      {
-        return value
+    while start < chars.count, let open = chars[start...].firstIndex(where: { $0 == "{" || $0 == "[" }) {
+      guard let end = matchingClose(chars, from: open) else { break }
+      if let value = parseLenient(String(chars[open...end])) {
+        values.append(value)
+        start = end + 1
+      } else {
+        start = open + 1
       }
-      start = open + 1
     }
-    return nil
+    return values
   }
 
   /// The complete `{…}` objects that are direct elements of the first JSON array found after `key`

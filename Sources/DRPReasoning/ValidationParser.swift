@@ -45,8 +45,11 @@ public enum ValidationParser {
   public static func parse(_ text: String) throws -> ValidationResult {
     let answer = try ModelOutput.answer(text)
     for candidate in ModelOutput.codeFenceBodies(answer) + [answer] {
-      guard let value = ModelOutput.firstJSONValue(in: candidate) else { continue }
-      if let array = value as? [Any] { return ValidationResult(kept: array.compactMap(kept(from:)), dropped: []) }
+      for value in ModelOutput.jsonValues(in: candidate) {
+      if let array = value as? [Any] {
+        let keptNames = array.compactMap(kept(from:))
+        if !keptNames.isEmpty || array.isEmpty { return ValidationResult(kept: keptNames, dropped: []) }
+      }
       if let object = value as? [String: Any] {
         let keptList = ["kept", "keep", "valid", "validated", "dimensions"].lazy.compactMap { object[$0] as? [Any] }.first
         let droppedList = ["dropped", "drop", "rejected", "removed"].lazy.compactMap { object[$0] as? [Any] }.first
@@ -55,6 +58,7 @@ public enum ValidationParser {
             kept: (keptList ?? []).compactMap(kept(from:)),
             dropped: (droppedList ?? []).compactMap { kept(from: $0)?.name })
         }
+      }
       }
     }
     let lines = answer.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
