@@ -73,7 +73,7 @@ public struct DimensionMerger: Sendable {
   }
 
   /// Groups matching names across `groups`; support = number of groups containing the dimension.
-  /// The displayed name is the most frequent spelling (first seen on ties), the definition and
+  /// The displayed name is the most frequent name ignoring case and punctuation (first seen on ties), the definition and
   /// description the longest ones, evidence and sources the de-duplicated union in order.
   /// Result is sorted by support (descending), then by first appearance.
   private func merge(_ groups: [[DifferenceDimension]], minSupport: Int) -> [DifferenceDimension] {
@@ -97,8 +97,9 @@ public struct DimensionMerger: Sendable {
       .sorted { ($0.groups.count, -$0.order) > ($1.groups.count, -$1.order) }
       .map { c in
         var counts: [String: Int] = [:]
-        for m in c.members { counts[m.name, default: 0] += 1 }
-        let name = c.members.map(\.name).first { counts[$0] == counts.values.max() }!
+        for m in c.members { counts[Self.normalizedKey(m.name), default: 0] += 1 }
+        let best = counts.values.max()
+        let name = c.members.map(\.name).first { counts[Self.normalizedKey($0)] == best }!
         return DifferenceDimension(
           name: name,
           definition: c.members.map(\.definition).max { $0.count < $1.count } ?? "",

@@ -18,10 +18,10 @@ public enum Lexicons {
     "slow", "fail", "failed", "fails", "wrong", "unhappy", "mediocre", "meh", "lousy", "garbage", "leaks", "leaked",
     "missing", "damaged", "overpriced", "crap", "sadly", "unfortunately", "regret", "worse", "flawed", "ugly",
   ]
-  /// Intensifiers and emphatic words.
+  /// Intensifiers and emphatic words (ambiguous ones such as "so", "way", "much" are left out: "so far").
   public static let intensifiers: Set<String> = [
-    "very", "really", "extremely", "so", "super", "totally", "absolutely", "completely", "incredibly", "highly",
-    "truly", "seriously", "definitely", "utterly", "insanely", "ridiculously", "way", "too", "much", "most",
+    "very", "really", "extremely", "super", "totally", "absolutely", "completely", "incredibly", "highly",
+    "truly", "seriously", "definitely", "utterly", "insanely", "ridiculously", "too",
     "literally", "exceptionally", "remarkably", "especially", "entirely", "thoroughly", "perfectly",
   ]
   /// First-person singular pronouns and contractions.

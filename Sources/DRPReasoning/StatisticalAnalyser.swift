@@ -22,7 +22,7 @@ import Foundation
 /// | Sentiment            | mean polarity in [-1, 1]           | 0.3    | —        | emotional  |
 /// | Rating deviation     | mean (own − peers' mean) stars on key items | 0.5 | — | emotional |
 /// | First-person voice   | I/me/my per 100 words              | 1.5    | 1.5      | semantic   |
-/// | Distinctive vocabulary | ≥ 3 words with log-odds z ≥ 1.96 and ≥ 2 uses (Monroe et al. 2008) | — | — | semantic |
+/// | Distinctive vocabulary | ≥ 3 words with log-odds z ≥ 1.96 and ≥ 2 uses (Monroe et al. 2008; prior α₀ = 50) | — | — | semantic |
 ///
 /// The base dimensions "Writing style", "Emotional style" and "Semantic style" summarise the metrics
 /// of their group that fired (and are absent when none did); they come first, followed by the
@@ -32,6 +32,11 @@ public struct StatisticalAnalyser: Sendable {
   public var vocabularyZ: Double = 1.96
   /// Number of distinctive words shown as evidence.
   public var vocabularyEvidence: Int = 8
+  /// α₀ of the log-odds prior: the pooled user+peer word distribution scaled to this many
+  /// pseudo-counts — strong enough to shrink words seen once or twice, weak enough that a few
+  /// hundred words of user text can show a difference (the pooled total itself would let the prior
+  /// swamp small corpora).
+  public var vocabularyPriorTotal: Double = 50
 
   /// Creates an analyser with the documented thresholds.
   public init() {}
@@ -127,7 +132,7 @@ public struct StatisticalAnalyser: Sendable {
   private func vocabularyDimension(_ userReviews: [ReviewSample], _ keySamples: [KeySample]) -> DifferenceDimension? {
     let userCounts = LogOddsRatio.contentCounts(userReviews.map(\.text))
     let peerCounts = LogOddsRatio.contentCounts(keySamples.flatMap(\.peerReviews).map(\.text))
-    let z = LogOddsRatio.zScores(target: userCounts, reference: peerCounts)
+    let z = LogOddsRatio.zScores(target: userCounts, reference: peerCounts, priorTotal: vocabularyPriorTotal)
     let words = z.filter { $0.value >= vocabularyZ && (userCounts[$0.key] ?? 0) >= 2 }
       .sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map(\.key)
     guard words.count >= 3 else { return nil }
