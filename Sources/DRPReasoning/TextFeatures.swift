@@ -21,9 +21,9 @@ public struct TextFeatures: Hashable, Sendable {
   public let lowercaseSentenceStarts: Int
   /// First-person singular pronouns.
   public let firstPerson: Int
-  /// Positive lexicon words.
+  /// Positive lexicon words, plus negated negative ones ("never fails").
   public let positive: Int
-  /// Negative lexicon words.
+  /// Negative lexicon words, plus negated positive ones ("not good").
   public let negative: Int
   /// Intensifier words.
   public let intensifiers: Int
@@ -69,8 +69,21 @@ public struct TextFeatures: Hashable, Sendable {
         w.count >= 3 && w.allSatisfy { $0.isUppercase }
       }.count
     firstPerson = words.filter { Lexicons.firstPerson.contains($0) }.count
-    positive = words.filter { Lexicons.positive.contains($0) }.count
-    negative = words.filter { Lexicons.negative.contains($0) }.count
+    var positive = 0
+    var negative = 0
+    for sentence in Self.sentences(of: text) {
+      let tokens = Self.tokenize(sentence)
+      for (i, word) in tokens.enumerated() {
+        let isPositive = Lexicons.positive.contains(word)
+        guard isPositive || Lexicons.negative.contains(word) else { continue }
+        // A negator among the two preceding words of the same sentence flips the polarity
+        // ("never fails", "not good").
+        let negated = tokens[max(0, i - 2)..<i].contains { Self.negators.contains($0) || $0.hasSuffix("n't") }
+        if isPositive != negated { positive += 1 } else { negative += 1 }
+      }
+    }
+    self.positive = positive
+    self.negative = negative
     intensifiers = words.filter { Lexicons.intensifiers.contains($0) }.count
   }
 
@@ -93,6 +106,8 @@ public struct TextFeatures: Hashable, Sendable {
     if !s.isEmpty { result.append(s) }
     return result
   }
+
+  static let negators: Set<String> = ["not", "no", "never", "nothing", "hardly", "without", "dont", "didnt", "isnt", "wasnt"]
 
   /// Lowercased word tokens: runs of letters, digits and apostrophes (straight or curly).
   public static func tokenize(_ text: String) -> [String] {

@@ -29,6 +29,9 @@ final class StatisticalAnalyserTests: XCTestCase {
     XCTAssertEqual(f.firstPerson, 1)
     XCTAssertEqual(f.positive, 2)  // love, great
     XCTAssertEqual(f.intensifiers, 1)
+    let negated = TextFeatures("It never fails. Not good at all. Isn't bad.")
+    XCTAssertEqual(negated.positive, 2)
+    XCTAssertEqual(negated.negative, 1)
   }
 
   func testGushingUserAgainstTersePeers() throws {
@@ -51,6 +54,7 @@ final class StatisticalAnalyserTests: XCTestCase {
     XCTAssertFalse(vocabulary.evidence.contains { ["works", "fine", "decent"].contains($0) })
     XCTAssertEqual(Array(profile.dimensions.prefix(3).map(\.name)), ["Writing style", "Emotional style", "Semantic style"])
     XCTAssertNil(byName["Capitalisation"], "both capitalise sentence starts")
+    XCTAssertNil(byName["Sentiment"], "both write positively (\"never fails\" is not negative)")
     XCTAssertFalse(profile.summary.isEmpty)
     XCTAssertEqual(profile.provenance.keyItems.count, 5)
     XCTAssertEqual(profile.provenance.peerIDs, ["peer0", "peer1", "peer2", "peer3"])
