@@ -5,7 +5,8 @@ import Foundation
 ///
 /// The review is assembled from sentence patterns (written by us) about the item's title and the
 /// aspects named in its description, in the sentiment of the rating, and dressed in the user's
-/// habits (`WritingHabits`): typical length, opener, repeated catchphrases, exclamation marks,
+/// habits (`WritingHabits`): typical length, repeated sentences (as opener, closer or in the middle,
+/// when they fit the rating), exclamation marks,
 /// questions, ellipses, ALL CAPS emphasis, lowercase sentence starts, emoji and the user's own
 /// judgement words. Per mode: `nonp` uses neutral habits; `rag` the habits of the history;
 /// `dpl`/`drp` also short phrases (2-6 words) quoted in the profile's evidence.
@@ -59,12 +60,16 @@ public struct OfflineGenerator: Sendable {
     if habits.questionsPerReview >= 0.5 {
       sentences.insert(mood.question, at: min(sentences.count, 1 + Int(random.next() % 2)))
     }
-    let dressed = sentences.map { dress($0, habits, &random) }
-    var text = dressed.joined(separator: " ")
-    if let opener = habits.opener, !text.lowercased().hasPrefix(opener.lowercased()) {
-      text = opener + " " + Self.lowercasingFirst(text)
+    // The user's own repeated sentences, when they fit the rating: openers first, closers last,
+    // one other in the middle.
+    let fitting = habits.catchphrases.filter { abs($0.meanRating - stars) <= 1.5 }
+    if let middle = fitting.first(where: { !$0.opens && !$0.closes }) {
+      sentences.insert(middle.text, at: sentences.count / 2)
     }
-    if let closer = habits.catchphrases.first(where: { !text.contains($0) }) { text += " " + closer }
+    var dressed = sentences.map { dress($0, habits, &random) }
+    if let opener = fitting.first(where: \.opens) { dressed.insert(opener.text, at: 0) }
+    if let closer = fitting.first(where: \.closes) { dressed.append(closer.text) }
+    var text = dressed.joined(separator: " ")
     if let emoji = habits.emoji, random.chance(max(0.5, habits.emojiPerReview)) { text += " " + emoji }
     return text
   }
@@ -86,21 +91,21 @@ public struct OfflineGenerator: Sendable {
   private enum Mood {
     case positive, negative, mixed
 
+    /// Sentence patterns; each carries a lexicon word of its sentiment so the polarity is measurable.
     var patterns: [String] {
       switch self {
       case .positive:
         return [
-          "The {aspect} is {adj}.", "I have been using the {item} for a few weeks and it holds up.",
-          "The {item} does exactly what I wanted.", "Really happy with the {aspect}.",
-          "The {aspect} turned out better than I expected.", "Setting it up took a couple of minutes.",
-          "For the price it is a {adj} buy.", "I would buy the {item} again.",
+          "The {aspect} is {adj}.", "I have been using the {item} for a few weeks and it works great.",
+          "The {item} does exactly what I wanted, I am happy with it.", "Really happy with the {aspect}.",
+          "The {aspect} turned out better than I expected, {adj} stuff.", "Setting it up was easy.",
+          "For the price it is a {adj} buy.", "I would recommend the {item}.",
         ]
       case .negative:
         return [
-          "The {aspect} is {adj}.", "The {item} did not live up to the description.",
-          "I had trouble with the {aspect} from the start.", "It stopped working properly after a week.",
-          "For the price I expected a lot more.", "I would not buy the {item} again.",
-          "The {aspect} felt {adj} out of the box.",
+          "The {aspect} is {adj}.", "The {item} was a disappointment.", "I had problems with the {aspect} from the start.",
+          "Sadly it stopped working after a week.", "For the price I expected a lot more, disappointing.",
+          "I would not recommend the {item}.", "The {aspect} felt {adj} out of the box.",
         ]
       case .mixed:
         return [
@@ -136,10 +141,34 @@ public struct OfflineGenerator: Sendable {
     return words.isEmpty ? "product" : words
   }
 
-  /// Up to four frequent content words (≥ 4 letters) of the description; generic fallbacks without one.
+  /// Up to four noun phrases of the description (the last one or two words of each run of content
+  /// words between function words and punctuation: "a quick boil element" → "boil element"),
+  /// most frequent head first; generic fallbacks without any.
   static func aspects(_ description: String) -> [String] {
-    let counts = LogOddsRatio.contentCounts([description]).filter { $0.key.count >= 4 }
-    let ranked = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(4).map(\.key)
+    var phrases: [String] = []
+    var run: [String] = []
+    func close() {
+      if let head = run.last, head.count >= 4, !Lexicons.positive.contains(head), !Lexicons.negative.contains(head) {
+        phrases.append(run.suffix(2).joined(separator: " "))
+      }
+      run = []
+    }
+    for token in description.lowercased().split(separator: " ", omittingEmptySubsequences: true) {
+      let word = token.filter { $0.isLetter || $0 == "-" }
+      if word.isEmpty || Lexicons.stopwords.contains(word) {
+        close()
+        continue
+      }
+      run.append(word)
+      if token.last.map({ !$0.isLetter }) ?? false { close() }
+    }
+    close()
+    var counts: [String: Int] = [:]
+    for p in phrases { counts[p, default: 0] += 1 }
+    var seen: Set<String> = []
+    let ordered = phrases.filter { seen.insert($0).inserted }
+    let ranked = ordered.enumerated().sorted { (counts[$0.element]!, -$0.offset) > (counts[$1.element]!, -$1.offset) }
+      .prefix(4).map(\.element)
     return ranked.isEmpty ? ["quality", "design", "price"] : ranked
   }
 

@@ -1,6 +1,18 @@
 import DRPReasoning
 import Foundation
 
+/// A sentence a user repeats across reviews, and where it appears.
+public struct Catchphrase: Hashable, Sendable {
+  /// The sentence as the user first wrote it.
+  public var text: String
+  /// Mean rating of the reviews containing it (to avoid "Love it!" in a one-star review).
+  public var meanRating: Double
+  /// Whether it most often opens a review.
+  public var opens: Bool
+  /// Whether it most often closes a review.
+  public var closes: Bool
+}
+
 /// A user's measurable writing habits, taken from their past reviews, that the offline generator imitates.
 public struct WritingHabits: Hashable, Sendable {
   /// Median review length in words.
@@ -19,10 +31,9 @@ public struct WritingHabits: Hashable, Sendable {
   public var emoji: String?
   /// Emoji per review (capped at 1).
   public var emojiPerReview: Double
-  /// Opening words the user starts at least two reviews with (e.g. "Ok so"), if any.
-  public var opener: String?
-  /// Sentences the user repeats across reviews (e.g. "Highly recommend!"), most frequent first.
-  public var catchphrases: [String]
+  /// Sentences the user repeats across at least two reviews (e.g. "Highly recommend!"), most
+  /// frequent first, each with the mean rating of the reviews it appears in.
+  public var catchphrases: [Catchphrase]
   /// Positive lexicon words the user actually uses, most frequent first.
   public var positiveWords: [String]
   /// Negative lexicon words the user uses, most frequent first.
@@ -33,7 +44,7 @@ public struct WritingHabits: Hashable, Sendable {
   /// Neutral defaults for a user without history (mode `nonp`).
   public static let neutral = WritingHabits(
     medianWords: 40, exclamationsPerSentence: 0, questionsPerReview: 0, ellipsesPerSentence: 0, capsPerSentence: 0,
-    lowercaseStarts: 0, emoji: nil, emojiPerReview: 0, opener: nil, catchphrases: [], positiveWords: [], negativeWords: [],
+    lowercaseStarts: 0, emoji: nil, emojiPerReview: 0, catchphrases: [], positiveWords: [], negativeWords: [],
     meanRating: nil)
 }
 
@@ -67,20 +78,34 @@ extension WritingHabits {
     emoji = Self.ranked(emojiCounts, minCount: 1).first
     emojiPerReview = min(1, Double(emojiCounts.values.reduce(0, +)) / Double(history.count))
 
-    var openers: [String: Int] = [:]
-    var repeated: [String: Int] = [:]
-    var spelling: [String: String] = [:]
+    struct Occurrences {
+      var text: String
+      var count = 0
+      var ratingSum = 0.0
+      var first = 0
+      var last = 0
+    }
+    var seen: [String: Occurrences] = [:]
     for review in history {
-      let words = review.text.split(whereSeparator: \.isWhitespace).prefix(2)
-      if words.count == 2 { openers[words.joined(separator: " "), default: 0] += 1 }
-      for sentence in Set(TextFeatures.sentences(of: review.text)) where TextFeatures(sentence).wordCount <= 8 {
+      let sentences = TextFeatures.sentences(of: review.text)
+      var counted: Set<String> = []
+      for (i, sentence) in sentences.enumerated() where TextFeatures(sentence).wordCount <= 8 {
         let key = TextFeatures.tokenize(sentence).joined(separator: " ")
-        repeated[key, default: 0] += 1
-        if spelling[key] == nil { spelling[key] = sentence }
+        guard !key.isEmpty, counted.insert(key).inserted else { continue }
+        var o = seen[key] ?? Occurrences(text: sentence)
+        o.count += 1
+        o.ratingSum += review.rating
+        if i == 0 { o.first += 1 }
+        if i == sentences.count - 1 { o.last += 1 }
+        seen[key] = o
       }
     }
-    opener = Self.ranked(openers, minCount: 2).first
-    catchphrases = Self.ranked(repeated, minCount: 2).compactMap { spelling[$0] }
+    catchphrases = seen.filter { $0.value.count >= 2 }.sorted { ($0.value.count, $1.key) > ($1.value.count, $0.key) }
+      .map {
+        Catchphrase(
+          text: $0.value.text, meanRating: $0.value.ratingSum / Double($0.value.count),
+          opens: $0.value.first * 2 > $0.value.count, closes: $0.value.last * 2 > $0.value.count)
+      }
     let words = history.flatMap { TextFeatures.tokenize($0.text) }
     var positive: [String: Int] = [:]
     var negative: [String: Int] = [:]
