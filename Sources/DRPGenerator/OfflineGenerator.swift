@@ -36,7 +36,7 @@ public struct OfflineGenerator: Sendable {
     let name = Self.shortName(item.title)
     let aspects = Self.aspects(item.description)
     let adjectives = mood.adjectives(habits)
-    var extras = mode.usesProfile ? Self.profilePhrases(profile) : []
+    var extras = mode.usesProfile ? Self.profilePhrases(profile, mood: mood) : []
 
     var sentences: [String] = []
     var words = 0
@@ -52,7 +52,9 @@ public struct OfflineGenerator: Sendable {
         .replacingOccurrences(of: "{item}", with: name)
         .replacingOccurrences(of: "{aspect}", with: aspect)
         .replacingOccurrences(of: "{adj}", with: random.chance(habits.capsPerSentence) ? adjective.uppercased() : adjective)
-      if let extra = extras.popLast() { sentence += " " + extra }
+      if let extra = extras.popLast(), !habits.catchphrases.contains(where: { $0.text == extra }) {
+        sentence += " " + extra
+      }
       sentences.append(sentence)
       words += TextFeatures(sentence).wordCount
       round += 1
@@ -79,7 +81,7 @@ public struct OfflineGenerator: Sendable {
     var s = sentence
     if s.hasSuffix("."), !s.hasSuffix("?") {
       if random.chance(habits.exclamationsPerSentence) {
-        s = String(s.dropLast()) + (habits.exclamationsPerSentence > 0.8 ? "!!" : "!")
+        s = String(s.dropLast()) + "!"
       } else if random.chance(habits.ellipsesPerSentence) {
         s = String(s.dropLast()) + "..."
       }
@@ -88,7 +90,7 @@ public struct OfflineGenerator: Sendable {
     return s
   }
 
-  private enum Mood {
+  enum Mood {
     case positive, negative, mixed
 
     /// Sentence patterns; each carries a lexicon word of its sentiment so the polarity is measurable.
@@ -172,14 +174,18 @@ public struct OfflineGenerator: Sendable {
     return ranked.isEmpty ? ["quality", "design", "price"] : ranked
   }
 
-  /// Short profile evidence worth reusing: quoted phrases of at most six words, as sentences.
-  static func profilePhrases(_ profile: DifferenceProfile?) -> [String] {
+  /// Short profile evidence worth reusing: distinct quoted phrases of 2-6 words whose sentiment
+  /// does not contradict the review's, at most two.
+  static func profilePhrases(_ profile: DifferenceProfile?, mood: Mood) -> [String] {
     guard let profile else { return [] }
+    var seen: Set<String> = []
     let phrases = profile.dimensions.flatMap(\.evidence).filter { e in
-      let n = TextFeatures(e).wordCount
-      return n >= 2 && n <= 6 && !e.hasPrefix("review ") && !e.hasPrefix("item ")
+      let f = TextFeatures(e)
+      let contradicts = (mood == .positive && f.polarity < 0) || (mood == .negative && f.polarity > 0)
+      return f.wordCount >= 2 && f.wordCount <= 6 && !e.hasPrefix("review ") && !e.hasPrefix("item ") && !contradicts
+        && seen.insert(f.words.joined(separator: " ")).inserted
     }
-    return Array(phrases.prefix(3)).reversed()
+    return Array(phrases.prefix(2)).reversed()
   }
 
   static func lowercasingFirst(_ s: String) -> String {

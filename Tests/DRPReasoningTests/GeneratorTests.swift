@@ -61,6 +61,20 @@ final class GeneratorTests: XCTestCase {
     XCTAssertGreaterThan(TextFeatures(positive).polarity, 0, positive)
   }
 
+  func testProfilePhrasesOnlyInProfileModes() {
+    let g = OfflineGenerator()
+    let h = history(ReviewFixtures.terse, sentences: 8)
+    let profile = DifferenceProfile(
+      userID: "u1", mode: .drp,
+      dimensions: [
+        DifferenceDimension(name: "Imagery", definition: "d", description: "x", evidence: ["cozy as a campfire", "cozy as a campfire", "a total waste"])
+      ], summary: "")
+    let drp = g.generate(item: item, history: h, profile: profile, rating: 5, title: nil, mode: .drp)
+    XCTAssertEqual(drp.components(separatedBy: "cozy as a campfire").count - 1, 1, drp)
+    XCTAssertFalse(drp.contains("waste"), "a negative phrase does not go into a 5-star review")
+    XCTAssertFalse(g.generate(item: item, history: h, profile: profile, rating: 5, title: nil, mode: .rag).contains("campfire"))
+  }
+
   func testGenerationPromptPerMode() throws {
     let builder = try GenerationPrompt()
     let h = history(ReviewFixtures.gushing, sentences: 3)
