@@ -51,7 +51,8 @@ public struct OfflineGenerator: Sendable {
       var sentence = patterns.removeLast()
         .replacingOccurrences(of: "{item}", with: name)
         .replacingOccurrences(of: "{aspect}", with: aspect)
-        .replacingOccurrences(of: "{adj}", with: random.chance(habits.capsPerSentence) ? adjective.uppercased() : adjective)
+        .replacingOccurrences(
+          of: "{adj}", with: random.chance(habits.capsPerSentence) ? adjective.uppercased() : adjective)
       if let extra = extras.popLast(), !habits.catchphrases.contains(where: { $0.text == extra }) {
         sentence += " " + extra
       }
@@ -105,7 +106,8 @@ public struct OfflineGenerator: Sendable {
         ]
       case .negative:
         return [
-          "The {aspect} is {adj}.", "The {item} was a disappointment.", "I had problems with the {aspect} from the start.",
+          "The {aspect} is {adj}.", "The {item} was a disappointment.",
+          "I had problems with the {aspect} from the start.",
           "Sadly it stopped working after a week.", "For the price I expected a lot more, disappointing.",
           "I would not recommend the {item}.", "The {aspect} felt {adj} out of the box.",
         ]

@@ -11,7 +11,9 @@ public enum ReviewTextCleaner {
   ///   and `.emptyAnswer` when nothing is left after cleaning.
   public static func clean(_ output: String) throws -> String {
     var text = try ModelOutput.answer(output)
-    if let fenced = ModelOutput.codeFenceBodies(text).first(where: { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }) {
+    if let fenced = ModelOutput.codeFenceBodies(text).first(where: {
+      !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+    }) {
       text = fenced
     }
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

@@ -69,10 +69,13 @@ public struct DifferenceProfile: Codable, Hashable, Sendable {
   public func cliJSON(prettyPrinted: Bool = false) throws -> Data {
     let shape = CLIShape(
       dimensions: dimensions.map {
-        .init(name: $0.name, definition: $0.definition, description: $0.description, evidence: $0.evidence, support: $0.support)
+        .init(
+          name: $0.name, definition: $0.definition, description: $0.description, evidence: $0.evidence,
+          support: $0.support)
       }, summary: summary)
     let encoder = JSONEncoder()
-    encoder.outputFormatting = prettyPrinted ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+    encoder.outputFormatting =
+      prettyPrinted ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
     return try encoder.encode(shape)
   }
 
@@ -83,7 +86,9 @@ public struct DifferenceProfile: Codable, Hashable, Sendable {
       var line = "\(i + 1). \(d.name)"
       if !d.definition.isEmpty { line += " (\(d.definition))" }
       line += ": \(d.description)"
-      if !d.evidence.isEmpty { line += " Evidence: " + d.evidence.prefix(4).map { "\"\($0)\"" }.joined(separator: ", ") }
+      if !d.evidence.isEmpty {
+        line += " Evidence: " + d.evidence.prefix(4).map { "\"\($0)\"" }.joined(separator: ", ")
+      }
       lines.append(line)
     }
     if !summary.isEmpty { lines.append("Summary: \(summary)") }

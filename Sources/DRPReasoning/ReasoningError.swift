@@ -15,7 +15,8 @@ public enum ReasoningError: Error, Equatable, Sendable, CustomStringConvertible 
   public var description: String {
     switch self {
     case .truncatedReasoning:
-      return "the model's reasoning was cut off before it gave an answer (unterminated <think>); retry with a larger token limit"
+      return
+        "the model's reasoning was cut off before it gave an answer (unterminated <think>); retry with a larger token limit"
     case .emptyAnswer: return "the model returned an empty answer"
     case .unparseable(let excerpt): return "could not find any difference dimensions in the model output: \(excerpt)"
     case .template(let message): return "prompt template error: \(message)"

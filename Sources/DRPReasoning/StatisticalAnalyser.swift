@@ -120,7 +120,8 @@ public struct StatisticalAnalyser: Sendable {
     guard abs(mean) >= 0.5 else { return nil }
     let agreeing = deviations.filter { mean > 0 ? $0.1 > 0 : $0.1 < 0 }
     return DifferenceDimension(
-      name: "Rating deviation", definition: "How the user's star ratings compare with peers' ratings of the same items.",
+      name: "Rating deviation",
+      definition: "How the user's star ratings compare with peers' ratings of the same items.",
       description: String(
         format: "rates %.1f stars %@ than peers on the same items", abs(mean), mean > 0 ? "higher" : "lower"),
       evidence: agreeing.prefix(3).map { s, d in

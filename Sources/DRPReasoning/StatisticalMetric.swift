@@ -132,7 +132,8 @@ struct StatisticalMetric: Sendable {
       illustrates: { TextFeatures($0).polarity != 0 }),
     StatisticalMetric(
       name: "First-person voice", definition: "Use of I, me and my: narrating personal experience.",
-      group: .semantic, minGap: 1.5, minRatio: 1.5, unit: "per 100 words", higherPhrase: "narrates more in first person",
+      group: .semantic, minGap: 1.5, minRatio: 1.5, unit: "per 100 words",
+      higherPhrase: "narrates more in first person",
       lowerPhrase: "rarely uses the first person", value: per100 { $0.firstPerson },
       illustrates: { TextFeatures($0).firstPerson > 0 }),
   ]

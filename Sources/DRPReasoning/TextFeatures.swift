@@ -31,7 +31,9 @@ public struct TextFeatures: Hashable, Sendable {
   /// Number of words.
   public var wordCount: Int { words.count }
   /// Polarity in [-1, 1]: (positive − negative) / (positive + negative), 0 without sentiment words.
-  public var polarity: Double { positive + negative == 0 ? 0 : Double(positive - negative) / Double(positive + negative) }
+  public var polarity: Double {
+    positive + negative == 0 ? 0 : Double(positive - negative) / Double(positive + negative)
+  }
 
   /// Measures `text`.
   public init(_ text: String) {
@@ -107,7 +109,9 @@ public struct TextFeatures: Hashable, Sendable {
     return result
   }
 
-  static let negators: Set<String> = ["not", "no", "never", "nothing", "hardly", "without", "dont", "didnt", "isnt", "wasnt"]
+  static let negators: Set<String> = [
+    "not", "no", "never", "nothing", "hardly", "without", "dont", "didnt", "isnt", "wasnt",
+  ]
 
   /// Lowercased word tokens: runs of letters, digits and apostrophes (straight or curly).
   public static func tokenize(_ text: String) -> [String] {

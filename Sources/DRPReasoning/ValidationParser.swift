@@ -46,19 +46,20 @@ public enum ValidationParser {
     let answer = try ModelOutput.answer(text)
     for candidate in ModelOutput.codeFenceBodies(answer) + [answer] {
       for value in ModelOutput.jsonValues(in: candidate) {
-      if let array = value as? [Any] {
-        let keptNames = array.compactMap(kept(from:))
-        if !keptNames.isEmpty || array.isEmpty { return ValidationResult(kept: keptNames, dropped: []) }
-      }
-      if let object = value as? [String: Any] {
-        let keptList = ["kept", "keep", "valid", "validated", "dimensions"].lazy.compactMap { object[$0] as? [Any] }.first
-        let droppedList = ["dropped", "drop", "rejected", "removed"].lazy.compactMap { object[$0] as? [Any] }.first
-        if keptList != nil || droppedList != nil {
-          return ValidationResult(
-            kept: (keptList ?? []).compactMap(kept(from:)),
-            dropped: (droppedList ?? []).compactMap { kept(from: $0)?.name })
+        if let array = value as? [Any] {
+          let keptNames = array.compactMap(kept(from:))
+          if !keptNames.isEmpty || array.isEmpty { return ValidationResult(kept: keptNames, dropped: []) }
         }
-      }
+        if let object = value as? [String: Any] {
+          let keptList = ["kept", "keep", "valid", "validated", "dimensions"].lazy.compactMap { object[$0] as? [Any] }
+            .first
+          let droppedList = ["dropped", "drop", "rejected", "removed"].lazy.compactMap { object[$0] as? [Any] }.first
+          if keptList != nil || droppedList != nil {
+            return ValidationResult(
+              kept: (keptList ?? []).compactMap(kept(from:)),
+              dropped: (droppedList ?? []).compactMap { kept(from: $0)?.name })
+          }
+        }
       }
     }
     let lines = answer.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }

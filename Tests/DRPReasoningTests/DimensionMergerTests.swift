@@ -36,7 +36,8 @@ final class DimensionMergerTests: XCTestCase {
   }
 
   func testDuplicatesWithinOneSampleCountOnce() {
-    let merged = DimensionMerger().mergeSamples([[dim("Tone"), dim("Emotional tone")], [dim("Length")]], minSupport: 1)
+    let merged = DimensionMerger().mergeSamples(
+      [[dim("Tone"), dim("Emotional tone")], [dim("Length")]], minSupport: 1)
     XCTAssertEqual(merged.first { $0.name == "Tone" }?.support, 1)
   }
 

@@ -18,7 +18,8 @@ final class DimensionParserTests: XCTestCase {
   }
 
   func testThinkTagsCodeFenceAndProse() throws {
-    let text = "<think>The user writes a lot. {\"dimensions\": [{\"name\": \"Bogus\"}]}</think>\nSure! Here is the analysis:\n```json\n\(json)\n```\nLet me know if you need more."
+    let text =
+      "<think>The user writes a lot. {\"dimensions\": [{\"name\": \"Bogus\"}]}</think>\nSure! Here is the analysis:\n```json\n\(json)\n```\nLet me know if you need more."
     XCTAssertEqual(try DimensionParser.parse(text).map(\.name), ["Writing style", "Exclamation habit"])
   }
 
@@ -83,7 +84,8 @@ final class DimensionParserTests: XCTestCase {
   }
 
   func testSummaryFromSynthesis() throws {
-    let parsed = try DimensionParser.parseProfile(#"{"dimensions": [{"name": "A", "description": "b"}], "summary": "Writes long."}"#)
+    let parsed = try DimensionParser.parseProfile(
+      #"{"dimensions": [{"name": "A", "description": "b"}], "summary": "Writes long."}"#)
     XCTAssertEqual(parsed.summary, "Writes long.")
     XCTAssertEqual(parsed.dimensions.count, 1)
   }

@@ -39,18 +39,23 @@ final class GeneratorTests: XCTestCase {
     XCTAssertEqual(Double(loudWords), Double(loudTarget), accuracy: Double(loudTarget) * 0.35)
     XCTAssertGreaterThanOrEqual(TextFeatures(loudText).exclamations, 3, loudText)
     XCTAssertEqual(TextFeatures(quietText).exclamations, 0, quietText)
-    XCTAssertTrue(loudText.contains("Steel Kettle") || loudText.contains("steel") || loudText.contains("boil"), loudText)
+    XCTAssertTrue(
+      loudText.contains("Steel Kettle") || loudText.contains("steel") || loudText.contains("boil"), loudText)
     // nonp ignores history: same neutral output whatever the user wrote.
     XCTAssertEqual(
       g.generate(item: item, history: loud, profile: nil, rating: 5, title: nil, mode: .nonp),
       g.generate(item: item, history: quiet, profile: nil, rating: 5, title: nil, mode: .nonp))
-    XCTAssertEqual(OfflineGenerator.aspects(item.description), ["steel kettle", "boil element", "steel handle", "boil indicator"])
+    XCTAssertEqual(
+      OfflineGenerator.aspects(item.description), ["steel kettle", "boil element", "steel handle", "boil indicator"])
   }
 
   func testOfflineGeneratorSentimentAndCatchphrase() {
     let g = OfflineGenerator()
     let bank = ["Decent build.", "Works as described."]
-    let h = (0..<4).map { ReviewFixtures.review(300 + $0, user: "c", item: "x\($0)", rating: 4, "Arrived on time. \(bank[$0 % 2]) Five stars from me.") }
+    let h = (0..<4).map {
+      ReviewFixtures.review(
+        300 + $0, user: "c", item: "x\($0)", rating: 4, "Arrived on time. \(bank[$0 % 2]) Five stars from me.")
+    }
     let positive = g.generate(item: item, history: h, profile: nil, rating: 5, title: nil, mode: .rag)
     XCTAssertTrue(positive.hasPrefix("Arrived on time. "), positive)
     XCTAssertTrue(positive.hasSuffix(" Five stars from me."), positive)
@@ -67,12 +72,15 @@ final class GeneratorTests: XCTestCase {
     let profile = DifferenceProfile(
       userID: "u1", mode: .drp,
       dimensions: [
-        DifferenceDimension(name: "Imagery", definition: "d", description: "x", evidence: ["cozy as a campfire", "cozy as a campfire", "a total waste"])
+        DifferenceDimension(
+          name: "Imagery", definition: "d", description: "x",
+          evidence: ["cozy as a campfire", "cozy as a campfire", "a total waste"])
       ], summary: "")
     let drp = g.generate(item: item, history: h, profile: profile, rating: 5, title: nil, mode: .drp)
     XCTAssertEqual(drp.components(separatedBy: "cozy as a campfire").count - 1, 1, drp)
     XCTAssertFalse(drp.contains("waste"), "a negative phrase does not go into a 5-star review")
-    XCTAssertFalse(g.generate(item: item, history: h, profile: profile, rating: 5, title: nil, mode: .rag).contains("campfire"))
+    XCTAssertFalse(
+      g.generate(item: item, history: h, profile: profile, rating: 5, title: nil, mode: .rag).contains("campfire"))
   }
 
   func testGenerationPromptPerMode() throws {
@@ -80,7 +88,9 @@ final class GeneratorTests: XCTestCase {
     let h = history(ReviewFixtures.gushing, sentences: 3)
     let profile = DifferenceProfile(
       userID: "u1", mode: .drp,
-      dimensions: [DifferenceDimension(name: "Exclamation marks", definition: "d", description: "uses more !", evidence: ["wow!"])],
+      dimensions: [
+        DifferenceDimension(name: "Exclamation marks", definition: "d", description: "uses more !", evidence: ["wow!"])
+      ],
       summary: "Loud and happy.")
     func user(_ mode: PipelineMode, rating: Double? = 4, title: String? = "Love <it>") throws -> String {
       let p = try builder.build(item: item, history: h, profile: profile, rating: rating, title: title, mode: mode)
@@ -101,13 +111,18 @@ final class GeneratorTests: XCTestCase {
     for mode in [PipelineMode.dpl, .drp] {
       let text = try user(mode)
       XCTAssertTrue(text.contains("<review "))
-      XCTAssertTrue(text.contains("<profile>\n1. Exclamation marks (d): uses more ! Evidence: \"wow!\"\nSummary: Loud and happy.\n</profile>"), text)
+      XCTAssertTrue(
+        text.contains(
+          "<profile>\n1. Exclamation marks (d): uses more ! Evidence: \"wow!\"\nSummary: Loud and happy.\n</profile>"),
+        text)
     }
     let bare = try user(.drp, rating: nil, title: nil)
     XCTAssertFalse(bare.contains("rating of this product"))
     XCTAssertFalse(bare.contains("title for this review"))
     XCTAssertFalse(bare.contains("\n\n\n"), "empty sections leave no gaps")
-    XCTAssertEqual(try builder.build(item: item, history: h, profile: nil, rating: nil, title: nil, mode: .drp).messages[1].content.contains("<profile>"), false)
+    XCTAssertEqual(
+      try builder.build(item: item, history: h, profile: nil, rating: nil, title: nil, mode: .drp).messages[1].content
+        .contains("<profile>"), false)
   }
 
   func testGenerationPromptBudgetDropsLeastRelevantHistory() throws {

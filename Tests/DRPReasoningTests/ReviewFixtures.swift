@@ -7,7 +7,8 @@ enum ReviewFixtures {
     "Decent build.", "Would buy again.", "No complaints so far.", "As described.", "Fair quality overall.",
   ]
   static let gushing = [
-    "I absolutely LOVE this thing and I tell everyone about it!", "My kids use it every single morning and it never fails!",
+    "I absolutely LOVE this thing and I tell everyone about it!",
+    "My kids use it every single morning and it never fails!",
     "Honestly the most fantastic purchase I have made this year!", "I was really skeptical at first but wow, just wow!",
     "It looks gorgeous on my counter and I get compliments constantly!", "Super sturdy, super easy, super fantastic!",
   ]
@@ -23,7 +24,9 @@ enum ReviewFixtures {
 
   /// `count` further reviews of other items by the same user, in the same style.
   static func history(user: String, bank: [String], sentences: Int, count: Int = 15) -> [ReviewSample] {
-    (0..<count).map { review(200 + $0, user: user, item: "h\($0)", rating: 4, text(bank, seed: 5 + $0, sentences: sentences)) }
+    (0..<count).map {
+      review(200 + $0, user: user, item: "h\($0)", rating: 4, text(bank, seed: 5 + $0, sentences: sentences))
+    }
   }
 
   /// Five key items: the target writes with `userBank`, four peers per item write terse eight-sentence reviews.
@@ -32,7 +35,8 @@ enum ReviewFixtures {
       let item = "item\(i)"
       return KeySample(
         item: ItemInfo(id: item, title: "Gadget \(i)"),
-        userReview: review(100 + i, user: user, item: item, rating: userRating, text(userBank, seed: i, sentences: userSentences)),
+        userReview: review(
+          100 + i, user: user, item: item, rating: userRating, text(userBank, seed: i, sentences: userSentences)),
         peerReviews: (0..<4).map { p in
           review(1000 + i * 10 + p, user: "peer\(p)", item: item, rating: 3, text(terse, seed: i * 4 + p, sentences: 8))
         })

@@ -52,7 +52,8 @@ final class StatisticalAnalyserTests: XCTestCase {
     let vocabulary = try XCTUnwrap(byName["Distinctive vocabulary"])
     XCTAssertTrue(vocabulary.evidence.contains("wow"), "\(vocabulary.evidence)")
     XCTAssertFalse(vocabulary.evidence.contains { ["works", "fine", "decent"].contains($0) })
-    XCTAssertEqual(Array(profile.dimensions.prefix(3).map(\.name)), ["Writing style", "Emotional style", "Semantic style"])
+    XCTAssertEqual(
+      Array(profile.dimensions.prefix(3).map(\.name)), ["Writing style", "Emotional style", "Semantic style"])
     XCTAssertNil(byName["Capitalisation"], "both capitalise sentence starts")
     XCTAssertNil(byName["Sentiment"], "both write positively (\"never fails\" is not negative)")
     XCTAssertFalse(profile.summary.isEmpty)
@@ -77,8 +78,11 @@ final class StatisticalAnalyserTests: XCTestCase {
     }
     let profile = StatisticalAnalyser().analyse(userID: "peer0", history: [], keySamples: swapped)
     let names = profile.dimensions.map(\.name)
-    XCTAssertTrue(profile.dimensions.first { $0.name == "Review length" }?.description.hasPrefix("writes shorter") ?? false, "\(names)")
-    XCTAssertTrue(profile.dimensions.first { $0.name == "Exclamation marks" }?.description.hasPrefix("uses fewer") ?? false)
+    XCTAssertTrue(
+      profile.dimensions.first { $0.name == "Review length" }?.description.hasPrefix("writes shorter") ?? false,
+      "\(names)")
+    XCTAssertTrue(
+      profile.dimensions.first { $0.name == "Exclamation marks" }?.description.hasPrefix("uses fewer") ?? false)
     XCTAssertTrue(profile.dimensions.first { $0.name == "Rating deviation" }?.description.contains("lower") ?? false)
   }
 

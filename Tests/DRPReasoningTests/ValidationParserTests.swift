@@ -31,12 +31,15 @@ final class ValidationParserTests: XCTestCase {
   }
 
   func testTextFormatBlocksAreKept() throws {
-    let result = try ValidationParser.parse("--- [Brand loyalty]\nDefinition: x\nDifference Description: sticks to one brand\n---")
+    let result = try ValidationParser.parse(
+      "--- [Brand loyalty]\nDefinition: x\nDifference Description: sticks to one brand\n---")
     XCTAssertEqual(result.apply(to: candidates).map(\.description), ["sticks to one brand"])
   }
 
   func testBadInputs() {
-    XCTAssertThrowsError(try ValidationParser.parse("<think>hmm")) { XCTAssertEqual($0 as? ReasoningError, .truncatedReasoning) }
+    XCTAssertThrowsError(try ValidationParser.parse("<think>hmm")) {
+      XCTAssertEqual($0 as? ReasoningError, .truncatedReasoning)
+    }
     XCTAssertThrowsError(try ValidationParser.parse(" ")) { XCTAssertEqual($0 as? ReasoningError, .emptyAnswer) }
     XCTAssertEqual(try ValidationParser.parse("[]").kept, [])
     XCTAssertThrowsError(try ValidationParser.parse("[1, 2]")) {
@@ -54,7 +57,8 @@ final class ValidationParserTests: XCTestCase {
     XCTAssertEqual(try ReviewTextCleaner.clean("```\nSolid kettle. Boils fast.\n```"), "Solid kettle. Boils fast.")
     XCTAssertEqual(try ReviewTextCleaner.clean("Sure! Here's a review in the user's voice:\n“Meh.”"), "Meh.")
     XCTAssertEqual(try ReviewTextCleaner.clean("Title: Great\nIt's great."), "It's great.")
-    XCTAssertEqual(try ReviewTextCleaner.clean("Here is why I like it: it is small."), "Here is why I like it: it is small.")
+    XCTAssertEqual(
+      try ReviewTextCleaner.clean("Here is why I like it: it is small."), "Here is why I like it: it is small.")
     XCTAssertThrowsError(try ReviewTextCleaner.clean("<think>never ends")) {
       XCTAssertEqual($0 as? ReasoningError, .truncatedReasoning)
     }

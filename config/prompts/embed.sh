@@ -11,8 +11,8 @@ echo '  /// File name → file text.'
 echo '  static let files: [String: String] = ['
 for f in "$dir"/*.txt; do
   printf '    "%s": #"""\n' "$(basename "$f")"
-  cat "$f"
-  printf '\n"""#,\n'
+  sed 's/^\(.\)/    \1/' "$f"
+  printf '\n    """#,\n'
 done
 echo '  ]'
 echo '}'
