@@ -89,7 +89,7 @@ extension WritingHabits {
     for review in history {
       let sentences = TextFeatures.sentences(of: review.text)
       var counted: Set<String> = []
-      for (i, sentence) in sentences.enumerated() where TextFeatures(sentence).wordCount <= 8 {
+      for (i, sentence) in sentences.enumerated() where TextFeatures.tokenize(sentence).count <= 8 {
         let key = TextFeatures.tokenize(sentence).joined(separator: " ")
         guard !key.isEmpty, counted.insert(key).inserted else { continue }
         var o = seen[key] ?? Occurrences(text: sentence)

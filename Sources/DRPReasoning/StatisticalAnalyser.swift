@@ -4,9 +4,11 @@ import Foundation
 ///
 /// The user's corpus is their history plus their key-sample reviews; the peer corpus is every peer
 /// review of the key items. A metric becomes a dimension when the user's aggregate differs
-/// noticeably from the peers' — both an absolute gap of at least `minGap` and, for rate metrics, a
-/// ratio of at least `minRatio` between the larger and the smaller value — and the difference points
-/// the same way on at least one key item (support = number of key items where it does):
+/// noticeably from the peers' — an absolute gap of at least `minGap`, for rate metrics a ratio of at
+/// least `minRatio` between the larger and the smaller value, and a Welch t of the per-review values
+/// of at least `minT` (2) in absolute value with ≥ 3 reviews on each side, so a single "!" in a short
+/// review is not a habit — and the difference points the same way on at least one key item
+/// (support = number of key items where it does):
 ///
 /// | dimension            | value                              | minGap | minRatio | base group |
 /// |----------------------|------------------------------------|--------|----------|------------|
@@ -28,6 +30,8 @@ import Foundation
 /// of their group that fired (and are absent when none did); they come first, followed by the
 /// specific dimensions ranked by support.
 public struct StatisticalAnalyser: Sendable {
+  /// |Welch t| the per-review values of a metric need (user vs peers, ≥ 3 reviews each).
+  public var minT: Double = 2
   /// z-score a word needs to count as distinctive vocabulary.
   public var vocabularyZ: Double = 1.96
   /// Number of distinctive words shown as evidence.
@@ -61,16 +65,18 @@ public struct StatisticalAnalyser: Sendable {
         userID: userID, mode: .drp, dimensions: [],
         summary: "No peer reviews to compare with, so no differences could be measured.", provenance: provenance)
     }
-    let userFeatures = userReviews.map { TextFeatures($0.text) }
-    let peerFeatures = peerReviews.map { TextFeatures($0.text) }
+    var cache: [Int64: TextFeatures] = [:]
+    for review in userReviews + peerReviews where cache[review.id] == nil {
+      cache[review.id] = TextFeatures(review.text)
+    }
+    let features = { (reviews: [ReviewSample]) in reviews.map { cache[$0.id]! } }
+    let userFeatures = features(userReviews)
+    let peerFeatures = features(peerReviews)
     var found: [(group: StatisticalMetric.Group, dimension: DifferenceDimension)] = []
     for metric in StatisticalMetric.all {
-      guard let u = metric.value(userFeatures), let p = metric.value(peerFeatures),
-        let higher = metric.direction(user: u, peers: p)
-      else { continue }
+      guard let (higher, u, p) = metric.direction(user: userFeatures, peers: peerFeatures, minT: minT) else { continue }
       let agreeing = keySamples.filter { sample in
-        guard let ui = metric.value([TextFeatures(sample.userReview.text)]),
-          let pi = metric.value(sample.peerReviews.map { TextFeatures($0.text) })
+        guard let ui = metric.value(features([sample.userReview])), let pi = metric.value(features(sample.peerReviews))
         else { return false }
         return higher ? ui > pi : ui < pi
       }
