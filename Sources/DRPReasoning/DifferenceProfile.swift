@@ -54,29 +54,34 @@ public struct DifferenceProfile: Codable, Hashable, Sendable {
     self.stale = stale
   }
 
-  /// The compact shape the CLI prints: `{"dimensions":[{"definition","description","evidence","name","support"}…],"summary":…}`.
-  private struct CLIShape: Encodable {
-    struct Dimension: Encodable {
-      var name, definition, description: String
-      var evidence: [String]
-      var support: Int
+  /// A dimension without `sources`: the shape the CLI prints and the prompts show.
+  struct CompactDimension: Encodable {
+    var name, definition, description: String
+    var evidence: [String]
+    var support: Int
+
+    init(_ d: DifferenceDimension) {
+      (name, definition, description, evidence, support) = (d.name, d.definition, d.description, d.evidence, d.support)
     }
-    var dimensions: [Dimension]
+  }
+
+  private struct CLIShape: Encodable {
+    var dimensions: [CompactDimension]
     var summary: String
   }
 
-  /// Encodes the profile in the CLI's compact JSON shape with sorted keys (stable across runs).
+  /// Encodes the profile in the CLI's compact JSON shape with sorted keys (stable across runs):
+  /// `{"dimensions":[{"definition","description","evidence","name","support"}…],"summary":…}`.
   public func cliJSON(prettyPrinted: Bool = false) throws -> Data {
-    let shape = CLIShape(
-      dimensions: dimensions.map {
-        .init(
-          name: $0.name, definition: $0.definition, description: $0.description, evidence: $0.evidence,
-          support: $0.support)
-      }, summary: summary)
+    try Self.sortedJSON(CLIShape(dimensions: dimensions.map(CompactDimension.init), summary: summary), prettyPrinted)
+  }
+
+  /// Sorted-key JSON without escaped slashes.
+  static func sortedJSON<T: Encodable>(_ value: T, _ prettyPrinted: Bool) throws -> Data {
     let encoder = JSONEncoder()
     encoder.outputFormatting =
       prettyPrinted ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-    return try encoder.encode(shape)
+    return try encoder.encode(value)
   }
 
   /// Renders the profile as the plain-text block that generation prompts embed.

@@ -91,11 +91,8 @@ public struct ReasoningPrompts: Sendable {
 
   /// Dimensions as sorted-key JSON (name, definition, description, evidence, support).
   static func json(_ dimensions: [DifferenceDimension]) throws -> String {
-    let profile = DifferenceProfile(userID: "", mode: .drp, dimensions: dimensions, summary: "")
-    let data = try profile.cliJSON(prettyPrinted: true)
-    let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
-    let list = try JSONSerialization.data(
-      withJSONObject: object?["dimensions"] ?? [], options: [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes])
-    return String(decoding: list, as: UTF8.self)
+    String(
+      decoding: try DifferenceProfile.sortedJSON(dimensions.map(DifferenceProfile.CompactDimension.init), true),
+      as: UTF8.self)
   }
 }
