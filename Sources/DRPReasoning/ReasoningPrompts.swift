@@ -2,17 +2,28 @@ import Foundation
 
 /// Builds the reasoning passes' prompts (extraction, validation, synthesis) from plain inputs.
 ///
-/// Typical orchestrator use per key item (mode `drp`):
+/// The LLM orchestrator (next layer: DRPOpenAI calls, SQLite cache, CLI) is expected to run, per user:
+/// 1. for each `KeySample` (mode `drp` or `dpl`): `extraction(...)`; send `messages` N times
+///    (self-consistency); `DimensionParser.parse` each answer — on `ReasoningError.truncatedReasoning`
+///    or `.emptyAnswer` retry (larger max_tokens), never use such output; then
+///    `DimensionMerger().mergeSamples(samples)` (keeps dimensions found by ≥ ceil(N/2) samples);
+/// 2. mode `drp` only: `validation(..., candidates:)`, `ValidationParser.parse(answer).apply(to:)`;
+/// 3. `DimensionMerger().mergeItems([(itemID, dimensions)])` → support = number of key items;
+/// 4. `synthesis(dimensions:itemCount:)` and `DimensionParser.parseProfile(answer)` for the summary
+///    (keep the merged dimensions when the synthesis answer has none);
+/// 5. `DifferenceProfile(userID:mode:dimensions:summary:provenance:)` with the key items, peer ids,
+///    model names and every `RenderedPrompt.templateID` used; `StatisticalAnalyser().analyse` is the
+///    model-free fallback producing the same schema.
+/// Cache keys should include `templateID`, the model and the rendered messages.
+///
 /// ```swift
 /// let prompts = try ReasoningPrompts(directory: configDir.appendingPathComponent("prompts"))
 /// let p = try prompts.extraction(item: item, userReview: mine, peerReviews: peers, mode: .drp)
-/// // N samples: send p.messages N times, DimensionParser.parse each answer (retry on
-/// // ReasoningError.truncatedReasoning / .emptyAnswer), then DimensionMerger().mergeSamples(...)
+/// let samples = try answers.map(DimensionParser.parse)
+/// let merged = DimensionMerger().mergeSamples(samples)
 /// let v = try prompts.validation(item: item, userReview: mine, peerReviews: peers, candidates: merged)
-/// let kept = try ValidationParser.parse(answer).apply(to: merged)
+/// let kept = try ValidationParser.parse(validationAnswer).apply(to: merged)
 /// ```
-/// then `DimensionMerger().mergeItems(...)` across key items, `synthesis(...)` and
-/// `DimensionParser.parseProfile` for the summary. Record `templateID`s in the profile provenance.
 public struct ReasoningPrompts: Sendable {
   /// Extraction template for `drp` (open-ended).
   public let extract: PromptTemplate
