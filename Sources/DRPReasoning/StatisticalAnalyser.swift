@@ -22,7 +22,7 @@ import Foundation
 /// | ALL CAPS emphasis    | all-caps words per 100 words       | 0.4    | 2        | emotional  |
 /// | Intensity            | intensifiers per 100 words         | 1.0    | 1.5      | emotional  |
 /// | Sentiment            | mean polarity in [-1, 1]           | 0.3    | —        | emotional  |
-/// | Rating deviation     | mean (own − peers' mean) stars on key items | 0.5 | — | emotional |
+/// | Rating deviation     | mean (own − peers' mean) stars on ≥ 2 key items, one-sample t ≥ `minT` | 0.5 | — | emotional |
 /// | First-person voice   | I/me/my per 100 words              | 1.5    | 1.5      | semantic   |
 /// | Distinctive vocabulary | ≥ 3 words with log-odds z ≥ 1.96 and ≥ 2 uses (Monroe et al. 2008; prior α₀ = 50) | — | — | semantic |
 ///
@@ -121,9 +121,13 @@ public struct StatisticalAnalyser: Sendable {
       let peerMean = s.peerReviews.map(\.rating).reduce(0, +) / Double(s.peerReviews.count)
       return (s, s.userReview.rating - peerMean)
     }
-    guard !deviations.isEmpty else { return nil }
-    let mean = deviations.map(\.1).reduce(0, +) / Double(deviations.count)
-    guard abs(mean) >= 0.5 else { return nil }
+    let n = Double(deviations.count)
+    guard n >= 2 else { return nil }
+    let mean = deviations.map(\.1).reduce(0, +) / n
+    let variance = deviations.map { ($0.1 - mean) * ($0.1 - mean) }.reduce(0, +) / (n - 1)
+    // One-sample t of the per-item deviations; constant deviations count as significant.
+    let t = variance == 0 ? Double.infinity : abs(mean) / (variance / n).squareRoot()
+    guard abs(mean) >= 0.5, t >= minT else { return nil }
     let agreeing = deviations.filter { mean > 0 ? $0.1 > 0 : $0.1 < 0 }
     return DifferenceDimension(
       name: "Rating deviation",

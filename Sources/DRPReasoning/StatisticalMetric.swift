@@ -18,8 +18,9 @@ struct StatisticalMetric: Sendable {
     var definition: String {
       switch self {
       case .writing: return "How reviews are built: length, sentence form, punctuation and capitalisation."
-      case .emotional: return "How strongly feelings are expressed: sentiment, intensity, exclamation, emphasis."
-      case .semantic: return "What the wording focuses on: vocabulary, first-person narration, ratings."
+      case .emotional:
+        return "How strongly feelings are expressed: sentiment, intensity, exclamation, emphasis, ratings."
+      case .semantic: return "What the wording focuses on: vocabulary and first-person narration."
       }
     }
   }
