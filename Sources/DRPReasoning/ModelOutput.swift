@@ -14,7 +14,9 @@ public enum ModelOutput {
       let close = "</\(tag)>"
       if let end = rest.range(of: close, options: [.caseInsensitive, .backwards]) {
         rest = rest[end.upperBound...]
-      } else if rest.range(of: "<\(tag)>", options: .caseInsensitive) != nil {
+      }
+      // An opening tag left after the last closing one was never closed.
+      if rest.range(of: "<\(tag)>", options: .caseInsensitive) != nil {
         throw ReasoningError.truncatedReasoning
       }
     }

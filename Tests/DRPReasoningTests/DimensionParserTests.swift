@@ -95,9 +95,16 @@ final class DimensionParserTests: XCTestCase {
   }
 
   func testUnterminatedThinkIsTruncatedReasoning() {
-    XCTAssertThrowsError(try DimensionParser.parse("<think>Let me compare the reviews. The user seems")) {
-      XCTAssertEqual($0 as? ReasoningError, .truncatedReasoning)
+    for text in [
+      "<think>Let me compare the reviews. The user seems",
+      "<THINK>first</THINK>{\"dimensions\": []}<think>second thoughts",
+      "<thinking>I will now",
+    ] {
+      XCTAssertThrowsError(try DimensionParser.parse(text), text) {
+        XCTAssertEqual($0 as? ReasoningError, .truncatedReasoning)
+      }
     }
+    XCTAssertEqual(try ModelOutput.answer("reasoning without opening tag</think>\nanswer"), "answer")
   }
 
   func testEmptyAnswers() {
