@@ -107,7 +107,8 @@ final class HandCheckedMetricTests: XCTestCase {
     // so NLTK finds only "cast": 1 of 2 words, P = R = 1/2, one chunk, 0.5 − 0.25 = 0.25.
     XCTAssertEqual(
       METEOR.score(prediction: "fast cast", reference: "quick cast", wordNet: wordNet), 1 - 0.5 / 8, accuracy: 1e-15)
-    XCTAssertEqual(METEOR.score(prediction: "big cast", reference: "large cast", wordNet: wordNet), 0.25, accuracy: 1e-15)
+    XCTAssertEqual(
+      METEOR.score(prediction: "big cast", reference: "large cast", wordNet: wordNet), 0.25, accuracy: 1e-15)
     // A synonym match takes the highest free reference position: "fast" pairs with the second "quick", after
     // "cast" matched exactly, so the alignment is (0,2), (1,1) — two chunks, as "a c" against "x c a".
     XCTAssertEqual(

@@ -92,7 +92,9 @@ final class ReferenceFixtureTests: XCTestCase {
     let report = MetricSuite.evaluate(pairs: fixture.pairs.map { ($0.prediction, $0.reference) }, wordNet: wordNet)
     XCTAssertTrue(report.meteorSynonymStage)
     XCTAssertEqual(report.meteor, want, accuracy: meteorTolerance)
-    XCTAssertEqual(report.meteorPerPair, fixture.pairs.map { METEOR.score(prediction: $0.prediction, reference: $0.reference, wordNet: wordNet) })
+    XCTAssertEqual(
+      report.meteorPerPair,
+      fixture.pairs.map { METEOR.score(prediction: $0.prediction, reference: $0.reference, wordNet: wordNet) })
   }
 
   /// Without WordNet, METEOR falls back to exact+stem: how far that sits from full NLTK METEOR.

@@ -27,7 +27,7 @@ final class WordNetTests: XCTestCase {
     // Suffix rules, each candidate kept only if the index has it.
     XCTAssertEqual(wordNet.morphy("churches", pos: .noun), ["church"])
     XCTAssertEqual(wordNet.morphy("aardwolves", pos: .noun), ["aardwolf"])
-    XCTAssertEqual(wordNet.morphy("hoped", pos: .verb), ["hope"])
+    XCTAssertEqual(wordNet.morphy("hoped", pos: .verb), ["hope", "hop"])  // "ed"→"e", then "ed"→""
     XCTAssertEqual(wordNet.morphy("xyzzy", pos: .noun), [])
     XCTAssertEqual(wordNet.morphy("quickly", pos: .adverb), ["quickly"])
   }
@@ -56,13 +56,15 @@ final class WordNetTests: XCTestCase {
     XCTAssertGreaterThan(withSynonyms, 100, "most review words have WordNet synonyms")
   }
 
-  func testLoadsWithinOneSecond() throws {
+  /// Process CPU time, not wall time: the shared 2-core machine's load stretches wall time several-fold.
+  /// Measured: ~0.1 s optimised, ~0.57 s in a debug build (what `swift test` runs).
+  func testLoadsWithinOneSecondOfCPU() throws {
     _ = try SystemWordNet.load()
-    let start = Date()
+    let start = clock()
     let wordNet = try WordNet(directory: WordNet.defaultDirectory)
-    let elapsed = Date().timeIntervalSince(start)
+    let elapsed = Double(clock() - start) / Double(CLOCKS_PER_SEC)
     XCTAssertFalse(wordNet.lemmaNames("dog").isEmpty)
-    XCTAssertLessThan(elapsed, 1.0, "WordNet load took \(elapsed) s")
+    XCTAssertLessThan(elapsed, 1.0, "WordNet load took \(elapsed) s of CPU")
   }
 
   func testSharedDatabaseIsLoadedOnceAcrossThreads() throws {
@@ -181,8 +183,10 @@ private struct MiniWordNet {
           + offsets.map { String(format: "%08d", $0) }.joined(separator: " ") + "  \n"
       }
       try data.write(toFile: "\(directory)/data.\(suffix)", atomically: true, encoding: .utf8)
-      try ("  header\n" + lines.joined()).write(toFile: "\(directory)/index.\(suffix)", atomically: true, encoding: .utf8)
-      try (suffix == "noun" ? nounExceptions : "").write(toFile: "\(directory)/\(suffix).exc", atomically: true, encoding: .utf8)
+      try ("  header\n" + lines.joined()).write(
+        toFile: "\(directory)/index.\(suffix)", atomically: true, encoding: .utf8)
+      try (suffix == "noun" ? nounExceptions : "").write(
+        toFile: "\(directory)/\(suffix).exc", atomically: true, encoding: .utf8)
     }
   }
 }

@@ -103,7 +103,9 @@ public final class WordNet: Sendable {
       for form in morphy(word, pos: pos) {
         guard let entry = part.entry(form) else { continue }
         for synset in part.entrySynsets[Int(entry.synsets.lowerBound)..<Int(entry.synsets.upperBound)] {
-          for name in part.synsetNames[Int(synset)] { body(part.nameBytes[Int(name.lowerBound)..<Int(name.upperBound)]) }
+          for name in part.names[Int(part.synsetFirstName[Int(synset)])..<Int(part.synsetFirstName[Int(synset) + 1])] {
+            body(part.nameBytes[Int(name.lowerBound)..<Int(name.upperBound)])
+          }
         }
       }
     }
@@ -141,42 +143,63 @@ public final class WordNet: Sendable {
     var lemmaBytes: [UInt8] = []
     /// Synset ordinals of each entry, in index-line order.
     var entrySynsets: [Int32] = []
-    /// Per synset (in data-file order), the ranges of its lemma names in `nameBytes`.
-    var synsetNames: [[Range<Int32>]] = []
+    /// Byte offset of each synset's line in the data file, ascending (data-file order).
+    var synsetOffsets: [Int32] = []
+    /// Synset `s` has the lemma names `names[synsetFirstName[s]..<synsetFirstName[s + 1]]`.
+    var synsetFirstName: [Int32] = [0]
+    /// Ranges of lemma names in `nameBytes`.
+    var names: [Range<Int32>] = []
     /// Concatenated lemma names with any syntactic marker such as `(a)` removed.
     var nameBytes: [UInt8] = []
     /// `*.exc`: inflected form → base forms.
     var exceptions: [[UInt8]: [[UInt8]]] = [:]
 
     init(directory: String, pos: PartOfSpeech) throws(WordNetError) {
-      let synsetAt = try readData(WordNetFile(directory: directory, name: "data.\(pos.fileSuffix)"))
-      try readIndex(WordNetFile(directory: directory, name: "index.\(pos.fileSuffix)"), pos: pos, synsetAt: synsetAt)
+      try readData(WordNetFile(directory: directory, name: "data.\(pos.fileSuffix)"))
+      try readIndex(WordNetFile(directory: directory, name: "index.\(pos.fileSuffix)"), pos: pos)
       try readExceptions(WordNetFile(directory: directory, name: "\(pos.fileSuffix).exc"))
     }
 
     /// The entry for `lemma`, by binary search.
     func entry(_ lemma: [UInt8]) -> Entry? {
-      var low = 0, high = entries.count
+      lemmaBytes.withUnsafeBytes { index in
+        lemma.withUnsafeBytes { key in
+          var low = 0, high = entries.count
+          while low < high {
+            let middle = (low + high) / 2
+            if Self.compare(index, entries[middle].lemma, key) < 0 { low = middle + 1 } else { high = middle }
+          }
+          return low < entries.count && Self.compare(index, entries[low].lemma, key) == 0 ? entries[low] : nil
+        }
+      }
+    }
+
+    /// Byte-wise order (negative, 0, positive) of the lemma at `range` of `index` against `other`
+    /// (`memcmp`: a byte loop costs a generic call per byte in debug builds).
+    private static func compare(_ index: UnsafeRawBufferPointer, _ range: Range<Int32>, _ other: UnsafeRawBufferPointer)
+      -> Int
+    {
+      let count = Int(range.upperBound - range.lowerBound)
+      let shared = min(count, other.count)
+      if shared > 0, let base = index.baseAddress, let key = other.baseAddress {
+        let order = memcmp(base + Int(range.lowerBound), key, shared)
+        if order != 0 { return Int(order) }
+      }
+      return count - other.count
+    }
+
+    /// The ordinal of the synset whose line starts at byte `offset` of the data file, by binary search.
+    private func synset(at offset: Int) -> Int32? {
+      var low = 0, high = synsetOffsets.count
       while low < high {
         let middle = (low + high) / 2
-        if compare(entries[middle].lemma, lemma) < 0 { low = middle + 1 } else { high = middle }
+        if Int(synsetOffsets[middle]) < offset { low = middle + 1 } else { high = middle }
       }
-      return low < entries.count && compare(entries[low].lemma, lemma) == 0 ? entries[low] : nil
+      return low < synsetOffsets.count && Int(synsetOffsets[low]) == offset ? Int32(low) : nil
     }
 
-    /// The index lemma of `range`.
-    private func lemma(_ range: Range<Int32>) -> ArraySlice<UInt8> { lemmaBytes[Int(range.lowerBound)..<Int(range.upperBound)] }
-
-    /// Byte-wise order of the index lemma at `range` against `other` (negative, 0, positive).
-    private func compare(_ range: Range<Int32>, _ other: some Collection<UInt8>) -> Int {
-      let bytes = lemma(range)
-      for (a, b) in zip(bytes, other) where a != b { return a < b ? -1 : 1 }
-      return bytes.count - other.count
-    }
-
-    /// Reads synset lines (`offset lex_filenum ss_type w_cnt word lex_id …`); returns byte offset → ordinal.
-    private mutating func readData(_ file: WordNetFile) throws(WordNetError) -> [Int: Int32] {
-      var synsetAt: [Int: Int32] = [:]
+    /// Reads synset lines (`offset lex_filenum ss_type w_cnt word lex_id …`), keeping their lemma names.
+    private mutating func readData(_ file: WordNetFile) throws(WordNetError) {
       try file.bytes.withUnsafeBufferPointer { (buffer) throws(WordNetError) in
         try file.forEachLine { (start, tokens: inout WordNetFile.Tokens) throws(WordNetError) in
           let offset = try tokens.integer("synset offset")
@@ -186,19 +209,17 @@ public final class WordNet: Sendable {
           _ = try tokens.integer("lexicographer file number")
           _ = try tokens.require("synset type")
           let count = try tokens.integer("word count", radix: 16)
-          var names: [Range<Int32>] = []
           for _ in 0..<count {
             let word = Self.withoutMarker(try tokens.require("word"), in: buffer)
             _ = try tokens.integer("lex_id", radix: 16)
             let first = Int32(nameBytes.count)
-            nameBytes.append(contentsOf: buffer[word])
+            nameBytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[word]))
             names.append(first..<Int32(nameBytes.count))
           }
-          synsetAt[offset] = Int32(synsetNames.count)
-          synsetNames.append(names)
+          synsetOffsets.append(Int32(offset))
+          synsetFirstName.append(Int32(names.count))
         }
       }
-      return synsetAt
     }
 
     /// NLTK's `(.*?)(\([^()]*\))?$` on a lemma token: drops a trailing `(marker)` that holds no parentheses.
@@ -217,7 +238,7 @@ public final class WordNet: Sendable {
 
     /// Reads index lines (`lemma pos synset_cnt p_cnt [ptr…] sense_cnt tagsense_cnt offset…`) as NLTK's
     /// `_load_lemma_pos_offset_map` does, resolving each offset to a synset of the data file.
-    private mutating func readIndex(_ file: WordNetFile, pos: PartOfSpeech, synsetAt: [Int: Int32]) throws(WordNetError) {
+    private mutating func readIndex(_ file: WordNetFile, pos: PartOfSpeech) throws(WordNetError) {
       var unsorted: [Entry] = []
       try file.forEachLine { (_, tokens: inout WordNetFile.Tokens) throws(WordNetError) in
         let lemma = try tokens.require("lemma")
@@ -228,12 +249,16 @@ public final class WordNet: Sendable {
         let count = try tokens.integer("synset count")
         guard count > 0 else { throw tokens.failure("synset count is 0") }
         for _ in 0..<(try tokens.integer("pointer count")) { _ = try tokens.require("pointer symbol") }
-        guard try tokens.integer("sense count") == count else { throw tokens.failure("sense count differs from synset count") }
+        guard try tokens.integer("sense count") == count else {
+          throw tokens.failure("sense count differs from synset count")
+        }
         _ = try tokens.require("tagged sense count")
         let first = Int32(entrySynsets.count)
         for _ in 0..<count {
           let offset = try tokens.integer("synset offset")
-          guard let synset = synsetAt[offset] else { throw tokens.failure("no synset at offset \(offset) of the data file") }
+          guard let synset = synset(at: offset) else {
+            throw tokens.failure("no synset at offset \(offset) of the data file")
+          }
           entrySynsets.append(synset)
         }
         let lemmaStart = Int32(lemmaBytes.count)
@@ -246,22 +271,29 @@ public final class WordNet: Sendable {
     /// `entries` sorted by lemma bytes with one entry per lemma (the last in file order). WordNet's index files are
     /// already sorted, so this is one linear check unless a file was edited.
     private func sortedKeepingLast(_ entries: [Entry]) -> [Entry] {
-      let precedes = { (a: Entry, b: Entry) -> Bool in
-        let order = compare(a.lemma, lemma(b.lemma))
-        return order != 0 ? order < 0 : a.lemma.lowerBound < b.lemma.lowerBound
-      }
-      var sorted = entries
-      if zip(entries, entries.dropFirst()).contains(where: { !precedes($0, $1) }) { sorted.sort(by: precedes) }
-      var unique: [Entry] = []
-      unique.reserveCapacity(sorted.count)
-      for entry in sorted {
-        if let last = unique.last, lemma(last.lemma).elementsEqual(lemma(entry.lemma)) {
-          unique[unique.count - 1] = entry
-        } else {
-          unique.append(entry)
+      lemmaBytes.withUnsafeBytes { index in
+        let order = { (a: Entry, b: Entry) -> Int in
+          Self.compare(
+            index, a.lemma, UnsafeRawBufferPointer(rebasing: index[Int(b.lemma.lowerBound)..<Int(b.lemma.upperBound)]))
         }
+        var sorted = entries
+        if entries.indices.dropFirst().contains(where: { order(entries[$0 - 1], entries[$0]) >= 0 }) {
+          sorted.sort { (a, b) in
+            let byLemma = order(a, b)
+            return byLemma != 0 ? byLemma < 0 : a.lemma.lowerBound < b.lemma.lowerBound
+          }
+        }
+        var unique: [Entry] = []
+        unique.reserveCapacity(sorted.count)
+        for entry in sorted {
+          if let last = unique.last, order(last, entry) == 0 {
+            unique[unique.count - 1] = entry
+          } else {
+            unique.append(entry)
+          }
+        }
+        return unique
       }
-      return unique
     }
 
     /// Reads `*.exc` lines (`inflected base…`); a repeated inflected form keeps its last line, as NLTK's dict.

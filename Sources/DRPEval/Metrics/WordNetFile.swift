@@ -23,8 +23,11 @@ struct WordNetFile {
     try bytes.withUnsafeBufferPointer { (buffer) throws(WordNetError) in
       var start = 0, number = 0
       while start < buffer.count {
-        var end = start
-        while end < buffer.count && buffer[end] != UInt8(ascii: "\n") { end += 1 }
+        var end = buffer.count
+        let rest = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: buffer[start...]))
+        if let base = rest.baseAddress, let newline = memchr(base, Int32(UInt8(ascii: "\n")), rest.count) {
+          end = start + (UnsafeRawPointer(newline) - base)
+        }
         number += 1
         if !skipIndented || buffer[start] != UInt8(ascii: " ") {
           var tokens = Tokens(buffer: buffer, position: start, end: end, path: path, line: number)
@@ -44,14 +47,18 @@ struct WordNetFile {
     let line: Int
 
     /// Python's ASCII whitespace: tab, newline, vertical tab, form feed, carriage return, 0x1C–0x1F, space.
-    static func isSpace(_ byte: UInt8) -> Bool { (0x09...0x0D).contains(byte) || (0x1C...0x20).contains(byte) }
+    /// (Plain comparisons: range patterns cost a generic call per byte in debug builds.)
+    static func isSpace(_ byte: UInt8) -> Bool {
+      byte <= 0x20 && (byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) || byte >= 0x1C)
+    }
 
     /// The next token's byte range, or nil at the end of the line.
     mutating func next() -> Range<Int>? {
       while position < end && Self.isSpace(buffer[position]) { position += 1 }
       guard position < end else { return nil }
       let start = position
-      while position < end && !Self.isSpace(buffer[position]) { position += 1 }
+      // Most bytes are printable: one comparison before the full whitespace test (debug builds call per byte).
+      while position < end && (buffer[position] > 0x20 || !Self.isSpace(buffer[position])) { position += 1 }
       return start..<position
     }
 
@@ -75,18 +82,18 @@ struct WordNetFile {
     }
 
     /// The bytes of `range` as text (for error messages).
-    func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self) }
+    func text(_ range: Range<Int>) -> String {
+      String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
+    }
 
     /// An error about this line.
     func failure(_ reason: String) -> WordNetError { .malformedLine(path: path, line: line, reason: reason) }
 
     private static func digit(_ byte: UInt8, radix: Int) -> Int? {
-      switch byte {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): return Int(byte - UInt8(ascii: "0"))
-      case UInt8(ascii: "a")...UInt8(ascii: "f") where radix == 16: return Int(byte - UInt8(ascii: "a")) + 10
-      case UInt8(ascii: "A")...UInt8(ascii: "F") where radix == 16: return Int(byte - UInt8(ascii: "A")) + 10
-      default: return nil
-      }
+      if byte >= 0x30 && byte <= 0x39 { return Int(byte) - 0x30 }  // 0-9
+      guard radix == 16 else { return nil }
+      let lower = byte | 0x20
+      return lower >= 0x61 && lower <= 0x66 ? Int(lower) - 0x61 + 10 : nil  // a-f, A-F
     }
   }
 }
