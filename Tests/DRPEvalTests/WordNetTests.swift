@@ -67,10 +67,10 @@ final class WordNetTests: XCTestCase {
     XCTAssertLessThan(elapsed, 1.0, "WordNet load took \(elapsed) s of CPU")
   }
 
-  func testSharedDatabaseIsLoadedOnceAcrossThreads() throws {
-    _ = try SystemWordNet.load()
-    let directory = WordNet.configuredDirectory
-    guard directory == WordNet.defaultDirectory else { throw XCTSkip("DRP_WORDNET_DIR is set to \(directory)") }
+  /// `WordNet.shared` loads `configuredDirectory` once for all threads; when it cannot (run the tests with
+  /// DRP_WORDNET_DIR set to an empty directory), METEOR and the report say the synonym stage is off.
+  func testSharedDatabaseFollowsConfiguredDirectory() throws {
+    let loadable = (try? WordNet(directory: WordNet.configuredDirectory)) != nil
     let identities = Mutex<[ObjectIdentifier?]>([])
     DispatchQueue.concurrentPerform(iterations: 8) { _ in
       let identity = (try? WordNet.shared.get()).map(ObjectIdentifier.init)
@@ -78,9 +78,11 @@ final class WordNetTests: XCTestCase {
     }
     let seen = identities.withLock { $0 }
     XCTAssertEqual(seen.count, 8)
-    XCTAssertNotNil(seen[0])
     XCTAssertEqual(Set(seen).count, 1, "one shared instance")
-    XCTAssertTrue(METEOR.synonymStageAvailable)
+    XCTAssertEqual(seen[0] != nil, loadable)
+    XCTAssertEqual(METEOR.synonymStageAvailable, loadable)
+    XCTAssertEqual(MetricSuite.evaluate(pairs: [("ok", "fine")]).meteorSynonymStage, loadable)
+    XCTAssertEqual(METEOR.score(prediction: "ok", reference: "fine") > 0, loadable)
   }
 
   // MARK: hand-made databases
@@ -121,6 +123,20 @@ final class WordNetTests: XCTestCase {
     let report = MetricSuite.evaluate(pairs: [("ok", "fine")], wordNet: nil)
     XCTAssertFalse(report.meteorSynonymStage)
     XCTAssertEqual(report.meteor, 0)
+  }
+
+  func testConfiguredDirectoryHonoursEnvironment() throws {
+    let previous = ProcessInfo.processInfo.environment["DRP_WORDNET_DIR"]
+    defer {
+      if let previous { setenv("DRP_WORDNET_DIR", previous, 1) } else { unsetenv("DRP_WORDNET_DIR") }
+    }
+    let empty = try TemporaryDirectory()
+    setenv("DRP_WORDNET_DIR", empty.url.path, 1)
+    XCTAssertEqual(WordNet.configuredDirectory, empty.url.path)
+    setenv("DRP_WORDNET_DIR", "", 1)
+    XCTAssertEqual(WordNet.configuredDirectory, WordNet.defaultDirectory)
+    unsetenv("DRP_WORDNET_DIR")
+    XCTAssertEqual(WordNet.configuredDirectory, WordNet.defaultDirectory)
   }
 
   // MARK: bad input
