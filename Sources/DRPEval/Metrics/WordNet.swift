@@ -76,7 +76,7 @@ public final class WordNet: Sendable {
   /// case and underscores; a lemma in several synsets repeats).
   public func lemmaNames(_ word: String) -> [String] {
     var names: [String] = []
-    forEachLemmaName(Array(word.lowercased().utf8)) { names.append(String(decoding: $0, as: UTF8.self)) }
+    forEachLemmaName(word) { names.append(String(decoding: $0, as: UTF8.self)) }
     return names
   }
 
@@ -90,17 +90,19 @@ public final class WordNet: Sendable {
   /// names without `_` of every synset of `word`, plus `word` itself.
   func meteorSynonyms(_ word: [UInt8]) -> Set<[UInt8]> {
     var synonyms: Set<[UInt8]> = [word]
-    forEachLemmaName(Self.asciiLowercased(word)) { name in
+    forEachLemmaName(String(decoding: word, as: UTF8.self)) { name in
       if !name.contains(UInt8(ascii: "_")) { synonyms.insert(Array(name)) }
     }
     return synonyms
   }
 
-  /// Calls `body` with each lemma name of each synset of `word` (already lowercased), in NLTK's order.
-  private func forEachLemmaName(_ word: [UInt8], _ body: (ArraySlice<UInt8>) -> Void) {
+  /// Calls `body` with each lemma name of each synset of `word` (lowercased first, as NLTK's `synsets`), in
+  /// NLTK's order.
+  private func forEachLemmaName(_ word: String, _ body: (ArraySlice<UInt8>) -> Void) {
+    let lowered = Array(word.lowercased().utf8)
     for pos in PartOfSpeech.allCases {
       guard let part = parts[pos] else { continue }
-      for form in morphy(word, pos: pos) {
+      for form in morphy(lowered, pos: pos) {
         guard let entry = part.entry(form) else { continue }
         for synset in part.entrySynsets[Int(entry.synsets.lowerBound)..<Int(entry.synsets.upperBound)] {
           for name in part.names[Int(part.synsetFirstName[Int(synset)])..<Int(part.synsetFirstName[Int(synset) + 1])] {
@@ -117,17 +119,12 @@ public final class WordNet: Sendable {
     if let exceptions = part.exceptions[form] {
       candidates += exceptions
     } else {
-      for (old, new) in pos.substitutions where form.count >= old.count && form.suffix(old.count).elementsEqual(old) {
+      for (old, new) in part.substitutions where form.count >= old.count && form.suffix(old.count).elementsEqual(old) {
         candidates.append(Array(form.dropLast(old.count)) + new)
       }
     }
     var seen = Set<[UInt8]>()
     return candidates.filter { part.entry($0) != nil && seen.insert($0).inserted }
-  }
-
-  /// Python's `str.lower()` restricted to ASCII: the index holds only ASCII lemmas, so other bytes never match.
-  private static func asciiLowercased(_ word: [UInt8]) -> [UInt8] {
-    word.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }
   }
 
   /// One part of speech: its index (sorted for binary search), synsets' lemma names and exception list.
@@ -153,8 +150,11 @@ public final class WordNet: Sendable {
     var nameBytes: [UInt8] = []
     /// `*.exc`: inflected form → base forms.
     var exceptions: [[UInt8]: [[UInt8]]] = [:]
+    /// The part of speech's suffix rules, as bytes.
+    let substitutions: [(old: [UInt8], new: [UInt8])]
 
     init(directory: String, pos: PartOfSpeech) throws(WordNetError) {
+      substitutions = pos.substitutions
       try readData(WordNetFile(directory: directory, name: "data.\(pos.fileSuffix)"))
       try readIndex(WordNetFile(directory: directory, name: "index.\(pos.fileSuffix)"), pos: pos)
       try readExceptions(WordNetFile(directory: directory, name: "\(pos.fileSuffix).exc"))
