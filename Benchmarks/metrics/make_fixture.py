@@ -3,7 +3,8 @@
 
 Writes Benchmarks/metrics/metrics_fixture.json: synthetic review-like (prediction, reference) pairs written
 for this project (no external text), each scored by the reference libraries exactly as docs/METRICS.md
-describes, plus NLTK PorterStemmer outputs for a word list. Run it through make-fixture.sh.
+describes (METEOR with and without WordNet), NLTK PorterStemmer outputs for a word list, and NLTK WordNet outputs
+(morphy, synset lemma names, METEOR synonym sets) for DRPEval's WordNet reader. Run it through make-fixture.sh.
 """
 import json
 import os
