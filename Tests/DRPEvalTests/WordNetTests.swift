@@ -149,6 +149,10 @@ final class WordNetTests: XCTestCase {
       ("index.noun", "dog n 2 0 1 0 1 2\n", 1, "sense count differs from synset count"),
       ("index.noun", "dog v 1 0 1 0 1\n", 1, "part of speech v in the index of n words"),
       ("index.noun", "dog n 1 0 1 0 99\n", 1, "no synset at offset 99 of the data file"),
+      (
+        "index.noun", "dog n 1 0 1 0 99999999999999999999999\n", 1,
+        "synset offset is too large: 99999999999999999999999"
+      ),
       ("index.noun", "\n", 1, "missing lemma"),
       ("data.noun", "00000005 03 n 01 dog 0 000 | x\n", 1, "synset offset 5 differs from the line's byte offset 0"),
       ("data.noun", "00000000 03 n 0g dog 0 000 | x\n", 1, "word count is not a hexadecimal number: 0g"),

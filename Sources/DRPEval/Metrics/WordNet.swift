@@ -52,7 +52,9 @@ public final class WordNet: Sendable {
   }
 
   /// The database in `configuredDirectory`, loaded once on first use (thread-safe), or why it could not be.
-  public static let shared = Result { () throws(WordNetError) in try WordNet(directory: configuredDirectory) }
+  public static let shared: Result<WordNet, WordNetError> = Result { () throws(WordNetError) in
+    try WordNet(directory: configuredDirectory)
+  }
 
   /// The directory this database was read from.
   public let directory: String

@@ -68,15 +68,16 @@ struct WordNetFile {
       return token
     }
 
-    /// The next token as a non-negative integer in `radix` (10 or 16).
+    /// The next token as an integer in `radix` (10 or 16) from 0 to `Int32.max`.
     mutating func integer(_ what: String, radix: Int = 10) throws(WordNetError) -> Int {
       let token = try require(what)
       var value = 0
       for index in token {
-        guard let digit = Self.digit(buffer[index], radix: radix), value < Int(Int32.max) else {
+        guard let digit = Self.digit(buffer[index], radix: radix) else {
           throw failure("\(what) is not a \(radix == 16 ? "hexadecimal" : "decimal") number: \(text(token))")
         }
         value = value * radix + digit
+        guard value <= Int(Int32.max) else { throw failure("\(what) is too large: \(text(token))") }
       }
       return value
     }
