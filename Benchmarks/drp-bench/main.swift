@@ -2,5 +2,14 @@
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-FileHandle.standardError.write(Data("usage: drp-bench <benchmark> [options]\n".utf8))
-exit(arguments.isEmpty ? 2 : 2)
+do {
+  switch arguments.first {
+  case "index": try runIndexBenchmark(Array(arguments.dropFirst()))
+  default:
+    FileHandle.standardError.write(Data("usage: drp-bench <benchmark> [options]\n  benchmarks: index\n".utf8))
+    exit(2)
+  }
+} catch {
+  FileHandle.standardError.write(Data("drp-bench: \(error)\n".utf8))
+  exit(1)
+}

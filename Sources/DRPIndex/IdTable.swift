@@ -50,7 +50,8 @@ struct IdTable: @unchecked Sendable {
 
   /// Hash used for the persisted id table.
   static func slotHash(_ utf8: UnsafeBufferPointer<UInt8>) -> UInt64 {
-    Checksum64.hash(UnsafeRawPointer(utf8.baseAddress ?? UnsafePointer(bitPattern: 1)!), count: utf8.count, seed: 0x5EED)
+    Checksum64.hash(
+      UnsafeRawPointer(utf8.baseAddress ?? UnsafePointer(bitPattern: 1)!), count: utf8.count, seed: 0x5EED)
   }
 
   /// Number of rows with an id (including deleted rows).

@@ -74,7 +74,9 @@ enum IndexFile {
 
     var meta = [UInt8](repeating: 0, count: layout.vectors)
     meta.withUnsafeMutableBytes { out in
-      func put<T: FixedWidthInteger>(_ value: T, _ offset: Int) { out.storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self) }
+      func put<T: FixedWidthInteger>(_ value: T, _ offset: Int) {
+        out.storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self)
+      }
       for (i, byte) in magic.enumerated() { out[i] = byte }
       put(version, Field.version)
       put(storage.quantized ? quantizedFlag : 0, Field.flags)
@@ -94,11 +96,16 @@ enum IndexFile {
       put(UInt64(layout.scales), Field.scales)
       put(UInt64(layout.fileLength), Field.fileLength)
       for (i, value) in offsets.enumerated() { put(value, layout.offsets + i * 8) }
-      idBlob.withUnsafeBytes { out.baseAddress!.advanced(by: layout.idBytes).copyMemory(from: $0.baseAddress ?? UnsafeRawPointer(out.baseAddress!), byteCount: $0.count) }
+      idBlob.withUnsafeBytes {
+        out.baseAddress!.advanced(by: layout.idBytes).copyMemory(
+          from: $0.baseAddress ?? UnsafeRawPointer(out.baseAddress!), byteCount: $0.count)
+      }
       for (i, value) in slots.enumerated() { put(value, layout.slots + i * 4) }
       for (i, value) in deletedWords.enumerated() { put(value, layout.deleted + i * 8) }
     }
-    var sections: [(UnsafeRawPointer, Int, Int)] = [(UnsafeRawPointer(storage.vectors.base), layout.vectors, rows * storage.stride * 4)]
+    var sections: [(UnsafeRawPointer, Int, Int)] = [
+      (UnsafeRawPointer(storage.vectors.base), layout.vectors, rows * storage.stride * 4)
+    ]
     if let codes = storage.codes, let scales = storage.scales {
       sections.append((UnsafeRawPointer(codes.base), layout.codes, rows * storage.codeStride))
       sections.append((UnsafeRawPointer(scales.base), layout.scales, rows * 4))
@@ -123,7 +130,9 @@ enum IndexFile {
     try meta.withUnsafeBytes { try writeAll(fd, $0.baseAddress!, $0.count, temporary) }
     var position = layout.vectors
     for (pointer, offset, length) in sections {
-      if offset > position { try writeAll(fd, [UInt8](repeating: 0, count: offset - position), offset - position, temporary) }
+      if offset > position {
+        try writeAll(fd, [UInt8](repeating: 0, count: offset - position), offset - position, temporary)
+      }
       try writeAll(fd, pointer, length, temporary)
       position = offset + length
     }
@@ -168,7 +177,9 @@ enum IndexFile {
     var position = start
     let zeros = [UInt8](repeating: 0, count: 64)
     for (pointer, offset, length) in sections {
-      if offset > position { seed = zeros.withUnsafeBytes { Checksum64.hash($0.baseAddress!, count: offset - position, seed: seed) } }
+      if offset > position {
+        seed = zeros.withUnsafeBytes { Checksum64.hash($0.baseAddress!, count: offset - position, seed: seed) }
+      }
       seed = Checksum64.hash(pointer, count: length, seed: seed)
       position = offset + length
     }
@@ -182,7 +193,9 @@ enum IndexFile {
     let file = try MappedFile(path: path)
     let base = UnsafeRawPointer(file.base)
     guard file.size >= headerSize else {
-      if file.size >= magic.count && !zip(magic, UnsafeRawBufferPointer(start: base, count: magic.count)).allSatisfy({ $0 == $1 }) {
+      if file.size >= magic.count
+        && !zip(magic, UnsafeRawBufferPointer(start: base, count: magic.count)).allSatisfy({ $0 == $1 })
+      {
         throw IndexError.badMagic(path: path)
       }
       throw IndexError.truncatedFile(path: path, expectedBytes: headerSize, actualBytes: file.size)
@@ -190,8 +203,12 @@ enum IndexFile {
     guard zip(magic, UnsafeRawBufferPointer(start: base, count: magic.count)).allSatisfy({ $0 == $1 }) else {
       throw IndexError.badMagic(path: path)
     }
-    func u32(_ offset: Int) -> Int { Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))) }
-    func u64(_ offset: Int) -> Int { Int(truncatingIfNeeded: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))) }
+    func u32(_ offset: Int) -> Int {
+      Int(UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+    }
+    func u64(_ offset: Int) -> Int {
+      Int(truncatingIfNeeded: UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+    }
     let fileVersion = UInt32(u32(Field.version))
     guard fileVersion == version else { throw IndexError.unsupportedVersion(path: path, version: fileVersion) }
     let fileLength = u64(Field.fileLength)
@@ -215,7 +232,8 @@ enum IndexFile {
       layout.vectors == u64(Field.vectors), layout.codes == u64(Field.codes), layout.scales == u64(Field.scales),
       layout.fileLength == fileLength, layout.idBytesLength >= 0
     else { throw IndexError.corruptHeader(path: path, reason: "section offsets do not match the row count") }
-    guard metaChecksum(base, vectorsOffset: layout.vectors) == UInt64(truncatingIfNeeded: u64(Field.metaChecksum)) else {
+    guard metaChecksum(base, vectorsOffset: layout.vectors) == UInt64(truncatingIfNeeded: u64(Field.metaChecksum))
+    else {
       throw IndexError.checksumMismatch(path: path, section: "header and id table")
     }
     let offsets = (base + layout.offsets).assumingMemoryBound(to: UInt64.self)
@@ -230,12 +248,14 @@ enum IndexFile {
         sections.append((base + layout.codes, layout.codes, rows * codeStride))
         sections.append((base + layout.scales, layout.scales, rows * 4))
       }
-      guard payloadChecksum(sections: sections, start: layout.vectors, end: fileLength)
-        == UInt64(truncatingIfNeeded: u64(Field.payloadChecksum))
+      guard
+        payloadChecksum(sections: sections, start: layout.vectors, end: fileLength)
+          == UInt64(truncatingIfNeeded: u64(Field.payloadChecksum))
       else { throw IndexError.checksumMismatch(path: path, section: "vectors") }
     }
     let words = (rows + 63) / 64
-    let deletedWords = Array(UnsafeBufferPointer(start: (base + layout.deleted).assumingMemoryBound(to: UInt64.self), count: words))
+    let deletedWords = Array(
+      UnsafeBufferPointer(start: (base + layout.deleted).assumingMemoryBound(to: UInt64.self), count: words))
     let deleted = RowBitset(words: deletedWords)
     guard deleted.count == tombstones else {
       throw IndexError.corruptHeader(path: path, reason: "tombstone count does not match the bitmap")

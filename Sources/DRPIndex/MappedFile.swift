@@ -15,7 +15,9 @@ final class MappedFile: @unchecked Sendable {
     var st = stat()
     guard fstat(fd, &st) == 0 else { throw IndexError.io(path: path, operation: "stat", errno: errno) }
     size = Int(st.st_size)
-    guard size > 0 else { throw IndexError.truncatedFile(path: path, expectedBytes: IndexFile.headerSize, actualBytes: 0) }
+    guard size > 0 else {
+      throw IndexError.truncatedFile(path: path, expectedBytes: IndexFile.headerSize, actualBytes: 0)
+    }
     let pointer = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0)
     guard let pointer, pointer != MAP_FAILED else { throw IndexError.io(path: path, operation: "mmap", errno: errno) }
     base = pointer

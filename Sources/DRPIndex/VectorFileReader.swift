@@ -53,7 +53,8 @@ public enum VectorFileReader {
         let d = Int(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: Int32.self)))
         guard d > 0 else { throw VectorFileError(path: path, reason: "row \(rows.count) has dimension \(d)") }
         if let dimension, d != dimension {
-          throw VectorFileError(path: path, reason: "row \(rows.count) has dimension \(d), expected \(dimension) (ragged)")
+          throw VectorFileError(
+            path: path, reason: "row \(rows.count) has dimension \(d), expected \(dimension) (ragged)")
         }
         dimension = d
         guard offset + 4 + 4 * d <= raw.count else {
@@ -61,7 +62,8 @@ public enum VectorFileReader {
         }
         rows.append(
           (0..<d).map {
-            Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 4 + 4 * $0, as: UInt32.self)))
+            Float(
+              bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 4 + 4 * $0, as: UInt32.self)))
           })
         offset += 4 + 4 * d
       }
@@ -92,14 +94,18 @@ public enum VectorFileReader {
     guard headerStart + headerLength <= bytes.count,
       let header = String(bytes: bytes[headerStart..<headerStart + headerLength], encoding: .utf8)
     else { throw VectorFileError(path: path, reason: "truncated .npy header") }
-    guard let descr = field("descr", in: header) else { throw VectorFileError(path: path, reason: "no dtype in header") }
+    guard let descr = field("descr", in: header) else {
+      throw VectorFileError(path: path, reason: "no dtype in header")
+    }
     guard descr == "'<f4'" || descr == "'float32'" else {
       throw VectorFileError(path: path, reason: "dtype \(descr) is not little-endian float32 ('<f4')")
     }
     guard field("fortran_order", in: header) == "False" else {
       throw VectorFileError(path: path, reason: "Fortran-order arrays are not supported (save in C order)")
     }
-    guard let shapeText = field("shape", in: header) else { throw VectorFileError(path: path, reason: "no shape in header") }
+    guard let shapeText = field("shape", in: header) else {
+      throw VectorFileError(path: path, reason: "no shape in header")
+    }
     let shape = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()")).split(separator: ",").map {
       Int($0.trimmingCharacters(in: .whitespaces))
     }
@@ -113,7 +119,9 @@ public enum VectorFileReader {
     return bytes.withUnsafeBytes { raw in
       (0..<n).map { row in
         (0..<d).map {
-          Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * (row * d + $0), as: UInt32.self)))
+          Float(
+            bitPattern: UInt32(
+              littleEndian: raw.loadUnaligned(fromByteOffset: start + 4 * (row * d + $0), as: UInt32.self)))
         }
       }
     }

@@ -29,7 +29,8 @@ final class VectorFileReaderTests: XCTestCase {
     XCTAssertEqual(try VectorFileReader.read(path: npyPath).map(\.vector), [[1, 2, 3], [4, 5, 6]])
     try "u1\nu2\n".write(toFile: dir.path("ids.txt"), atomically: true, encoding: .utf8)
     XCTAssertEqual(try VectorFileReader.read(path: npyPath, idsPath: dir.path("ids.txt")).map(\.id), ["u1", "u2"])
-    let jsonl = try write(Array("{\"id\":\"a\",\"vector\":[1,2.5]}\n\n{\"id\":\"b\",\"vector\":[0,1]}\n".utf8), dir, "v.jsonl")
+    let jsonl = try write(
+      Array("{\"id\":\"a\",\"vector\":[1,2.5]}\n\n{\"id\":\"b\",\"vector\":[0,1]}\n".utf8), dir, "v.jsonl")
     let json = try VectorFileReader.read(path: jsonl)
     XCTAssertEqual(json.map(\.id), ["a", "b"])
     XCTAssertEqual(json[0].vector, [1, 2.5])

@@ -7,7 +7,8 @@ final class VectorIndexTests: XCTestCase {
     return (0..<n).map { (id: "id\($0)", vector: rng.vector(d)) }
   }
 
-  private func makeIndex(_ rows: [(id: String, vector: [Float])], d: Int, quantized: Bool = false) throws -> VectorIndex {
+  private func makeIndex(_ rows: [(id: String, vector: [Float])], d: Int, quantized: Bool = false) throws -> VectorIndex
+  {
     let index = VectorIndex(dimension: d, quantized: quantized)
     for row in rows { try index.upsert(id: row.id, vector: row.vector) }
     return index
