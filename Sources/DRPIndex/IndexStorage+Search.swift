@@ -23,10 +23,12 @@ extension IndexStorage {
   static let threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
   /// Scans over fewer floats than this stay on one thread (thread start-up ~10-20 µs vs ~100 µs scan).
   static let parallelMinFloats = 1 << 19
-  /// Smallest batch answered with sgemm. Measured by `drp-bench index` ("switch-over" lines,
-  /// N=100k d=384, 2 threads): the per-query SIMD scan costs the same per query at any batch
-  /// size, while sgemm per query falls with the batch; sgemm wins from nq=8 (see BENCHMARKS.md).
-  static let matrixMinBatch = 8
+  /// Smallest batch answered with sgemm. Measured by `drp-bench index` (its "switch-over" line,
+  /// N=100k d=384, 2 threads, 2026-11-27, BENCHMARKS.md): ms per query perQuery|matrix was
+  /// nq=1 7.0|7.1, nq=2 6.3|6.5, nq=4 6.5|3.7, nq=8 6.8|1.9 (gaussian; clustered alike): the SIMD
+  /// scan costs the same per query at any batch size, sgemm per query halves with each doubling,
+  /// and sgemm first wins clearly at nq=4.
+  static let matrixMinBatch = 4
   /// A candidate set smaller than rows/32 is gathered row by row instead of masked.
   static let gatherDivisor = 32
   /// Rows per sgemm block (C block = queries × 1024 floats per thread).
