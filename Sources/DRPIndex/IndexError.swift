@@ -23,6 +23,7 @@ public enum IndexError: Error, CustomStringConvertible, Equatable, Sendable {
   /// A system call failed.
   case io(path: String, operation: String, errno: Int32)
 
+  /// A message for users.
   public var description: String {
     switch self {
     case .dimensionMismatch(let expected, let actual):
