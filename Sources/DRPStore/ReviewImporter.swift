@@ -60,14 +60,27 @@ public final class ReviewImporter {
     // Fewer, larger checkpoints: hot index pages are copied back to the database less often.
     try store.withConnection { try $0.execute("PRAGMA wal_autocheckpoint=16384") }
     defer { _ = try? store.withConnection { try $0.execute("PRAGMA wal_autocheckpoint=1000") } }
+    // Into an empty store, lookup-only indexes are built once at the end. If the process dies
+    // before that, the next `ReviewStore` open rebuilds them.
+    let deferred = try store.dropDeferrableIndexesIfEmpty()
+    do {
+      try importAll(paths)
+    } catch {
+      if deferred { try? store.restoreDeferredIndexes() }
+      throw error
+    }
+    if deferred { try store.restoreDeferredIndexes() }
+    report.seconds = Date().timeIntervalSince(started)
+    return report
+  }
+
+  private func importAll(_ paths: [String]) throws {
     for path in paths {
       let reader = try LineReader(path: path)
       let metaFile = (path as NSString).lastPathComponent.hasPrefix("meta_")
       try importLines(reader, metaFile: metaFile)
       report.files += 1
     }
-    report.seconds = Date().timeIntervalSince(started)
-    return report
   }
 
   private func importLines(_ reader: LineReader, metaFile: Bool) throws {

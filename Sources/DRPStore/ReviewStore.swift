@@ -29,6 +29,7 @@ public final class ReviewStore: @unchecked Sendable {
       PRAGMA temp_store=MEMORY;
       """)
     try migrate()
+    try restoreDeferredIndexes()
   }
 
   /// Opens the store of a drp home directory (`<home>/drp.sqlite`), creating the directory if needed.
@@ -48,6 +49,37 @@ public final class ReviewStore: @unchecked Sendable {
       try transaction {
         try connection.execute(StoreMigration.all[version].sql)
         try connection.execute("PRAGMA user_version = \(version + 1)")
+      }
+    }
+  }
+
+  /// Secondary indexes that no write needs (lookups only), which a bulk import into an empty
+  /// store may drop and rebuild at the end: one `CREATE INDEX` over sorted data is much faster
+  /// than maintaining the index row by row. The statements are the ones of `StoreMigration.all`.
+  static let deferrableIndexes: [(name: String, on: String)] = [
+    (name: "reviews_by_item_user", on: "reviews(item_id, user_id)")
+  ]
+
+  /// Creates any deferrable index that is missing, e.g. after an import was killed before it
+  /// rebuilt them. A no-op (a schema lookup) when they all exist.
+  func restoreDeferredIndexes() throws {
+    try withConnection { db in
+      // The index build sorts every row: spill that sort to a temporary file (bounded by the
+      // page cache) instead of keeping it all in memory, so memory stays flat in store size.
+      try db.execute("PRAGMA temp_store=FILE")
+      defer { try? db.execute("PRAGMA temp_store=MEMORY") }
+      for index in Self.deferrableIndexes { try db.execute("CREATE INDEX IF NOT EXISTS \(index.name) ON \(index.on)") }
+    }
+  }
+
+  /// Drops the deferrable indexes when the store holds no review yet.
+  /// - Returns: true when they were dropped (call `restoreDeferredIndexes()` afterwards).
+  func dropDeferrableIndexesIfEmpty() throws -> Bool {
+    try transaction {
+      try withConnection { db in
+        guard try db.scalar("SELECT EXISTS (SELECT 1 FROM reviews)") == 0 else { return false }
+        for index in Self.deferrableIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
+        return true
       }
     }
   }
