@@ -25,12 +25,15 @@ public final class ReviewStore: @unchecked Sendable {
       PRAGMA journal_mode=WAL;
       PRAGMA synchronous=NORMAL;
       PRAGMA foreign_keys=ON;
-      PRAGMA cache_size=-65536;
+      PRAGMA cache_size=\(Self.cacheSizeKiB);
       PRAGMA temp_store=MEMORY;
       """)
     try migrate()
     try restoreDeferredIndexes()
   }
+
+  /// `PRAGMA cache_size` (negative: KiB): a 64 MiB page cache.
+  private static let cacheSizeKiB = -65536
 
   /// Opens the store of a drp home directory (`<home>/drp.sqlite`), creating the directory if needed.
   /// - Throws: file-system errors or `SQLiteError`.
@@ -66,8 +69,9 @@ public final class ReviewStore: @unchecked Sendable {
     try withConnection { db in
       // The index build sorts every row: spill that sort to a temporary file (bounded by the
       // page cache) instead of keeping it all in memory, so memory stays flat in store size.
-      try db.execute("PRAGMA temp_store=FILE")
-      defer { try? db.execute("PRAGMA temp_store=MEMORY") }
+      // The sorter keeps up to `cache_size` in memory before it spills: 16 MiB during the build.
+      try db.execute("PRAGMA temp_store=FILE; PRAGMA cache_size=-16384")
+      defer { try? db.execute("PRAGMA temp_store=MEMORY; PRAGMA cache_size=\(Self.cacheSizeKiB)") }
       for index in Self.deferrableIndexes { try db.execute("CREATE INDEX IF NOT EXISTS \(index.name) ON \(index.on)") }
     }
   }
