@@ -67,12 +67,16 @@ public final class ReviewStore: @unchecked Sendable {
   /// rebuilt them. A no-op (a schema lookup) when they all exist.
   func restoreDeferredIndexes() throws {
     try withConnection { db in
-      // The index build sorts every row: spill that sort to a temporary file (bounded by the
-      // page cache) instead of keeping it all in memory, so memory stays flat in store size.
-      // The sorter keeps up to `cache_size` in memory before it spills: 16 MiB during the build.
+      let missing = try Self.deferrableIndexes.filter { index in
+        let stmt = try db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?")
+        return try !stmt.step(index.name)
+      }
+      guard !missing.isEmpty else { return }
+      // The build sorts every row. The sorter keeps up to `cache_size` in memory, then spills to a
+      // temporary file (`temp_store=FILE`), so 16 MiB during the build keeps memory flat in store size.
       try db.execute("PRAGMA temp_store=FILE; PRAGMA cache_size=-16384")
       defer { try? db.execute("PRAGMA temp_store=MEMORY; PRAGMA cache_size=\(Self.cacheSizeKiB)") }
-      for index in Self.deferrableIndexes { try db.execute("CREATE INDEX IF NOT EXISTS \(index.name) ON \(index.on)") }
+      for index in missing { try db.execute("CREATE INDEX IF NOT EXISTS \(index.name) ON \(index.on)") }
     }
   }
 
