@@ -1,4 +1,4 @@
-// drp-bench: benchmarks recorded in BENCHMARKS.md. Subcommands are added by each issue.
+// drp-bench: micro and end-to-end benchmarks (see BENCHMARKS.md).
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -7,8 +7,10 @@ do {
   switch arguments.first {
   case "import": try runImportBenchmark(rest)
   case "embedder": exit(EmbedderBenchmark.run(rest))
+  case "index": try runIndexBenchmark(rest)
   default:
-    FileHandle.standardError.write(Data("usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder\n".utf8))
+    FileHandle.standardError.write(
+      Data("usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder, index\n".utf8))
     exit(2)
   }
 } catch {
