@@ -1,4 +1,4 @@
-// drp-bench: micro and end-to-end benchmarks (see BENCHMARKS.md).
+// drp-bench: benchmarks recorded in BENCHMARKS.md. Subcommands are added by each issue.
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
