@@ -17,7 +17,8 @@ final class EngineCLITests: XCTestCase {
     // One new review by an existing user: exactly one review embedded, one user updated.
     let user = reviews[0].user
     let extra = dir.path("extra.jsonl")
-    try #"{"user_id":"\#(user)","parent_asin":"\#(reviews[0].item)","rating":2,"title":"changed my mind","text":"the hinge broke after a week","timestamp":1700000000000}"#
+    try
+      #"{"user_id":"\#(user)","parent_asin":"\#(reviews[0].item)","rating":2,"title":"changed my mind","text":"the hinge broke after a week","timestamp":1700000000000}"#
       .appending("\n").write(toFile: extra, atomically: true, encoding: .utf8)
     XCTAssertEqual(try drp(home: home, ["import", extra]).status, 0)
     let third = try EngineFixture.json(home, ["embed"])
@@ -61,7 +62,9 @@ final class EngineCLITests: XCTestCase {
     // index build repairs it from the stored review vectors.
     XCTAssertEqual(try EngineFixture.json(home, ["index", "build"])["count"] as? Int, users.count)
     XCTAssertEqual(try drp(home: home, ["index", "info", "--verify"]).status, 0)
-    for bad in [["index"], ["index", "rebuild"], ["index", "info", "--vectors", "x.jsonl"], ["index", "build", "--ids", "x"]] {
+    for bad in [
+      ["index"], ["index", "rebuild"], ["index", "info", "--vectors", "x.jsonl"], ["index", "build", "--ids", "x"],
+    ] {
       XCTAssertEqual(try drp(home: home, bad).status, 2, "drp \(bad.joined(separator: " "))")
     }
   }
@@ -134,12 +137,15 @@ final class EngineCLITests: XCTestCase {
   func testItemsWithFewReviewersGiveFewerPeers() throws {
     let dir = try TemporaryDirectory()
     var reviews: [FixtureReview] = [
-      FixtureReview(user: "target", item: "solo", title: "fine", text: "a quiet fan that moves air", time: 1_600_000_000),
-      FixtureReview(user: "target", item: "pair", title: "ok", text: "sturdy lamp with warm light", time: 1_600_000_100),
+      FixtureReview(
+        user: "target", item: "solo", title: "fine", text: "a quiet fan that moves air", time: 1_600_000_000),
+      FixtureReview(
+        user: "target", item: "pair", title: "ok", text: "sturdy lamp with warm light", time: 1_600_000_100),
       FixtureReview(user: "target", item: "trio", title: "good", text: "the kettle boils fast", time: 1_600_000_200),
     ]
     for (number, user) in ["p1", "p2"].enumerated() {
-      reviews.append(FixtureReview(user: user, item: "trio", title: "nice", text: "kettle is loud \(number)", time: 1_600_001_000))
+      reviews.append(
+        FixtureReview(user: user, item: "trio", title: "nice", text: "kettle is loud \(number)", time: 1_600_001_000))
     }
     reviews.append(FixtureReview(user: "p1", item: "pair", title: "dim", text: "lamp is dim", time: 1_600_002_000))
     let home = try EngineFixture.importReviews(
@@ -153,7 +159,8 @@ final class EngineCLITests: XCTestCase {
       }
     }
     // No item qualifies as a key sample: none has 4 other reviewers.
-    XCTAssertEqual(try EngineFixture.rows(try EngineFixture.json(home, ["keys", "target", "--item", "solo"]), "keys").count, 0)
+    XCTAssertEqual(
+      try EngineFixture.rows(try EngineFixture.json(home, ["keys", "target", "--item", "solo"]), "keys").count, 0)
   }
 
   func testIndexBuildFromJSONLVectorsAndBadFiles() throws {
@@ -202,7 +209,8 @@ final class EngineCLITests: XCTestCase {
   func testOpenAIEmbedderNeedsAURL() throws {
     let dir = try TemporaryDirectory()
     let home = try EngineFixture.importReviews(
-      [FixtureReview(user: "u", item: "i", title: "t", text: "text", time: 1_600_000_000)], items: ["i": "Item"], into: dir)
+      [FixtureReview(user: "u", item: "i", title: "t", text: "text", time: 1_600_000_000)], items: ["i": "Item"],
+      into: dir)
     let result = try drp(home: home, ["embed", "--embedder", "openai"], environment: ["DRP_EMBED_URL": ""])
     XCTAssertEqual(result.status, 1)
     XCTAssertTrue(result.stderr.contains("DRP_EMBED_URL"), result.stderr)
@@ -212,9 +220,12 @@ final class EngineCLITests: XCTestCase {
     let server = try TestSupport.localEmbedder()
     let dir = try TemporaryDirectory()
     let reviews = [
-      FixtureReview(user: "tea1", item: "pot", title: "lovely", text: "brews green tea beautifully", time: 1_600_000_000),
-      FixtureReview(user: "tea2", item: "pot", title: "great", text: "my oolong tastes wonderful from it", time: 1_600_000_100),
-      FixtureReview(user: "car", item: "pot", title: "meh", text: "the tyre pressure gauge is inaccurate", time: 1_600_000_200),
+      FixtureReview(
+        user: "tea1", item: "pot", title: "lovely", text: "brews green tea beautifully", time: 1_600_000_000),
+      FixtureReview(
+        user: "tea2", item: "pot", title: "great", text: "my oolong tastes wonderful from it", time: 1_600_000_100),
+      FixtureReview(
+        user: "car", item: "pot", title: "meh", text: "the tyre pressure gauge is inaccurate", time: 1_600_000_200),
     ]
     let home = try EngineFixture.importReviews(reviews, items: ["pot": "Teapot"], into: dir)
     let environment = ["DRP_EMBED_URL": server.url, "DRP_EMBED_MODEL": server.model]

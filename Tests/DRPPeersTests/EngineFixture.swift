@@ -45,7 +45,9 @@ enum EngineFixture {
 
   /// Generates the synthetic sample (`users` users), imports it into `dir/home` and embeds it.
   /// Returns the home and the parsed review lines (user, item).
-  static func embeddedSample(_ dir: TemporaryDirectory, users: Int = 40, file: StaticString = #filePath, line: UInt = #line)
+  static func embeddedSample(
+    _ dir: TemporaryDirectory, users: Int = 40, file: StaticString = #filePath, line: UInt = #line
+  )
     throws -> (home: URL, reviews: [(user: String, item: String)])
   {
     let home = dir.url.appendingPathComponent("home")
@@ -71,7 +73,8 @@ enum EngineFixture {
     -> [String: Any]
   {
     let result = try drp(home: home, arguments + ["--json"])
-    XCTAssertEqual(result.status, 0, "drp \(arguments.joined(separator: " ")): \(result.stderr)", file: file, line: line)
+    XCTAssertEqual(
+      result.status, 0, "drp \(arguments.joined(separator: " ")): \(result.stderr)", file: file, line: line)
     return try XCTUnwrap(try result.json(file: file, line: line) as? [String: Any], file: file, line: line)
   }
 
