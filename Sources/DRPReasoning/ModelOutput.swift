@@ -1,0 +1,154 @@
+import Foundation
+
+/// Helpers for messy LLM output: reasoning blocks, code fences and lenient JSON.
+public enum ModelOutput {
+  /// Returns the answer after any `<think>…</think>` (or `<thinking>`) reasoning, trimmed.
+  ///
+  /// A closing tag without an opening one (servers that put `<think>` in the prompt) counts as the
+  /// end of reasoning.
+  /// - Throws: `ReasoningError.truncatedReasoning` when a reasoning block is opened and never closed;
+  ///   `ReasoningError.emptyAnswer` when nothing is left after the reasoning.
+  public static func answer(_ text: String) throws -> String {
+    var rest = Substring(text)
+    for tag in ["think", "thinking", "reasoning"] {
+      let close = "</\(tag)>"
+      if let end = rest.range(of: close, options: [.caseInsensitive, .backwards]) {
+        rest = rest[end.upperBound...]
+      }
+      // An opening tag left after the last closing one was never closed.
+      if rest.range(of: "<\(tag)>", options: .caseInsensitive) != nil {
+        throw ReasoningError.truncatedReasoning
+      }
+    }
+    let answer = rest.trimmingCharacters(in: .whitespacesAndNewlines)
+    if answer.isEmpty { throw ReasoningError.emptyAnswer }
+    return answer
+  }
+
+  /// The bodies of Markdown code fences (```json … ```), in order; an unclosed last fence runs to the end.
+  public static func codeFenceBodies(_ text: String) -> [String] {
+    var bodies: [String] = []
+    var rest = Substring(text)
+    while let open = rest.range(of: "```") {
+      var body = rest[open.upperBound...]
+      // Skip the info string (e.g. "json") up to the end of the line.
+      if let newline = body.firstIndex(of: "\n") { body = body[body.index(after: newline)...] } else { break }
+      if let close = body.range(of: "```") {
+        bodies.append(String(body[..<close.lowerBound]))
+        rest = body[close.upperBound...]
+      } else {
+        bodies.append(String(body))
+        break
+      }
+    }
+    return bodies
+  }
+
+  /// The complete top-level JSON objects and arrays in `text`, in order, tolerating surrounding
+  /// prose and trailing commas. Scanning stops at the first unclosed bracket (truncated output).
+  public static func jsonValues(in text: String) -> [Any] {
+    let chars = Array(text)
+    var values: [Any] = []
+    var start = 0
+    while start < chars.count, let open = chars[start...].firstIndex(where: { $0 == "{" || $0 == "[" }) {
+      guard let end = matchingClose(chars, from: open) else { break }
+      if let value = parseLenient(String(chars[open...end])) {
+        values.append(value)
+        start = end + 1
+      } else {
+        start = open + 1
+      }
+    }
+    return values
+  }
+
+  /// The complete `{…}` objects that are direct elements of the first JSON array found after `key`
+  /// (or of the first array at all when `key` is nil) — recovers the whole elements of a
+  /// truncated array and drops the partial last one.
+  public static func completeArrayObjects(in text: String, afterKey key: String?) -> [[String: Any]] {
+    let chars = Array(text)
+    var index = 0
+    if let key {
+      guard let keyRange = text.range(of: "\"\(key)\"") else { return [] }
+      index = text.distance(from: text.startIndex, to: keyRange.upperBound)
+    }
+    guard let open = chars[index...].firstIndex(of: "[") else { return [] }
+    var objects: [[String: Any]] = []
+    var i = open + 1
+    while i < chars.count {
+      let c = chars[i]
+      if c == "]" { break }
+      if c == "{" {
+        guard let end = matchingClose(chars, from: i) else { break }
+        if let object = parseLenient(String(chars[i...end])) as? [String: Any] { objects.append(object) }
+        i = end + 1
+      } else {
+        i += 1
+      }
+    }
+    return objects
+  }
+
+  /// Index of the bracket closing the one at `open`, skipping string contents; nil when unclosed.
+  static func matchingClose(_ chars: [Character], from open: Int) -> Int? {
+    var depth = 0
+    var inString = false
+    var escaped = false
+    for i in open..<chars.count {
+      let c = chars[i]
+      if inString {
+        if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+        continue
+      }
+      switch c {
+      case "\"": inString = true
+      case "{", "[": depth += 1
+      case "}", "]":
+        depth -= 1
+        if depth == 0 { return i }
+      default: break
+      }
+    }
+    return nil
+  }
+
+  /// JSONSerialization after removing commas that directly precede `}` or `]` outside strings.
+  static func parseLenient(_ json: String) -> Any? {
+    var out = ""
+    var inString = false
+    var escaped = false
+    var pendingComma = false
+    var pendingSpace = ""
+    for c in json {
+      if inString {
+        out.append(c)
+        if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+        continue
+      }
+      if pendingComma {
+        if c.isWhitespace {
+          pendingSpace.append(c)
+          continue
+        }
+        if c != "}" && c != "]" { out.append(",") }
+        out += pendingSpace
+        pendingComma = false
+        pendingSpace = ""
+      }
+      if c == "," {
+        pendingComma = true
+        continue
+      }
+      if c == "\"" { inString = true }
+      out.append(c)
+    }
+    guard let data = out.data(using: .utf8) else { return nil }
+    return try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+  }
+
+  /// A short single-line excerpt of `text` for error messages.
+  static func excerpt(_ text: String, limit: Int = 80) -> String {
+    let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+    return flat.count > limit ? String(flat.prefix(limit)) + "…" : flat
+  }
+}

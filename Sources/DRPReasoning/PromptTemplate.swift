@@ -1,0 +1,148 @@
+import Foundation
+
+/// A versioned chat prompt template.
+///
+/// File format (`config/prompts/<name>.v<version>.txt`):
+/// ```
+/// # drp-prompt <name> v<version>
+/// [system]
+/// …system text…
+/// [user]
+/// …user text with {{placeholders}} and {{#section}}…{{/section}} blocks…
+/// ```
+/// `{{key}}` is replaced by the value for `key`; a `{{#key}}…{{/key}}` block is kept (its markers
+/// removed) when the value for `key` is non-empty and removed entirely otherwise. Values are inserted
+/// verbatim: callers escape untrusted text with `PromptText` first.
+public struct PromptTemplate: Hashable, Sendable {
+  /// Template name, e.g. `extract_differences`.
+  public let name: String
+  /// Template version number.
+  public let version: Int
+  /// System message text (before rendering).
+  public let system: String
+  /// User message text (before rendering).
+  public let user: String
+
+  /// `name.vN`, used in provenance and cache keys.
+  public var id: String { "\(name).v\(version)" }
+
+  /// Names of the templates the pipeline uses.
+  public enum Name: String, CaseIterable, Sendable {
+    /// Open-ended difference discovery (mode `drp`).
+    case extractDifferences = "extract_differences"
+    /// Three fixed base dimensions (mode `dpl`).
+    case extractDPL = "extract_dpl"
+    /// Reflective validation of candidate dimensions.
+    case validateDifferences = "validate_differences"
+    /// Profile synthesis across key items.
+    case synthesizeProfile = "synthesize_profile"
+    /// Review generation.
+    case generateReview = "generate_review"
+  }
+
+  /// Parses a template file's text.
+  /// - Throws: `ReasoningError.template` when the header or the sections are missing.
+  public init(parsing text: String) throws {
+    let lines = text.components(separatedBy: "\n")
+    let header = lines.first?.split(separator: " ").map(String.init) ?? []
+    guard header.count == 4, header[0] == "#", header[1] == "drp-prompt", header[3].hasPrefix("v"),
+      let version = Int(header[3].dropFirst())
+    else {
+      throw ReasoningError.template("first line must be '# drp-prompt <name> v<N>', found '\(lines.first ?? "")'")
+    }
+    var sections: [String: [String]] = [:]
+    var current: String?
+    for line in lines.dropFirst() {
+      if line == "[system]" || line == "[user]" {
+        current = String(line.dropFirst().dropLast())
+        sections[current!] = []
+      } else if let section = current {
+        sections[section]!.append(line)
+      }
+    }
+    guard let system = sections["system"], let user = sections["user"] else {
+      throw ReasoningError.template("template '\(header[2])' needs a [system] and a [user] section")
+    }
+    self.name = header[2]
+    self.version = version
+    self.system = system.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    self.user = user.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// Loads the newest version of template `name` from `directory` (files `name.vN.txt`), falling back
+  /// to the embedded default when the directory has none.
+  /// - Throws: `ReasoningError.template` when a file exists but is malformed, or no template is known.
+  public static func load(_ name: Name, from directory: URL?) throws -> PromptTemplate {
+    if let directory, let file = newestFile(for: name.rawValue, in: directory) {
+      let text: String
+      do { text = try String(contentsOf: file, encoding: .utf8) } catch {
+        throw ReasoningError.template("cannot read \(file.path): \(error.localizedDescription)")
+      }
+      return try PromptTemplate(parsing: text)
+    }
+    return try embedded(name)
+  }
+
+  /// The template compiled into the binary (identical to `config/prompts`, checked by a test).
+  public static func embedded(_ name: Name) throws -> PromptTemplate {
+    guard let file = newest(name.rawValue, among: Array(EmbeddedPrompts.files.keys)),
+      let text = EmbeddedPrompts.files[file]
+    else {
+      throw ReasoningError.template("no embedded template named \(name.rawValue)")
+    }
+    return try PromptTemplate(parsing: text)
+  }
+
+  private static func newestFile(for name: String, in directory: URL) -> URL? {
+    let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+    return newest(name, among: files).map { directory.appendingPathComponent($0) }
+  }
+
+  /// The file name `name.vN.txt` with the highest N among `files`.
+  private static func newest(_ name: String, among files: [String]) -> String? {
+    let versions = files.compactMap { file -> (Int, String)? in
+      guard file.hasPrefix(name + ".v"), file.hasSuffix(".txt"),
+        let v = Int(file.dropFirst(name.count + 2).dropLast(4))
+      else { return nil }
+      return (v, file)
+    }
+    return versions.max { $0.0 < $1.0 }?.1
+  }
+
+  /// Renders the template into chat messages.
+  /// - Throws: `ReasoningError.template` when a `{{placeholder}}` has no value.
+  public func render(_ values: [String: String]) throws -> [PromptMessage] {
+    [
+      PromptMessage(role: "system", content: try Self.substitute(system, values)),
+      PromptMessage(role: "user", content: try Self.substitute(user, values)),
+    ]
+  }
+
+  /// Replaces sections and placeholders in one pass over the template text; inserted values are
+  /// never re-scanned, so a value containing `{{x}}` stays literal. Sections do not nest.
+  static func substitute(_ text: String, _ values: [String: String]) throws -> String {
+    var out = ""
+    var rest = Substring(text)
+    var skipping: String?
+    while let open = rest.range(of: "{{") {
+      guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+      let tag = String(rest[open.upperBound..<close.lowerBound])
+      if skipping == nil { out += rest[..<open.lowerBound] }
+      rest = rest[close.upperBound...]
+      let isSectionMarker = tag.hasPrefix("#") || tag.hasPrefix("/")
+      // A section marker alone on its line takes its line break with it.
+      if isSectionMarker && rest.first == "\n" { rest = rest.dropFirst() }
+      if tag.hasPrefix("#") {
+        let key = String(tag.dropFirst())
+        if skipping == nil && (values[key] ?? "").isEmpty { skipping = key }
+      } else if tag.hasPrefix("/") {
+        if skipping == String(tag.dropFirst()) { skipping = nil }
+      } else if skipping == nil {
+        guard let value = values[tag] else { throw ReasoningError.template("no value for placeholder {{\(tag)}}") }
+        out += value
+      }
+    }
+    if skipping == nil { out += rest }
+    return out
+  }
+}
