@@ -24,6 +24,12 @@ public enum LLMCacheKey {
       + hex(fnv1a(bytes, basis: 0x6c62_272e_07bb_0142))
   }
 
+  /// A 128-bit FNV-1a digest of `text` as 32 hex digits (for other stable keys).
+  public static func digest(_ text: String) -> String {
+    let bytes = Array(text.utf8)
+    return hex(fnv1a(bytes, basis: 0xcbf2_9ce4_8422_2325)) + hex(fnv1a(bytes, basis: 0x6c62_272e_07bb_0142))
+  }
+
   /// 64-bit FNV-1a with the given offset basis.
   static func fnv1a(_ bytes: [UInt8], basis: UInt64) -> UInt64 {
     var hash = basis
