@@ -27,7 +27,7 @@ final class LocalLLMPipelineTests: XCTestCase {
     try FileManager.default.createDirectory(at: prompts, withIntermediateDirectories: true)
     try TinyPrompts.write(to: prompts)
     let config = dir.url.appendingPathComponent("drp.json")
-    try #"{"llm": {"timeout_s": 240, "max_retries": 1, "concurrency": 1}}"#.write(
+    try #"{"llm": {"timeout_s": 240, "max_retries": 0, "concurrency": 1}}"#.write(
       to: config, atomically: true, encoding: .utf8)
     let env = [
       "DRP_LLM_URL": llm.url, "DRP_LLM_MODEL": llm.model, "DRP_REASONER_URL": "", "DRP_REASONER_MODEL": "",
