@@ -61,7 +61,8 @@ enum PeersBenchmark {
       times.sort()
       print(
         String(
-          format: "%-15@  %9.3f  %7.3f  %7.3f   %10.2f", strategy, percentile(times, 0.5), percentile(times, 0.9),
+          format: "%@  %9.3f  %7.3f  %7.3f   %10.2f", strategy.padding(toLength: 15, withPad: " ", startingAt: 0),
+          percentile(times, 0.5), percentile(times, 0.9),
           times.last ?? 0, Double(chosen) / Double(max(1, pairs.count))))
     }
     try neighbourOverlap(engine: engine, home: home, users: users, k: k)
