@@ -14,9 +14,6 @@ extension Engine {
     }
   }
 
-  /// Whether a reasoning LLM is configured (`reasoner.url`, or `llm.url` it falls back to).
-  public var hasReasoner: Bool { !(config.reasoner.url ?? "").isEmpty }
-
   /// The difference profile of `user`.
   ///
   /// A stored profile built with the same mode, options and held-out reviews is returned as is

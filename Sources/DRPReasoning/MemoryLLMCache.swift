@@ -13,7 +13,4 @@ public final class MemoryLLMCache: LLMCache, @unchecked Sendable {
 
   /// Stores `value` under `key`.
   public func put(_ key: String, _ value: String) { lock.withLock { values[key] = value } }
-
-  /// The number of stored entries.
-  public var count: Int { lock.withLock { values.count } }
 }
