@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job: installs missing packages, builds drp (release), generates the synthetic sample
 # into index/sample/, imports it into a fresh home (index/demo/), prints the store's counts, embeds the
-# reviews (builtin embedder) and shows the nearest users and the peers of the first sample user.
+# reviews (builtin embedder), shows the nearest users and the peers of the first sample user, builds
+# its difference profile and generates a review.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -19,3 +20,7 @@ echo "neighbors of $user:"
 "$drp" --home "$home" neighbors "$user" -k 5
 echo "peers of $user for item $item (representative):"
 "$drp" --home "$home" peers "$user" --item "$item"
+echo "difference profile of $user (statistical analyser unless an LLM is configured):"
+"$drp" --home "$home" profile "$user"
+echo "review $user would write about SI000000 (offline generator unless DRP_LLM_URL is set):"
+"$drp" --home "$home" generate "$user" --item SI000000 --rating 5 --mode drp
