@@ -1,4 +1,5 @@
 // drp-bench embedder: throughput of the built-in embedder on one core.
+import DRPCore
 import DRPPeers
 import Foundation
 

@@ -1,4 +1,5 @@
 // Embedding reviews and maintaining user vectors in the index.
+import DRPCore
 import DRPIndex
 import DRPPeers
 import Foundation

@@ -1,3 +1,4 @@
+import DRPCore
 import DRPReasoning
 import Foundation
 
@@ -30,7 +31,7 @@ public struct OfflineGenerator: Sendable {
     let used = mode.usesHistory ? history : []
     let habits = WritingHabits(history: used)
     let userID = profile?.userID ?? history.first?.userID ?? ""
-    var random = SeededRandom(userID, item.id, title ?? "", mode.rawValue)
+    var random = SplitMix64(seeding: userID, item.id, title ?? "", mode.rawValue)
     let stars = rating ?? habits.meanRating ?? 4
     let mood: Mood = stars >= 4 ? .positive : stars <= 2 ? .negative : .mixed
     let name = Self.shortName(item.title)
@@ -78,7 +79,7 @@ public struct OfflineGenerator: Sendable {
   }
 
   /// Applies punctuation and capitalisation habits to one sentence ending in ".".
-  private func dress(_ sentence: String, _ habits: WritingHabits, _ random: inout SeededRandom) -> String {
+  private func dress(_ sentence: String, _ habits: WritingHabits, _ random: inout SplitMix64) -> String {
     var s = sentence
     if s.hasSuffix("."), !s.hasSuffix("?") {
       if random.chance(habits.exclamationsPerSentence) {

@@ -1,3 +1,5 @@
+import DRPCore
+
 // Deterministic k-means clustering (k-means++ initialisation, Lloyd iterations).
 
 /// k-means clustering of dense vectors under squared Euclidean distance.

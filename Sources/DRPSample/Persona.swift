@@ -1,3 +1,5 @@
+import DRPCore
+
 /// The writing habits of one synthetic user. Every trait is measurable in the generated text.
 public struct Persona: Sendable, Equatable {
   /// How a persona capitalises.
@@ -30,15 +32,15 @@ public struct Persona: Sendable, Equatable {
   public var catchphrase: String
 
   /// Draws a persona.
-  public static func random(_ rng: inout SeededRandom) -> Persona {
+  public static func random(_ rng: inout SplitMix64) -> Persona {
     let casings: [Casing] = [.normal, .normal, .normal, .lower, .shouting]
     let exclaimer = rng.chance(0.25)
     return Persona(
       register: rng.int(0...(WordBank.registers.count - 1)),
       sentences: rng.pick([1, 1, 2, 2, 3, 4, 5, 6, 8, 10]),
       ratingBias: rng.pick([-1.5, -1.0, -0.5, 0, 0, 0.5, 1.0]),
-      exclaim: exclaimer ? 0.6 + 0.3 * rng.unit() : 0.02,
-      ellipsis: !exclaimer && rng.chance(0.25) ? 0.5 + 0.3 * rng.unit() : 0.01,
+      exclaim: exclaimer ? 0.6 + 0.3 * rng.nextUnit() : 0.02,
+      ellipsis: !exclaimer && rng.chance(0.25) ? 0.5 + 0.3 * rng.nextUnit() : 0.01,
       casing: rng.pick(casings),
       firstPerson: rng.pick([0.05, 0.2, 0.5, 0.8, 0.95]),
       question: rng.pick([0.0, 0.0, 0.1, 0.6]),

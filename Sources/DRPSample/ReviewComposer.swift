@@ -1,10 +1,12 @@
+import DRPCore
+
 /// Writes one review in a persona's style.
 struct ReviewComposer {
   let persona: Persona
   let noun: String
   let rating: Double
 
-  func compose(_ rng: inout SeededRandom) -> (title: String, text: String) {
+  func compose(_ rng: inout SplitMix64) -> (title: String, text: String) {
     let words = WordBank.registers[persona.register]
     let positive = rating >= 3.5
     let adjectives = positive ? words.positive : words.negative
@@ -37,7 +39,7 @@ struct ReviewComposer {
     return (title, text)
   }
 
-  private func ending(_ rng: inout SeededRandom) -> String {
+  private func ending(_ rng: inout SplitMix64) -> String {
     if rng.chance(persona.exclaim) { return "!!!" }
     if rng.chance(persona.ellipsis) { return "..." }
     return "."

@@ -55,7 +55,7 @@ public struct SampleGenerator: Sendable {
 
   /// The persona of user number `index` (what the generator used to write that user's reviews).
   public func persona(ofUser index: Int) -> Persona {
-    var rng = SeededRandom(seed: options.seed &+ 0x1000 &+ UInt64(index) &* 0x9E37_79B9)
+    var rng = SplitMix64(seed: options.seed &+ 0x1000 &+ UInt64(index) &* 0x9E37_79B9)
     return Persona.random(&rng)
   }
 
@@ -72,14 +72,14 @@ public struct SampleGenerator: Sendable {
   }
 
   private func writeItems(to path: String) throws -> [Double] {
-    var rng = SeededRandom(seed: options.seed)
+    var rng = SplitMix64(seed: options.seed)
     let out = try BufferedWriter(path: path)
     var qualities: [Double] = []
     for index in 0..<max(1, options.items) {
       let noun = WordBank.nouns[index % WordBank.nouns.count]
       let title = "\(rng.pick(WordBank.brands)) \(rng.pick(WordBank.itemAdjectives)) \(noun.capitalized)"
       let categories = rng.pick(WordBank.categories)
-      let quality = 2.5 + 2 * rng.unit()
+      let quality = 2.5 + 2 * rng.nextUnit()
       qualities.append(quality)
       let description = [
         "The \(title) is a \(noun) made for use \(rng.pick(WordBank.uses)).",
@@ -101,7 +101,7 @@ public struct SampleGenerator: Sendable {
     let day: Int64 = 86_400_000
     for user in 0..<options.users {
       let persona = persona(ofUser: user)
-      var rng = SeededRandom(seed: options.seed &+ 0x5EED_0000 &+ UInt64(user) &* 0x2545_F491)
+      var rng = SplitMix64(seed: options.seed &+ 0x5EED_0000 &+ UInt64(user) &* 0x2545_F491)
       let wanted = options.reviewsPerUser + (options.spread > 0 ? rng.int(-options.spread...options.spread) : 0)
       let count = min(max(1, wanted), qualities.count)
       var chosen = Set<Int>()
@@ -111,7 +111,7 @@ public struct SampleGenerator: Sendable {
         while chosen.contains(item) { item = (item + 1) % qualities.count }
         chosen.insert(item)
         time += Int64(rng.int(1...60)) * day + Int64(rng.int(0...86_399)) * 1000
-        let rating = min(5, max(1, (qualities[item] + persona.ratingBias + rng.unit() - 0.5).rounded()))
+        let rating = min(5, max(1, (qualities[item] + persona.ratingBias + rng.nextUnit() - 0.5).rounded()))
         let writer = ReviewComposer(persona: persona, noun: WordBank.nouns[item % WordBank.nouns.count], rating: rating)
         let (title, text) = writer.compose(&rng)
         try out.write(

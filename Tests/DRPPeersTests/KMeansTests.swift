@@ -1,3 +1,4 @@
+import DRPCore
 import DRPPeers
 import XCTest
 

@@ -1,3 +1,5 @@
+import DRPCore
+
 // Seeded percentile-bootstrap confidence intervals for evaluation scores.
 
 /// Percentile bootstrap intervals: resample the pairs with replacement, recompute the statistic, take the

@@ -1,3 +1,4 @@
+import DRPCore
 import DRPEngine
 import DRPGenerator
 import DRPReasoning
@@ -44,7 +45,7 @@ struct GenerateCommand: Command {
     var onDelta: (@Sendable (String) -> Void)?
     if streaming { onDelta = { piece in deltaOutput.write(Data(piece.utf8)) } }
     let deltas = onDelta
-    let result = try BlockingTask.run {
+    let result = try BlockingCall.run {
       try await engine.generate(
         user: user, item: item, rating: rating, title: title, options: options, onDelta: deltas)
     }

@@ -31,7 +31,7 @@ struct ProfileCommand: Command {
     guard options.mode.usesProfile else { throw UsageError(description: "--mode must be drp or dpl for a profile") }
     let refresh = context.arguments.flag("refresh")
     let progressOutput = FileHandle.standardError
-    let result = try BlockingTask.run {
+    let result = try BlockingCall.run {
       try await engine.profile(
         user: user, options: options, refresh: refresh,
         progress: { progressOutput.write(Data("profile: \($0)\n".utf8)) })
