@@ -8,7 +8,7 @@ import Synchronization
 /// A line-delimited JSON-RPC 2.0 server on TCP and Unix sockets (see PROTOCOL.md).
 ///
 ///     let server = Server(configuration: ServerConfiguration(listeners: [.tcp(host: "127.0.0.1", port: 0)]))
-///     server.register("neighbors", lane: .inline) { params, context in … }
+///     server.register("neighbors", lane: .index) { params, context in … }
 ///     server.registerAsync("generate") { params, context in context.notify(progress: ["delta": "…"]); … }
 ///     let endpoints = try server.start()
 ///     server.runUntilSignalled()
@@ -25,8 +25,8 @@ public final class Server: Sendable {
     self.logger = logger
   }
 
-  /// Registers a synchronous handler. On `.inline` it runs on the event loop (keep it short and
-  /// non-blocking); on `.background` it runs in a Task. The returned value is the result; a thrown
+  /// Registers a synchronous handler. On `.inline` it runs on the event loop (keep it trivial);
+  /// on `.index` on a worker thread of the index pool; on `.background` in a Task. The returned value is the result; a thrown
   /// `RPCError` (or `RPCErrorConvertible`) becomes the error reply, anything else -32000.
   /// `ping`, `cancel` and `auth` are built in and cannot be registered.
   public func register(
@@ -35,6 +35,7 @@ public final class Server: Sendable {
   ) {
     switch lane {
     case .inline: methods.register(method, .inline(handler))
+    case .index: methods.register(method, .index(handler))
     case .background: methods.register(method, .background { params, context in try handler(params, context) })
     }
   }
