@@ -82,7 +82,9 @@ public final class Server: Sendable {
   /// Blocks until SIGINT or SIGTERM arrives (or the server stops otherwise), then shuts down with
   /// `grace` as the deadline. For `drp serve`. Both signals stay ignored afterwards: the process
   /// is expected to exit once this returns.
-  public func runUntilSignalled(grace: Duration = .seconds(10)) {
+  /// - Parameter ready: called once the signal handlers are installed (announce the server
+  ///   there: a signal sent after that point is never lost).
+  public func runUntilSignalled(grace: Duration = .seconds(10), ready: () -> Void = {}) {
     guard let running = core.withLock({ $0 }) else { return }
     let wake = DispatchSemaphore(value: 0)
     let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
@@ -95,6 +97,7 @@ public final class Server: Sendable {
       source.resume()
       return source
     }
+    ready()
     DispatchQueue.global().async {
       running.waitUntilStopped()
       wake.signal()
