@@ -225,6 +225,7 @@ final class ServerCore: @unchecked Sendable {
 
   private func wantsInput(_ connection: Connection) -> Bool {
     !connection.inputClosed && !connection.closeAfterFlush && connection.bufferedOutput < limits.maxOutputBufferBytes
+      && connection.indexJobs < limits.maxInFlightPerConnection
   }
 
   private func drainWakePipe() {
@@ -348,7 +349,8 @@ final class ServerCore: @unchecked Sendable {
 
   private func processLines(_ connection: Connection) {
     while !connection.closed && !connection.closeAfterFlush
-      && connection.bufferedOutput < limits.maxOutputBufferBytes,
+      && connection.bufferedOutput < limits.maxOutputBufferBytes
+      && connection.indexJobs < limits.maxInFlightPerConnection,
       let event = connection.framer.next()
     {
       switch event {
@@ -457,9 +459,13 @@ final class ServerCore: @unchecked Sendable {
       do { outcome = .success(try body(params, context)) } catch { outcome = .failure(Self.rpcError(for: error)) }
       answer(outcome)
     case .index(let body):
+      let connectionID = connection.id
       guard let id = request.id else {
-        let context = RequestContext(id: nil, method: request.method, connectionID: connection.id) { _ in }
-        indexPool?.submit { _ = try? body(params, context) }
+        let context = RequestContext(id: nil, method: request.method, connectionID: connectionID) { _ in }
+        submitIndexJob(on: connection) { [self] in
+          _ = try? body(params, context)
+          post { [self] in indexJobDone(connectionID: connectionID) }
+        }
         return
       }
       guard connection.inFlight.count < limits.maxInFlightPerConnection else {
@@ -467,12 +473,17 @@ final class ServerCore: @unchecked Sendable {
         return
       }
       let (token, context) = track(id: id, method: request.method, on: connection, started: started)
-      let connectionID = connection.id
-      indexPool?.submit { [self] in
-        guard !context.isCancelled else { return }
-        let outcome: Result<JSONValue, RPCError>
-        do { outcome = .success(try body(params, context)) } catch { outcome = .failure(Self.rpcError(for: error)) }
-        post { [self] in finish(connectionID: connectionID, id: id, token: token, outcome) }
+      submitIndexJob(on: connection) { [self] in
+        let outcome: Result<JSONValue, RPCError>?
+        if context.isCancelled {
+          outcome = nil
+        } else {
+          do { outcome = .success(try body(params, context)) } catch { outcome = .failure(Self.rpcError(for: error)) }
+        }
+        post { [self] in
+          if let outcome { finish(connectionID: connectionID, id: id, token: token, outcome) }
+          indexJobDone(connectionID: connectionID)
+        }
       }
     case .background(let body):
       guard let id = request.id else {
@@ -485,6 +496,22 @@ final class ServerCore: @unchecked Sendable {
       }
       startBackground(id: id, method: request.method, params: params, body: body, on: connection, started: started)
     }
+  }
+
+  /// Queues an index-lane job of `connection`. A connection with `maxInFlightPerConnection` jobs
+  /// queued or running is not read further until one ends (back-pressure instead of errors, so
+  /// clients may pipeline quick requests freely).
+  private func submitIndexJob(on connection: Connection, _ job: @escaping @Sendable () -> Void) {
+    connection.indexJobs += 1
+    indexPool?.submit(job)
+  }
+
+  /// Counts an index-lane job of the connection as ended and resumes reading it.
+  private func indexJobDone(connectionID: UInt64) {
+    guard let connection = connections[connectionID] else { return }
+    connection.indexJobs -= 1
+    processLines(connection)
+    closeIfFinished(connection)
   }
 
   /// Records a request as in flight on `connection`; returns its token and a context whose
