@@ -21,11 +21,13 @@ extension Engine {
       }
       guard let embedder = try? configuredEmbedder(), let meta, meta.embedder == embedder.name else {
         return AddReviewOutcome(
-          reviewID: id, duplicate: false, indexed: false, note: "the index is not built with the configured embedder: run `drp embed`")
+          reviewID: id, duplicate: false, indexed: false,
+          note: "the index is not built with the configured embedder: run `drp embed`")
       }
       let pending = try tables.pendingReviews(embedder: embedder.name, after: id - 1, limit: 1)
       guard let row = pending.first, row.id == id else {
-        return AddReviewOutcome(reviewID: id, duplicate: false, indexed: false, note: "the review vanished before embedding")
+        return AddReviewOutcome(
+          reviewID: id, duplicate: false, indexed: false, note: "the review vanished before embedding")
       }
       let vector = try vectors([row.text], embedder: embedder)
       try tables.storeVectors([(row, vector[0])], embedder: embedder.name)

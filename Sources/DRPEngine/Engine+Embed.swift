@@ -31,7 +31,9 @@ extension Engine {
         var idf = rebuild ? nil : try storedIDF(key: key)
         if rebuild { try tables.deleteVectors(embedderPrefix: key) }
         if idf == nil {
-          idf = try fitIDF(key: key) { progress(EmbedProgress(phase: .fitting, done: $0, total: $1, seconds: elapsed())) }
+          idf = try fitIDF(key: key) {
+            progress(EmbedProgress(phase: .fitting, done: $0, total: $1, seconds: elapsed()))
+          }
           idfFitted = true
         }
         embedder = try EmbedderFactory.make(config.embedder, idf: idf)

@@ -65,7 +65,9 @@ extension Engine {
     let ownReview = reviews.last { $0.userID == user }
     let target = PeerTarget(
       id: user, userVector: query,
-      reviewVector: try ownReview.flatMap { review in try embedder.flatMap { try tables.reviewVector(review.id, embedder: $0) } })
+      reviewVector: try ownReview.flatMap { review in
+        try embedder.flatMap { try tables.reviewVector(review.id, embedder: $0) }
+      })
     // The latest review of the item per other reviewer.
     var latest: [String: Review] = [:]
     for review in reviews where review.userID != user { latest[review.userID] = review }
@@ -105,7 +107,9 @@ extension Engine {
     -> [KeySampleInfo]
   {
     let count = count ?? config.pipeline.keySamples
-    guard count >= 1 else { throw EngineError(.invalidArgument, "the key sample count must be at least 1, got \(count)") }
+    guard count >= 1 else {
+      throw EngineError(.invalidArgument, "the key sample count must be at least 1, got \(count)")
+    }
     guard let targetItem = store.item(item) else { throw EngineError.unknownItem(item) }
     let history = try userReviews(user, excluding: excluding)
     var items: [String: Item] = [:]

@@ -149,7 +149,8 @@ struct VectorTables {
       var rows: [StoredReviewVector] = []
       while try stmt.step() {
         rows.append(
-          StoredReviewVector(reviewID: stmt.int64(0), itemID: stmt.string(1), timestamp: stmt.int64(2), vector: stmt.floats(3)))
+          StoredReviewVector(
+            reviewID: stmt.int64(0), itemID: stmt.string(1), timestamp: stmt.int64(2), vector: stmt.floats(3)))
       }
       return rows
     }

@@ -39,7 +39,9 @@ struct PeersCommand: Command {
     let count = try context.arguments.int("count", default: context.config.pipeline.peers, in: 1...1000)
     let peers = try context.engine().peers(user: user, item: item, strategy: strategy, count: count)
     if context.json {
-      try context.printJSON(["peers": peers.map { Row(id: $0.id, score: $0.score, reviewID: $0.reviewID.flatMap { Int64($0) }) }])
+      try context.printJSON([
+        "peers": peers.map { Row(id: $0.id, score: $0.score, reviewID: $0.reviewID.flatMap { Int64($0) }) }
+      ])
     } else {
       for peer in peers { context.stdout.line("\(peer.id)\t\(peer.score)\t\(peer.reviewID ?? "-")") }
     }
