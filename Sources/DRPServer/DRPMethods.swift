@@ -4,6 +4,7 @@ import DRPEngine
 import DRPIndex
 import DRPPeers
 import DRPProtocol
+import DRPReasoning
 import DRPStore
 import Dispatch
 import Foundation
@@ -37,6 +38,12 @@ public final class DRPMethods: Sendable {
     server.registerAsync("reviews.add") { params, _ in
       let review = try methods.review(from: params)
       return try await methods.onWriteQueue { try methods.guarded { try methods.add(review) } }
+    }
+    server.registerAsync("profile") { params, context in
+      do { return try await methods.profile(params, context) } catch { throw AppErrorCode.rpcError(for: error) }
+    }
+    server.registerAsync("generate") { params, context in
+      do { return try await methods.generate(params, context) } catch { throw AppErrorCode.rpcError(for: error) }
     }
   }
 
@@ -158,7 +165,72 @@ public final class DRPMethods: Sendable {
 
   private func add(_ review: Review) throws -> JSONValue {
     let outcome = try engine.addReview(review)
+    if !outcome.duplicate { try engine.markProfileStale(user: review.userID) }
     return try JSONValue(encoding: outcome)
+  }
+
+  // MARK: - profile
+
+  private func profile(_ params: RPCParams, _ context: RequestContext) async throws -> JSONValue {
+    let user = try nonEmpty(params.requireString("user"), "user")
+    let refresh = try params.optionalBool("refresh", default: false)
+    let options = try pipelineOptions(params, excludingFields: ["user", "refresh"])
+    guard options.mode.usesProfile else {
+      throw RPCError.invalidParams(field: "mode", "must be drp or dpl for a profile, got \"\(options.mode)\"")
+    }
+    let result = try await engine.profile(
+      user: user, options: options, refresh: refresh, progress: { context.notify(progress: ["step": .string($0)]) })
+    // The CLI's `drp profile --json` document.
+    guard case .object(var members) = try JSONParser(maxDepth: 512).parse(Array(result.profile.cliJSON())) else {
+      throw RPCError.internalError("the profile did not encode as an object")
+    }
+    members["mode"] = .string(result.profile.mode.rawValue)
+    members["stats"] = try JSONValue(encoding: result.stats)
+    members["failures"] = try JSONValue(encoding: result.failures)
+    members["reused"] = .bool(result.reused)
+    members["provenance"] = try JSONValue(encoding: result.profile.provenance)
+    return .object(members)
+  }
+
+  // MARK: - generate
+
+  private func generate(_ params: RPCParams, _ context: RequestContext) async throws -> JSONValue {
+    let user = try nonEmpty(params.requireString("user"), "user")
+    let item = try nonEmpty(params.requireString("item"), "item")
+    var rating: Double?
+    if let raw = params["rating"], !raw.isNull {
+      rating = try params.optionalDouble("rating", default: 0, range: 0...5)
+    }
+    let title = try params.optionalString("title")
+    let stream = try params.optionalBool("stream", default: false)
+    let options = try pipelineOptions(params, excludingFields: ["user", "item", "rating", "title", "stream"])
+    var onDelta: (@Sendable (String) -> Void)?
+    if stream {
+      onDelta = { piece in
+        if !piece.isEmpty { context.notify(progress: ["delta": .string(piece)]) }
+      }
+    }
+    let result = try await engine.generate(
+      user: user, item: item, rating: rating, title: title, options: options, onDelta: onDelta)
+    return try JSONValue(encoding: result)
+  }
+
+  /// The configured pipeline options with every param not in `excludingFields` applied as a knob
+  /// (`mode`, `samples`, `strategy`, … — see `PipelineOptions`); bad knobs are -32602 naming them.
+  private func pipelineOptions(_ params: RPCParams, excludingFields: Set<String>) throws -> PipelineOptions {
+    let knobs = params.members.filter { !excludingFields.contains($0.key) }
+    let options: PipelineOptions
+    do {
+      options = try engine.pipelineOptions().applying(knobs)
+    } catch let error as PipelineOptionsError {
+      throw RPCError.invalidParams(field: error.field, error.problem)
+    }
+    guard PeerStrategies.named(options.strategy) != nil else {
+      throw RPCError.invalidParams(
+        field: "strategy", "must be one of \(PeerStrategies.names.joined(separator: ", ")), got \"\(options.strategy)\""
+      )
+    }
+    return options
   }
 
   // MARK: - helpers
