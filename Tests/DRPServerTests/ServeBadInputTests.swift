@@ -92,7 +92,10 @@ final class ServeBadInputTests: XCTestCase {
     let lines: [([UInt8], Int)] = [
       (Array("garbage ☃ \u{1}".utf8), -32700),
       ([0x7B, 0x22, 0xFF, 0xFE, 0x22, 0x7D], -32700),
-      (Array(#"{"jsonrpc":"2.0","id":1,"method":"users.get","params":{"user":""#.utf8) + [0xED, 0xA0, 0x80] + Array(#""}}"#.utf8), -32700),
+      (
+        Array(#"{"jsonrpc":"2.0","id":1,"method":"users.get","params":{"user":""#.utf8) + [0xED, 0xA0, 0x80]
+          + Array(#""}}"#.utf8), -32700
+      ),
       (Array(String(repeating: "[", count: 100_000).utf8), -32700),
       (Array((String(repeating: #"{"a":"#, count: 70) + "1" + String(repeating: "}", count: 70)).utf8), -32700),
       (Array(#"{"jsonrpc":"2.0","id":2,"method":"neighbors","params":{"user":"u","k":1e999}}"#.utf8), -32700),
@@ -104,7 +107,8 @@ final class ServeBadInputTests: XCTestCase {
     ]
     for (line, code) in lines {
       connection.write(line + [0x0A])
-      XCTAssertEqual(connection.readLine()?["error"]?["code"]?.int, code, String(decoding: line.prefix(60), as: UTF8.self))
+      XCTAssertEqual(
+        connection.readLine()?["error"]?["code"]?.int, code, String(decoding: line.prefix(60), as: UTF8.self))
     }
 
     // A 10 MiB line: one -32001 reply, then the connection works.
@@ -125,7 +129,9 @@ final class ServeBadInputTests: XCTestCase {
       for index in 0..<100 {
         let client = try RawConnection(index.isMultiple(of: 2) ? serve.tcp : serve.unix)
         if index.isMultiple(of: 3) { client.write(#"{"jsonrpc":"2.0","id":1,"method":"neigh"#) }
-        if index.isMultiple(of: 7) { client.request("neighbors", id: 1, params: ["vector": .array(Array(repeating: 1.0, count: 384)), "k": 1000]) }
+        if index.isMultiple(of: 7) {
+          client.request("neighbors", id: 1, params: ["vector": .array(Array(repeating: 1.0, count: 384)), "k": 1000])
+        }
         batch.append(client)
       }
       XCTAssertEqual(batch.count, 100, "round \(round)")

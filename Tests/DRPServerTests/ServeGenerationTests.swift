@@ -63,7 +63,8 @@ final class ServeGenerationTests: XCTestCase {
     XCTAssertEqual(
       connection.call("profile", ["user": .string(user)], id: 4)?["result"]?["reused"], false,
       "a new review makes the stored profile stale")
-    XCTAssertEqual(connection.call("profile", ["user": .string(user), "mode": "rag"], id: 5)?["error"]?["data"]?["field"], "mode")
+    XCTAssertEqual(
+      connection.call("profile", ["user": .string(user), "mode": "rag"], id: 5)?["error"]?["data"]?["field"], "mode")
   }
 
   func testStreamingGenerateSendsDeltasBeforeTheReplyThatConcatenateToTheReview() throws {
@@ -115,10 +116,12 @@ final class ServeGenerationTests: XCTestCase {
     let serve = try ServeProcess(environment: ["DRP_LLM_URL": stalled.url, "DRP_LLM_MODEL": "stalled"])
     let connection = try RawConnection(serve.tcp)
     let (user, item) = try userAndNewItem(connection, serve)
-    connection.request("generate", id: "slow", params: ["user": .string(user), "item": .string(item), "mode": "nonp", "stream": true])
+    connection.request(
+      "generate", id: "slow", params: ["user": .string(user), "item": .string(item), "mode": "nonp", "stream": true])
     connection.request("neighbors", id: "quick", params: ["user": .string(user), "k": 3])
     connection.request("ping", id: "ping")
-    XCTAssertEqual(Set([connection.readLine()?["id"], connection.readLine()?["id"]].compactMap { $0 }), ["quick", "ping"])
+    XCTAssertEqual(
+      Set([connection.readLine()?["id"], connection.readLine()?["id"]].compactMap { $0 }), ["quick", "ping"])
     let start = ContinuousClock.now
     connection.request("cancel", id: "c", params: ["id": "slow"])
     let cancelled = connection.readLine()

@@ -116,8 +116,14 @@ final class ServeProcess {
   /// Sends `signal` and waits up to `timeout` for the exit.
   /// - Returns: the exit status (nil if the process is still running after `timeout`) and the time taken.
   func stop(signal: Int32 = SIGTERM, timeout: Duration = .seconds(20)) -> (status: Int32?, elapsed: Duration) {
-    let start = ContinuousClock.now
     kill(process.processIdentifier, signal)
+    return waitForExit(timeout: timeout)
+  }
+
+  /// Waits up to `timeout` for the process to exit.
+  /// - Returns: the exit status (nil if still running) and the time waited.
+  func waitForExit(timeout: Duration) -> (status: Int32?, elapsed: Duration) {
+    let start = ContinuousClock.now
     while process.isRunning && ContinuousClock.now - start < timeout { usleep(10_000) }
     let elapsed = ContinuousClock.now - start
     guard !process.isRunning else { return (nil, elapsed) }
