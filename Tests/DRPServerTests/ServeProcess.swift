@@ -133,8 +133,8 @@ final class ServeProcess {
   }
 
   /// Runs `drp --home <home> arguments…` (the CLI beside the server, e.g. to compare outputs).
-  func cli(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessResult {
-    try drp(home: home, arguments, environment: environment, timeout: 60)
+  func cli(_ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil) throws -> ProcessResult {
+    try drp(home: home, arguments, environment: environment, stdin: stdin, timeout: 60)
   }
 }
 
