@@ -8,9 +8,10 @@ do {
   case "import": try runImportBenchmark(rest)
   case "embedder": exit(EmbedderBenchmark.run(rest))
   case "index": try runIndexBenchmark(rest)
+  case "server": try ServerBenchmark.run(rest)
   default:
     FileHandle.standardError.write(
-      Data("usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder, index\n".utf8))
+      Data("usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder, index, server\n".utf8))
     exit(2)
   }
 } catch {
