@@ -43,7 +43,9 @@ enum ServerBenchmark {
         }
         index += 1
       }
-      guard seconds > 0, !connections.isEmpty else { throw BenchUsage(message: "--seconds and --connections must be positive") }
+      guard seconds > 0, !connections.isEmpty else {
+        throw BenchUsage(message: "--seconds and --connections must be positive")
+      }
     }
 
     static func positive(_ text: String) throws -> Int {
@@ -65,7 +67,8 @@ enum ServerBenchmark {
     var config = DRPConfig()
     config.embedder.dimension = options.dimension
     let engine = try Engine(home: home, config: config)
-    print("setup: \(options.users) users, d=\(options.dimension), home built in \(seconds(ContinuousClock.now - setup)) s")
+    print(
+      "setup: \(options.users) users, d=\(options.dimension), home built in \(seconds(ContinuousClock.now - setup)) s")
 
     // In process: the same call the handler makes.
     var generator = SplitMix64(seed: 7)
@@ -77,12 +80,15 @@ enum ServerBenchmark {
       inProcess.append(ContinuousClock.now - start)
     }
     inProcess.sort()
-    print("in-process Engine.neighbors k=\(options.k): p50 \(micros(percentile(inProcess, 0.5))) us, p99 \(micros(percentile(inProcess, 0.99))) us")
+    print(
+      "in-process Engine.neighbors k=\(options.k): p50 \(micros(percentile(inProcess, 0.5))) us, p99 \(micros(percentile(inProcess, 0.99))) us"
+    )
 
     var limits = ServerLimits()
     limits.maxConnections = max(1024, options.connections.max()! + 16)
     let server = Server(
-      configuration: ServerConfiguration(listeners: [.tcp(host: "127.0.0.1", port: 0)], limits: limits), logger: .silent)
+      configuration: ServerConfiguration(listeners: [.tcp(host: "127.0.0.1", port: 0)], limits: limits), logger: .silent
+    )
     DRPMethods.register(on: server, engine: engine)
     guard let port = try server.start().first?.port else { throw BenchUsage(message: "no TCP port") }
     defer { server.shutdown(deadline: .seconds(2)) }
@@ -90,20 +96,65 @@ enum ServerBenchmark {
     let ping = try drive(port: port, connections: 1, seconds: min(options.seconds, 2)) { _ in
       Array(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#.utf8) + [0x0A]
     }
-    print("ping, 1 connection: \(ping.summary)")
+    print("ping (inline lane), 1 connection: \(ping.summary)")
+    // The index lane's hand-offs (I/O loop -> worker -> I/O loop) with a trivial handler: one
+    // store lookup, measured in process too.
+    var lookups: [Duration] = []
+    for number in 0..<1000 {
+      let start = ContinuousClock.now
+      _ = engine.store.user(users[number * 7919 % users.count])
+      lookups.append(ContinuousClock.now - start)
+    }
+    lookups.sort()
+    let lookup = try drive(port: port, connections: 1, seconds: min(options.seconds, 2)) { number in
+      Array(
+        #"{"jsonrpc":"2.0","id":1,"method":"users.get","params":{"user":"\#(users[number % users.count])","limit":0}}"#
+          .utf8)
+        + [0x0A]
+    }
+    print(
+      "users.get limit 0 (index lane), 1 connection: \(lookup.summary); in process the lookup takes p50 "
+        + "\(micros(percentile(lookups, 0.5))) us")
+    // Paired: the same user in process and over one connection, back to back, so load drift on
+    // the shared machine affects both halves alike; the median difference is the protocol cost.
+    let client = try LineClient(port: port)
+    var differences: [Int] = []
+    var tcpTimes: [Duration] = []
+    let pairedEnd = ContinuousClock.now + .milliseconds(Int64(options.seconds * 2000))
+    for number in 0..<300 where ContinuousClock.now < pairedEnd {
+      let user = users[Int(generator.next() % UInt64(users.count))]
+      let start = ContinuousClock.now
+      _ = try engine.neighbors(user: user, k: options.k)
+      let middle = ContinuousClock.now
+      let reply = try client.roundTrip(neighborsRequest(user: user, k: options.k))
+      let end = ContinuousClock.now
+      if number == 0 && !reply.contains("\"neighbors\"") { throw BenchUsage(message: "unexpected reply \(reply)") }
+      differences.append(micros(end - middle) - micros(middle - start))
+      tcpTimes.append(end - middle)
+    }
+    differences.sort()
+    tcpTimes.sort()
+    print(
+      "paired, 1 connection, \(differences.count) pairs: over TCP p50 \(micros(percentile(tcpTimes, 0.5))) us; "
+        + "protocol overhead (TCP - in-process, same user) p50 \(differences[differences.count / 2]) us, "
+        + "p90 \(differences[differences.count * 9 / 10]) us")
     print("| connections | requests/s | p50 (us) | p99 (us) | p50 - in-process p50 (us) |")
     print("|---|---|---|---|---|")
     for count in options.connections {
       let result = try drive(port: port, connections: count, seconds: options.seconds) { number in
         let user = users[Int(UInt64(truncatingIfNeeded: number &* 2_654_435_761) % UInt64(users.count))]
-        return Array(#"{"jsonrpc":"2.0","id":1,"method":"neighbors","params":{"user":"\#(user)","k":\#(options.k)}}"#.utf8)
-          + [0x0A]
+        return neighborsRequest(user: user, k: options.k)
       }
       let overhead = micros(percentile(result.latencies, 0.5)) - micros(percentile(inProcess, 0.5))
       print(
         "| \(count) | \(Int(result.rate)) | \(micros(percentile(result.latencies, 0.5))) | "
           + "\(micros(percentile(result.latencies, 0.99))) | \(overhead) |")
     }
+  }
+
+  /// A `neighbors` request line for `user`.
+  private static func neighborsRequest(user: String, k: Int) -> [UInt8] {
+    Array(#"{"jsonrpc":"2.0","id":1,"method":"neighbors","params":{"user":"\#(user)","k":\#(k)}}"#.utf8) + [0x0A]
   }
 
   /// Stores one review per user and writes `users.drpi` with a random unit vector per user.
@@ -113,7 +164,9 @@ enum ServerBenchmark {
     try store.transaction {
       for (number, user) in users.enumerated() {
         try store.addReview(
-          Review(userID: user, itemID: "item\(number % 1000)", rating: 4, title: "t", text: "review \(number)", timestamp: Int64(number)))
+          Review(
+            userID: user, itemID: "item\(number % 1000)", rating: 4, title: "t", text: "review \(number)",
+            timestamp: Int64(number)))
       }
     }
     let index = VectorIndex(dimension: dimension)
@@ -143,7 +196,9 @@ enum ServerBenchmark {
 
   /// Runs `connections` client threads for `seconds`, each sending `request(n)` and waiting for
   /// the reply line before the next; fails if any reply is an error.
-  private static func drive(port: UInt16, connections: Int, seconds: Double, request: @escaping @Sendable (Int) -> [UInt8])
+  private static func drive(
+    port: UInt16, connections: Int, seconds: Double, request: @escaping @Sendable (Int) -> [UInt8]
+  )
     throws -> Result
   {
     let collected = Mutex<(latencies: [Duration], failures: [String])>(([], []))
@@ -208,7 +263,9 @@ private final class LineClient {
     address.sin_port = port.bigEndian
     address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
     let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
     }
     guard connected == 0 else {
       close(fd)
@@ -224,7 +281,9 @@ private final class LineClient {
   func roundTrip(_ request: [UInt8]) throws -> String {
     var offset = 0
     while offset < request.count {
-      let written = request.withUnsafeBytes { send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+      let written = request.withUnsafeBytes {
+        send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+      }
       guard written > 0 else { throw BenchUsage(message: "send failed: errno \(errno)") }
       offset += written
     }
