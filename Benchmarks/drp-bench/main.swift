@@ -9,9 +9,10 @@ do {
   case "embedder": exit(EmbedderBenchmark.run(rest))
   case "index": try runIndexBenchmark(rest)
   case "server": try ServerBenchmark.run(rest)
+  case "peers": try PeersBenchmark.run(rest)
   default:
     FileHandle.standardError.write(
-      Data("usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder, index, server\n".utf8))
+      Data("usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder, index, peers, server\n".utf8))
     exit(2)
   }
 } catch {

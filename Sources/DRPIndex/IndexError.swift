@@ -4,8 +4,6 @@ import Foundation
 public enum IndexError: Error, CustomStringConvertible, Equatable, Sendable {
   /// A vector or query has a different length than the index dimension.
   case dimensionMismatch(expected: Int, actual: Int)
-  /// The dimension given to `init` is not positive.
-  case invalidDimension(Int)
   /// A vector is all zeros (or contains NaN/infinity) and cannot be L2-normalised.
   case invalidVector(id: String, reason: String)
   /// `k` must be at least 1.
@@ -25,12 +23,11 @@ public enum IndexError: Error, CustomStringConvertible, Equatable, Sendable {
   /// A system call failed.
   case io(path: String, operation: String, errno: Int32)
 
+  /// A message for users.
   public var description: String {
     switch self {
     case .dimensionMismatch(let expected, let actual):
       return "vector has dimension \(actual) but the index has dimension \(expected)"
-    case .invalidDimension(let d):
-      return "index dimension must be positive, got \(d)"
     case .invalidVector(let id, let reason):
       return "vector for id '\(id)' cannot be indexed: \(reason)"
     case .invalidK(let k):

@@ -224,8 +224,12 @@ enum IndexFile {
       !quantized || u32(Field.codeStride) == IndexStorage.codeStride(for: dimension),
       rows >= 0, rows < Int(Int32.max), tombstones >= 0, tombstones <= rows, flags & ~quantizedFlag == 0
     else { throw IndexError.corruptHeader(path: path, reason: "inconsistent dimension, row count or flags") }
+    let idBytesLength = u64(Field.idBytesLength)
+    guard idBytesLength >= 0, idBytesLength <= file.size, rows <= file.size / 8,
+      rows.multipliedReportingOverflow(by: IndexStorage.stride(for: dimension) * 4).partialValue <= file.size
+    else { throw IndexError.corruptHeader(path: path, reason: "row count or id table length exceeds the file") }
     let layout = Layout(
-      rows: rows, idBytesLength: u64(Field.idBytesLength), stride: IndexStorage.stride(for: dimension),
+      rows: rows, idBytesLength: idBytesLength, stride: IndexStorage.stride(for: dimension),
       codeStride: IndexStorage.codeStride(for: dimension), quantized: quantized)
     guard layout.offsets == u64(Field.offsets), layout.idBytes == u64(Field.idBytes), layout.slots == u64(Field.slots),
       layout.slotCount == u64(Field.slotCount), layout.deleted == u64(Field.deleted),

@@ -11,5 +11,6 @@ public struct Neighbor: Sendable, Equatable, CustomStringConvertible {
     self.score = score
   }
 
+  /// A message for users.
   public var description: String { "\(id):\(score)" }
 }

@@ -11,5 +11,6 @@ public struct VectorFileError: Error, CustomStringConvertible, Equatable, Sendab
     self.reason = reason
   }
 
+  /// A message for users.
   public var description: String { "cannot read vectors from \(path): \(reason)" }
 }

@@ -23,6 +23,7 @@ public final class VectorIndex: @unchecked Sendable {
   /// An empty index for vectors of `dimension` floats.
   /// - Parameter quantized: also keep int8 codes and search them, re-ranking `max(4k, k+64)`
   ///   candidates exactly.
+  /// - Precondition: `dimension > 0` (a programming error, not an input error).
   public init(dimension: Int, quantized: Bool = false) {
     precondition(dimension > 0, "index dimension must be positive")
     self.dimension = dimension

@@ -103,6 +103,14 @@ final class IndexFileTests: XCTestCase {
     XCTAssertThrowsError(try VectorIndex.load(path: path, verify: false)) {
       XCTAssertEqual($0 as? IndexError, .unsupportedVersion(path: path, version: 9))
     }
+    for (offset, value) in [(29, UInt8(0x40)), (56 + 6, UInt8(0x7F)), (16, UInt8(7))] {  // rows, id bytes, dimension
+      corrupt = bytes
+      corrupt[offset] = value
+      try Data(corrupt).write(to: URL(fileURLWithPath: path))
+      XCTAssertThrowsError(try VectorIndex.load(path: path, verify: false), "offset \(offset)") {
+        guard case .corruptHeader = $0 as? IndexError else { return XCTFail("\($0)") }
+      }
+    }
     XCTAssertThrowsError(try VectorIndex.load(path: path + ".missing", verify: false)) {
       guard case .io = $0 as? IndexError else { return XCTFail("\($0)") }
     }
