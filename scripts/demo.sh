@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job: installs missing packages, builds drp (release), generates the synthetic sample
 # into index/sample/, imports it into a fresh home (index/demo/), embeds the reviews (builtin
-# embedder) and builds the user index, shows the nearest users and the peers of the first sample
-# user, then starts `drp serve` on a Unix socket, shows one `drp call neighbors` and one streaming
+# embedder) and builds the user index, shows the nearest users, the peers, the difference profile
+# and a generated review of the first sample user (CLI), then starts `drp serve` on a Unix socket, shows one `drp call neighbors` and one streaming
 # `drp call generate`, and stops the server cleanly (SIGTERM; exit status and socket checked).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +21,10 @@ echo "neighbors of $user:"
 "$drp" --home "$home" neighbors "$user" -k 5
 echo "peers of $user for item $item (representative):"
 "$drp" --home "$home" peers "$user" --item "$item"
+echo "difference profile of $user (statistical analyser unless an LLM is configured):"
+"$drp" --home "$home" profile "$user"
+echo "review $user would write about SI000000 (offline generator unless DRP_LLM_URL is set):"
+"$drp" --home "$home" generate "$user" --item SI000000 --rating 5 --mode drp
 
 socket="$PWD/$home/drp.sock"
 "$drp" --home "$home" serve --unix "$socket" >"$home/serve.out" 2>"$home/serve.log" &

@@ -1,0 +1,141 @@
+import DRPCore
+import DRPEngine
+import DRPReasoning
+import DRPTestSupport
+import XCTest
+
+/// `drp profile` and `drp generate` end to end without a model: sample → import → embed →
+/// profile → generate, every mode, the JSON shapes, stored profiles and bad input.
+final class PipelineCLITests: XCTestCase {
+  /// No LLM: the test must not pick one up from the caller's environment.
+  static let offline = ["DRP_LLM_URL": "", "DRP_REASONER_URL": "", "DRP_CONFIG": ""]
+
+  private static func prepare(_ dir: TemporaryDirectory) throws -> (home: URL, user: String, item: String) {
+    let home = dir.url.appendingPathComponent("home")
+    let sample = dir.url.appendingPathComponent("sample")
+    XCTAssertEqual(try drp(home: home, ["sample", "--out", sample.path, "--users", "30"]).status, 0)
+    let imported = try drp(
+      home: home,
+      [
+        "import", sample.appendingPathComponent("items.jsonl").path,
+        sample.appendingPathComponent("reviews.jsonl").path,
+      ])
+    XCTAssertEqual(imported.status, 0, imported.stderr)
+    XCTAssertEqual(try drp(home: home, ["embed"], environment: offline).status, 0)
+    let users = try XCTUnwrap(try drp(home: home, ["users", "list", "--json"]).json() as? [[String: Any]])
+    let user = try XCTUnwrap(users.first?["id"] as? String)
+    let shown = try XCTUnwrap(try drp(home: home, ["users", "show", user, "--json"]).json() as? [String: Any])
+    let reviewed = Set(((shown["reviews"] as? [[String: Any]]) ?? []).compactMap { $0["item_id"] as? String })
+    let items = try String(contentsOf: sample.appendingPathComponent("items.jsonl"), encoding: .utf8)
+      .split(separator: "\n").compactMap { line in
+        (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["parent_asin"] as? String
+      }
+    let item = try XCTUnwrap(items.first { !reviewed.contains($0) }, "an item the user did not review")
+    return (home, user, item)
+  }
+
+  func testProfileAndGenerateOffline() throws {
+    let dir = try TemporaryDirectory()
+    let (home, user, item) = try Self.prepare(dir)
+
+    let run = try drp(home: home, ["profile", user, "--json"], environment: Self.offline)
+    XCTAssertEqual(run.status, 0, run.stderr)
+    let profile = try XCTUnwrap(try run.json() as? [String: Any])
+    XCTAssertEqual(profile["mode"] as? String, "drp")
+    XCTAssertEqual(profile["reused"] as? Bool, false)
+    XCTAssertFalse((profile["summary"] as? String ?? "").isEmpty)
+    let dimensions = try XCTUnwrap(profile["dimensions"] as? [[String: Any]])
+    XCTAssertFalse(dimensions.isEmpty, "the sample personas differ from their peers")
+    for d in dimensions {
+      XCTAssertEqual(Set(d.keys), ["name", "definition", "description", "evidence", "support"])
+      XCTAssertNotNil(d["evidence"] as? [String])
+      XCTAssertGreaterThan(d["support"] as? Int ?? 0, 0)
+    }
+    XCTAssertNotNil(profile["stats"] as? [String: Any])
+    XCTAssertTrue(run.stderr.contains("LLM budget for \(user)"), run.stderr)
+
+    let again = try drp(home: home, ["profile", user, "--json"], environment: Self.offline)
+    XCTAssertEqual((try again.json() as? [String: Any])?["reused"] as? Bool, true)
+    let refreshed = try drp(home: home, ["profile", user, "--refresh", "--json"], environment: Self.offline)
+    XCTAssertEqual((try refreshed.json() as? [String: Any])?["reused"] as? Bool, false)
+
+    let dpl = try XCTUnwrap(
+      try drp(home: home, ["profile", user, "--mode", "dpl", "--json"], environment: Self.offline).json()
+        as? [String: Any])
+    XCTAssertEqual(dpl["mode"] as? String, "dpl")
+    let dplNames = Set(((dpl["dimensions"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String })
+    XCTAssertTrue(dplNames.isSubset(of: Set(Orchestrator.baseDimensions)), "\(dplNames)")
+    XCTAssertFalse(dplNames.isEmpty)
+
+    var reviews: [String: String] = [:]
+    for mode in ["nonp", "rag", "dpl", "drp"] {
+      let generated = try drp(
+        home: home, ["generate", user, "--item", item, "--rating", "5", "--mode", mode, "--json"],
+        environment: Self.offline)
+      XCTAssertEqual(generated.status, 0, generated.stderr)
+      let json = try XCTUnwrap(try generated.json() as? [String: Any])
+      XCTAssertEqual(Set(json.keys), ["review", "mode", "llm_calls", "tokens", "stats"])
+      XCTAssertEqual(json["mode"] as? String, mode)
+      XCTAssertEqual(json["llm_calls"] as? Int, 0)
+      XCTAssertEqual(json["tokens"] as? Int, 0)
+      let review = try XCTUnwrap(json["review"] as? String)
+      XCTAssertGreaterThan(review.split(separator: " ").count, 3, review)
+      reviews[mode] = review
+    }
+    XCTAssertNotEqual(reviews["nonp"], reviews["rag"], "history changes the offline review")
+
+    let plain = try drp(
+      home: home, ["generate", user, "--item", item, "--rating", "5", "--stream"], environment: Self.offline)
+    XCTAssertEqual(plain.status, 0, plain.stderr)
+    XCTAssertEqual(plain.stdout.trimmingCharacters(in: .whitespacesAndNewlines), reviews["drp"])
+  }
+
+  func testStaleProfileIsRebuilt() async throws {
+    let dir = try TemporaryDirectory()
+    let (home, user, _) = try Self.prepare(dir)
+    let engine = try Engine(home: home.path, config: DRPConfig())
+    let first = try await engine.profile(user: user)
+    XCTAssertFalse(first.reused)
+    let second = try await engine.profile(user: user)
+    XCTAssertTrue(second.reused)
+    XCTAssertEqual(second.profile, first.profile)
+    try engine.markProfileStale(user: user)
+    let third = try await engine.profile(user: user)
+    XCTAssertFalse(third.reused, "a stale profile is rebuilt")
+    // Held-out reviews make a different stored variant.
+    let held = try XCTUnwrap(engine.store.reviews(ofUser: user).first?.id)
+    let heldOut = try await engine.profile(user: user, excluding: [held])
+    XCTAssertFalse(heldOut.reused)
+    XCTAssertFalse(heldOut.profile.provenance.keyItems.isEmpty)
+  }
+
+  func testBadArguments() throws {
+    let dir = try TemporaryDirectory()
+    let (home, user, item) = try Self.prepare(dir)
+    let usage: [([String], String)] = [
+      (["profile"], "exactly one USER"),
+      (["profile", user, "--mode", "rag"], "drp or dpl"),
+      (["profile", user, "--mode", "best"], "--mode"),
+      (["profile", user, "--samples", "0"], "--samples"),
+      (["profile", user, "-K", "x"], "--key-samples"),
+      (["profile", user, "--temperature", "hot"], "--temperature"),
+      (["generate", user], "--item is required"),
+      (["generate", user, "--item", item, "--rating", "9"], "--rating"),
+      (["generate", user, "--item", item, "--max-tokens", "0"], "--max-tokens"),
+    ]
+    for (arguments, message) in usage {
+      let result = try drp(home: home, arguments, environment: Self.offline)
+      XCTAssertEqual(result.status, 2, "\(arguments): \(result.stderr)")
+      XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+    }
+    let runtime: [([String], String)] = [
+      (["profile", "nobody"], "unknown user"),
+      (["generate", user, "--item", "no-such-item"], "unknown item"),
+    ]
+    for (arguments, message) in runtime {
+      let result = try drp(home: home, arguments, environment: Self.offline)
+      XCTAssertEqual(result.status, 1, "\(arguments): \(result.stderr)")
+      XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+    }
+  }
+}
