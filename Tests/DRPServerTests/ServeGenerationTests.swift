@@ -100,7 +100,7 @@ final class ServeGenerationTests: XCTestCase {
     let (user, item) = try userAndNewItem(connection, serve)
     connection.request(
       "generate", id: 1,
-      params: ["user": .string(user), "item": .string(item), "mode": "rag", "stream": true, "max_tokens": 60])
+      params: ["user": .string(user), "item": .string(item), "mode": "nonp", "stream": true, "max_tokens": 24])
     let (progress, reply) = try collect(connection, id: 1, timeout: .seconds(90))
     let result = try XCTUnwrap(reply["result"], "\(reply)")
     let deltas = progress.compactMap { $0["delta"]?.string }

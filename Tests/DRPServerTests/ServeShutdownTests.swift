@@ -72,7 +72,7 @@ final class ServeShutdownTests: XCTestCase {
       connection.call("users.get", ["user": .string(user), "limit": 1])?["result"]?["reviews"]?[0]?["item_id"])
     connection.request(
       "generate", id: 1,
-      params: ["user": .string(user), "item": item, "mode": "rag", "stream": true, "max_tokens": 150])
+      params: ["user": .string(user), "item": item, "mode": "nonp", "stream": true, "max_tokens": 150])
     let first = connection.readLine(timeout: .seconds(60))
     XCTAssertEqual(first?["method"], "progress", "the first line is a delta: \(String(describing: first))")
     let signalled = ContinuousClock.now
