@@ -1,4 +1,5 @@
 import DRPCore
+import DRPProtocol
 import DRPServer
 import DRPTestSupport
 import Foundation
@@ -73,6 +74,12 @@ final class ServeProcess {
     let deadline = ContinuousClock.now + .seconds(30)
     while ContinuousClock.now < deadline {
       let lines = output.split(separator: "\n")
+      if let json = lines.first(where: { $0.hasPrefix("{") }),
+        let address = try? JSONParser().parse(String(json))["tcp"]?.string
+      {
+        tcp = try Endpoint(parsing: "tcp://" + address)
+        return
+      }
       if let tcpLine = lines.first(where: { $0.hasPrefix("listening tcp ") }),
         lines.contains(where: { $0.hasPrefix("listening unix ") })
       {

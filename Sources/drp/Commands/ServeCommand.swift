@@ -71,8 +71,10 @@ struct ServeCommand: Command {
     guard !listeners.isEmpty else {
       throw UsageError(description: "nothing to listen on: give --tcp or --unix (the config disables both)")
     }
-    let token = arguments.value("token") ?? ProcessInfo.processInfo.environment["DRP_SERVER_TOKEN"]
-    if let token, token.isEmpty { throw UsageError(description: "--token must not be empty") }
+    if arguments.value("token")?.isEmpty == true { throw UsageError(description: "--token must not be empty") }
+    let token =
+      arguments.value("token")
+      ?? ProcessInfo.processInfo.environment["DRP_SERVER_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
     var limits = ServerLimits()
     limits.maxLineBytes = section.maxLineBytes
     limits.maxConnections = section.maxConnections
