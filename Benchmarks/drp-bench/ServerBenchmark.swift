@@ -90,6 +90,8 @@ enum ServerBenchmark {
       configuration: ServerConfiguration(listeners: [.tcp(host: "127.0.0.1", port: 0)], limits: limits), logger: .silent
     )
     DRPMethods.register(on: server, engine: engine)
+    // A no-op on the index lane isolates that lane's hand-offs (I/O loop -> worker -> I/O loop).
+    server.register("bench.noop", lane: .index) { _, _ in [:] }
     guard let port = try server.start().first?.port else { throw BenchUsage(message: "no TCP port") }
     defer { server.shutdown(deadline: .seconds(2)) }
 
@@ -97,6 +99,10 @@ enum ServerBenchmark {
       Array(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#.utf8) + [0x0A]
     }
     print("ping (inline lane), 1 connection: \(ping.summary)")
+    let noop = try drive(port: port, connections: 1, seconds: min(options.seconds, 2)) { _ in
+      Array(#"{"jsonrpc":"2.0","id":1,"method":"bench.noop"}"#.utf8) + [0x0A]
+    }
+    print("no-op on the index lane, 1 connection: \(noop.summary)")
     // The index lane's hand-offs (I/O loop -> worker -> I/O loop) with a trivial handler: one
     // store lookup, measured in process too.
     var lookups: [Duration] = []
