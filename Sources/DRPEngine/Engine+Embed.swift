@@ -43,16 +43,16 @@ extension Engine {
       }
       cachedEmbedder = embedder
       let previous = meta
-      var rebuildIndex = rebuild || previous == nil || previous?.stale == true
+      var freshIndex = rebuild || previous == nil || previous?.stale == true
       if let previous, previous.embedder != embedder.name || previous.dimension != embedder.dimension {
         notes.append("the index was built with \(previous.embedder); rebuilding it for \(embedder.name)")
-        rebuildIndex = true
+        freshIndex = true
       } else if previous?.stale == true && !rebuild {
         notes.append("the index file lagged behind the store; rebuilding it")
       }
 
       let changedUsers = try embedPending(embedder, start: start, progress: progress)
-      let target = rebuildIndex ? VectorIndex(dimension: embedder.dimension) : index
+      let target = freshIndex ? VectorIndex(dimension: embedder.dimension) : index
       var users = Set(changedUsers.users)
       let withVectors = try tables.usersWithVectors(embedder: embedder.name)
       users.formUnion(withVectors.filter { !target.contains($0) })
@@ -73,7 +73,7 @@ extension Engine {
       try install(target, meta: IndexMeta(embedder: embedder.name, dimension: embedder.dimension, stale: false))
       return EmbedReport(
         embedder: embedder.name, reviewsEmbedded: changedUsers.reviews, usersUpdated: ordered.count - skipped,
-        usersSkipped: skipped, indexedUsers: target.count, indexRebuilt: rebuildIndex, idfFitted: idfFitted,
+        usersSkipped: skipped, indexedUsers: target.count, indexRebuilt: freshIndex, idfFitted: idfFitted,
         notes: notes, seconds: elapsed())
     }
   }

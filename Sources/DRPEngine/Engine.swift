@@ -80,7 +80,8 @@ public final class Engine: @unchecked Sendable {
     }
   }
 
-  /// The user-vector index (replaced, not mutated in place, by rebuilds).
+  /// The user-vector index: updated in place by incremental embeds and `addReview`, replaced by
+  /// rebuilds (so take it once per operation).
   public var index: VectorIndex { lock.withLock { currentIndex } }
 
   /// The embedder that produced the index's vectors, if known.

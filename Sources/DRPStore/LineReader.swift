@@ -9,8 +9,9 @@ public struct ImportFileError: Error, CustomStringConvertible {
 }
 
 /// Reads a file line by line in constant memory (a 1 MiB buffer plus the longest line).
-/// Gzip input (`.gz`) is decompressed on the fly.
-final class LineReader {
+/// Gzip input (`.gz`) is decompressed on the fly. Not thread-safe: one thread reads it at a time
+/// (during an import, the parser thread).
+final class LineReader: @unchecked Sendable {
   /// One line: its bytes without the newline, its 1-based number, and whether a newline ended it.
   struct Line {
     var bytes: UnsafeBufferPointer<UInt8>

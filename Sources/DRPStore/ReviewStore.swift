@@ -25,11 +25,15 @@ public final class ReviewStore: @unchecked Sendable {
       PRAGMA journal_mode=WAL;
       PRAGMA synchronous=NORMAL;
       PRAGMA foreign_keys=ON;
-      PRAGMA cache_size=-65536;
+      PRAGMA cache_size=\(Self.cacheSizeKiB);
       PRAGMA temp_store=MEMORY;
       """)
     try migrate()
+    try restoreDeferredIndexes()
   }
+
+  /// `PRAGMA cache_size` (negative: KiB): a 64 MiB page cache.
+  private static let cacheSizeKiB = -65536
 
   /// Opens the store of a drp home directory (`<home>/drp.sqlite`), creating the directory if needed.
   /// - Throws: file-system errors or `SQLiteError`.
@@ -48,6 +52,42 @@ public final class ReviewStore: @unchecked Sendable {
       try transaction {
         try connection.execute(StoreMigration.all[version].sql)
         try connection.execute("PRAGMA user_version = \(version + 1)")
+      }
+    }
+  }
+
+  /// Secondary indexes that no write needs (lookups only), which a bulk import into an empty
+  /// store may drop and rebuild at the end: one `CREATE INDEX` over sorted data is much faster
+  /// than maintaining the index row by row. The statements are the ones of `StoreMigration.all`.
+  static let deferrableIndexes: [(name: String, on: String)] = [
+    (name: "reviews_by_item_user", on: "reviews(item_id, user_id)")
+  ]
+
+  /// Creates any deferrable index that is missing, e.g. after an import was killed before it
+  /// rebuilt them. A no-op (a schema lookup) when they all exist.
+  func restoreDeferredIndexes() throws {
+    try withConnection { db in
+      let missing = try Self.deferrableIndexes.filter { index in
+        let stmt = try db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?")
+        return try !stmt.step(index.name)
+      }
+      guard !missing.isEmpty else { return }
+      // The build sorts every row. The sorter keeps up to `cache_size` in memory, then spills to a
+      // temporary file (`temp_store=FILE`), so 16 MiB during the build keeps memory flat in store size.
+      try db.execute("PRAGMA temp_store=FILE; PRAGMA cache_size=-16384")
+      defer { try? db.execute("PRAGMA temp_store=MEMORY; PRAGMA cache_size=\(Self.cacheSizeKiB)") }
+      for index in missing { try db.execute("CREATE INDEX IF NOT EXISTS \(index.name) ON \(index.on)") }
+    }
+  }
+
+  /// Drops the deferrable indexes when the store holds no review yet.
+  /// - Returns: true when they were dropped (call `restoreDeferredIndexes()` afterwards).
+  func dropDeferrableIndexesIfEmpty() throws -> Bool {
+    try transaction {
+      try withConnection { db in
+        guard try db.scalar("SELECT EXISTS (SELECT 1 FROM reviews)") == 0 else { return false }
+        for index in Self.deferrableIndexes { try db.execute("DROP INDEX IF EXISTS \(index.name)") }
+        return true
       }
     }
   }

@@ -81,6 +81,7 @@ public final class SQLiteConnection {
   /// - Throws: `SQLiteError`.
   public func scalar(_ sql: String) throws -> Int64 {
     let stmt = try cached(sql)
+    defer { stmt.reset() }  // an unfinished statement would block schema changes (DROP INDEX)
     guard try stmt.step() else { return 0 }
     return stmt.int64(0)
   }

@@ -119,6 +119,36 @@ final class ReviewImporterTests: XCTestCase {
     }
   }
 
+  private func hasItemIndex(_ store: ReviewStore) throws -> Bool {
+    try store.withConnection {
+      try $0.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'reviews_by_item_user'")
+    } == 1
+  }
+
+  func testLookupIndexIsRebuiltAfterABulkImportAFailureOrAKill() throws {
+    let dir = try TemporaryDirectory()
+    let reviews = dir.path("reviews.jsonl")
+    try write([line("u1", "i1"), line("u2", "i1"), line("u2", "i2")].joined(separator: "\n") + "\n", to: reviews)
+    do {
+      let store = try ReviewStore(home: dir.path("fresh"))
+      _ = try importer(store).importFiles([reviews])
+      XCTAssertTrue(try hasItemIndex(store))
+      XCTAssertEqual(store.reviewers(ofItem: "i1"), ["u1", "u2"])
+    }
+    do {
+      let store = try ReviewStore(home: dir.path("failed"))
+      XCTAssertThrowsError(try importer(store).importFiles([reviews, dir.path("missing.jsonl")]))
+      XCTAssertTrue(try hasItemIndex(store))
+      XCTAssertEqual(store.stats().reviews, 3)
+      // A process killed mid-import leaves the store without the index it dropped.
+      try store.withConnection { try $0.execute("DROP INDEX reviews_by_item_user") }
+      XCTAssertFalse(try hasItemIndex(store))
+    }
+    let reopened = try ReviewStore(home: dir.path("failed"))
+    XCTAssertTrue(try hasItemIndex(reopened))
+    XCTAssertEqual(reopened.reviewers(ofItem: "i2"), ["u2"])
+  }
+
   func testGzipInput() throws {
     let dir = try TemporaryDirectory()
     let store = try ReviewStore(home: dir.path("home"))
