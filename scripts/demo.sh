@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The main job: installs missing packages, builds drp (release), generates the synthetic sample
-# into index/sample/, imports it into a fresh home (index/demo/), prints the store's counts, embeds the
-# reviews (builtin embedder), shows the nearest users and the peers of the first sample user, builds
-# its difference profile and generates a review.
+# into index/sample/, imports it into a fresh home (index/demo/), embeds the reviews (builtin
+# embedder) and builds the user index, shows the nearest users, the peers, the difference profile
+# and a generated review of the first sample user (CLI), then starts `drp serve` on a Unix socket, shows one `drp call neighbors` and one streaming
+# `drp call generate`, and stops the server cleanly (SIGTERM; exit status and socket checked).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -24,3 +25,30 @@ echo "difference profile of $user (statistical analyser unless an LLM is configu
 "$drp" --home "$home" profile "$user"
 echo "review $user would write about SI000000 (offline generator unless DRP_LLM_URL is set):"
 "$drp" --home "$home" generate "$user" --item SI000000 --rating 5 --mode drp
+
+socket="$PWD/$home/drp.sock"
+"$drp" --home "$home" serve --unix "$socket" >"$home/serve.out" 2>"$home/serve.log" &
+server=$!
+trap 'kill "$server" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  grep -q '^listening unix ' "$home/serve.out" 2>/dev/null && break
+  kill -0 "$server" 2>/dev/null || { cat "$home/serve.log" >&2; exit 1; }
+  sleep 0.1
+done
+cat "$home/serve.out"
+export DRP_CONNECT="unix:$socket"
+echo "> drp call neighbors '{\"user\":\"$user\",\"k\":5}'"
+"$drp" call neighbors "{\"user\":\"$user\",\"k\":5}"
+echo "> drp call generate '{\"user\":\"$user\",\"item\":\"$item\",\"mode\":\"drp\",\"stream\":true}'"
+"$drp" call generate "{\"user\":\"$user\",\"item\":\"$item\",\"mode\":\"drp\",\"stream\":true}"
+
+kill -TERM "$server"
+status=0
+wait "$server" || status=$?
+trap - EXIT
+if [ -e "$socket" ]; then
+  echo "drp serve left its socket file behind" >&2
+  exit 1
+fi
+echo "drp serve stopped (exit status $status)"
+exit "$status"

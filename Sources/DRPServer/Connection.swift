@@ -23,6 +23,9 @@ final class Connection {
   private(set) var output: [UInt8] = []
   private var outputStart = 0
   var inFlight: [RPCID: InFlight] = [:]
+  /// Index-lane jobs queued or running for this connection (including notifications and
+  /// cancelled requests whose job has not ended yet).
+  var indexJobs = 0
   var lastActivity = ContinuousClock.now
   /// The client half-closed its side: answer what is in flight, then close.
   var inputClosed = false

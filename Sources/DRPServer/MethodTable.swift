@@ -9,6 +9,8 @@ final class MethodTable: Sendable {
   enum Handler: Sendable {
     /// Runs on the event loop.
     case inline(@Sendable (RPCParams, RequestContext) throws -> JSONValue)
+    /// Runs on a worker thread of the index pool.
+    case index(@Sendable (RPCParams, RequestContext) throws -> JSONValue)
     /// Runs as a Task.
     case background(@Sendable (RPCParams, RequestContext) async throws -> JSONValue)
   }

@@ -8,7 +8,7 @@ import Synchronization
 /// A line-delimited JSON-RPC 2.0 server on TCP and Unix sockets (see PROTOCOL.md).
 ///
 ///     let server = Server(configuration: ServerConfiguration(listeners: [.tcp(host: "127.0.0.1", port: 0)]))
-///     server.register("neighbors", lane: .inline) { params, context in … }
+///     server.register("neighbors", lane: .index) { params, context in … }
 ///     server.registerAsync("generate") { params, context in context.notify(progress: ["delta": "…"]); … }
 ///     let endpoints = try server.start()
 ///     server.runUntilSignalled()
@@ -25,8 +25,8 @@ public final class Server: Sendable {
     self.logger = logger
   }
 
-  /// Registers a synchronous handler. On `.inline` it runs on the event loop (keep it short and
-  /// non-blocking); on `.background` it runs in a Task. The returned value is the result; a thrown
+  /// Registers a synchronous handler. On `.inline` it runs on the event loop (keep it trivial);
+  /// on `.index` on a worker thread of the index pool; on `.background` in a Task. The returned value is the result; a thrown
   /// `RPCError` (or `RPCErrorConvertible`) becomes the error reply, anything else -32000.
   /// `ping`, `cancel` and `auth` are built in and cannot be registered.
   public func register(
@@ -35,6 +35,7 @@ public final class Server: Sendable {
   ) {
     switch lane {
     case .inline: methods.register(method, .inline(handler))
+    case .index: methods.register(method, .index(handler))
     case .background: methods.register(method, .background { params, context in try handler(params, context) })
     }
   }
@@ -81,7 +82,9 @@ public final class Server: Sendable {
   /// Blocks until SIGINT or SIGTERM arrives (or the server stops otherwise), then shuts down with
   /// `grace` as the deadline. For `drp serve`. Both signals stay ignored afterwards: the process
   /// is expected to exit once this returns.
-  public func runUntilSignalled(grace: Duration = .seconds(10)) {
+  /// - Parameter ready: called once the signal handlers are installed (announce the server
+  ///   there: a signal sent after that point is never lost).
+  public func runUntilSignalled(grace: Duration = .seconds(10), ready: () -> Void = {}) {
     guard let running = core.withLock({ $0 }) else { return }
     let wake = DispatchSemaphore(value: 0)
     let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
@@ -94,6 +97,7 @@ public final class Server: Sendable {
       source.resume()
       return source
     }
+    ready()
     DispatchQueue.global().async {
       running.waitUntilStopped()
       wake.signal()

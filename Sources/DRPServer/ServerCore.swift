@@ -39,6 +39,8 @@ final class ServerCore: @unchecked Sendable {
   private var peakOutput = 0
   private var accepted = 0
   private var readBuffer = [UInt8](repeating: 0, count: 1 << 16)
+  /// Runs `.index` handlers; created by `start()`, stopped when the loop exits.
+  private var indexPool: WorkerPool?
 
   /// Binds every configured listener; the loop starts with `start()`.
   init(configuration: ServerConfiguration, logger: Logger, methods: MethodTable) throws(ServerError) {
@@ -99,6 +101,7 @@ final class ServerCore: @unchecked Sendable {
   func start() {
     running.store(true, ordering: .releasing)
     stopped.enter()
+    indexPool = WorkerPool(threads: limits.indexThreads, name: "drp-server-index")
     let thread = Thread { [self] in run() }
     thread.name = "drp-server-loop"
     thread.start()
@@ -213,6 +216,8 @@ final class ServerCore: @unchecked Sendable {
       mailbox.open = false
       mailbox.work.removeAll()
     }
+    indexPool?.stop()
+    indexPool = nil
     logger.log(.info, "server stopped")
     running.store(false, ordering: .releasing)
     stopped.leave()
@@ -220,6 +225,7 @@ final class ServerCore: @unchecked Sendable {
 
   private func wantsInput(_ connection: Connection) -> Bool {
     !connection.inputClosed && !connection.closeAfterFlush && connection.bufferedOutput < limits.maxOutputBufferBytes
+      && connection.indexJobs < limits.maxInFlightPerConnection
   }
 
   private func drainWakePipe() {
@@ -343,7 +349,8 @@ final class ServerCore: @unchecked Sendable {
 
   private func processLines(_ connection: Connection) {
     while !connection.closed && !connection.closeAfterFlush
-      && connection.bufferedOutput < limits.maxOutputBufferBytes,
+      && connection.bufferedOutput < limits.maxOutputBufferBytes
+      && connection.indexJobs < limits.maxInFlightPerConnection,
       let event = connection.framer.next()
     {
       switch event {
@@ -451,6 +458,33 @@ final class ServerCore: @unchecked Sendable {
       let outcome: Result<JSONValue, RPCError>
       do { outcome = .success(try body(params, context)) } catch { outcome = .failure(Self.rpcError(for: error)) }
       answer(outcome)
+    case .index(let body):
+      let connectionID = connection.id
+      guard let id = request.id else {
+        let context = RequestContext(id: nil, method: request.method, connectionID: connectionID) { _ in }
+        submitIndexJob(on: connection) { [self] in
+          _ = try? body(params, context)
+          post { [self] in indexJobDone(connectionID: connectionID) }
+        }
+        return
+      }
+      guard connection.inFlight.count < limits.maxInFlightPerConnection else {
+        answer(.failure(.tooManyInFlight(limit: limits.maxInFlightPerConnection)))
+        return
+      }
+      let (token, context) = track(id: id, method: request.method, on: connection, started: started)
+      submitIndexJob(on: connection) { [self] in
+        let outcome: Result<JSONValue, RPCError>?
+        if context.isCancelled {
+          outcome = nil
+        } else {
+          do { outcome = .success(try body(params, context)) } catch { outcome = .failure(Self.rpcError(for: error)) }
+        }
+        post { [self] in
+          if let outcome { finish(connectionID: connectionID, id: id, token: token, outcome) }
+          indexJobDone(connectionID: connectionID)
+        }
+      }
     case .background(let body):
       guard let id = request.id else {
         logger.log(.warning, "notification for background method ignored (send an id)", ["method": request.method])
@@ -464,11 +498,27 @@ final class ServerCore: @unchecked Sendable {
     }
   }
 
-  private func startBackground(
-    id: RPCID, method: String, params: RPCParams,
-    body: @escaping @Sendable (RPCParams, RequestContext) async throws -> JSONValue, on connection: Connection,
-    started: ContinuousClock.Instant
-  ) {
+  /// Queues an index-lane job of `connection`. A connection with `maxInFlightPerConnection` jobs
+  /// queued or running is not read further until one ends (back-pressure instead of errors, so
+  /// clients may pipeline quick requests freely).
+  private func submitIndexJob(on connection: Connection, _ job: @escaping @Sendable () -> Void) {
+    connection.indexJobs += 1
+    indexPool?.submit(job)
+  }
+
+  /// Counts an index-lane job of the connection as ended and resumes reading it.
+  private func indexJobDone(connectionID: UInt64) {
+    guard let connection = connections[connectionID] else { return }
+    connection.indexJobs -= 1
+    processLines(connection)
+    closeIfFinished(connection)
+  }
+
+  /// Records a request as in flight on `connection`; returns its token and a context whose
+  /// progress notifications reach the client only while the request is still in flight.
+  private func track(id: RPCID, method: String, on connection: Connection, started: ContinuousClock.Instant)
+    -> (token: UInt64, context: RequestContext)
+  {
     let token = nextToken
     nextToken += 1
     let connectionID = connection.id
@@ -480,6 +530,16 @@ final class ServerCore: @unchecked Sendable {
     }
     connection.inFlight[id] = Connection.InFlight(
       token: token, method: method, started: started, context: context, task: nil)
+    return (token, context)
+  }
+
+  private func startBackground(
+    id: RPCID, method: String, params: RPCParams,
+    body: @escaping @Sendable (RPCParams, RequestContext) async throws -> JSONValue, on connection: Connection,
+    started: ContinuousClock.Instant
+  ) {
+    let (token, context) = track(id: id, method: method, on: connection, started: started)
+    let connectionID = connection.id
     backgroundQueue.append(
       (
         connectionID, id, token,
@@ -490,7 +550,11 @@ final class ServerCore: @unchecked Sendable {
           } catch {
             outcome = .failure(Self.rpcError(for: error))
           }
-          post { [self] in finishBackground(connectionID: connectionID, id: id, token: token, outcome) }
+          post { [self] in
+            backgroundRunning -= 1
+            finish(connectionID: connectionID, id: id, token: token, outcome)
+            pumpBackground()
+          }
         }
       ))
     pumpBackground()
@@ -512,16 +576,14 @@ final class ServerCore: @unchecked Sendable {
     }
   }
 
-  private func finishBackground(connectionID: UInt64, id: RPCID, token: UInt64, _ outcome: Result<JSONValue, RPCError>)
-  {
-    backgroundRunning -= 1
+  /// Answers a finished index or background request, unless it was cancelled or answered meanwhile.
+  private func finish(connectionID: UInt64, id: RPCID, token: UInt64, _ outcome: Result<JSONValue, RPCError>) {
     if let connection = connections[connectionID], let entry = connection.inFlight[id], entry.token == token {
       connection.inFlight[id] = nil
       reply(to: connection, id: id, method: entry.method, started: entry.started, outcome)
       processLines(connection)
       closeIfFinished(connection)
     }
-    pumpBackground()
   }
 
   private func cancel(_ params: [String: JSONValue], on connection: Connection) -> Result<JSONValue, RPCError> {

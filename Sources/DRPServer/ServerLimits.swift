@@ -10,6 +10,8 @@ public struct ServerLimits: Sendable {
   public var maxInFlightPerConnection = 64
   /// Background handlers running at once across the server; more wait in a queue.
   public var maxConcurrentBackground = 8
+  /// Worker threads of the `.index` lane (quick CPU-bound methods such as index queries).
+  public var indexThreads = 2
   /// Simultaneous connections; further ones get an error line and are closed.
   public var maxConnections = 1024
   /// Reply bytes buffered for a connection above which the server stops reading its requests.

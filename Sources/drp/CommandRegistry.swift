@@ -13,6 +13,8 @@ enum CommandRegistry {
     KeysCommand(),
     ProfileCommand(),
     GenerateCommand(),
+    ServeCommand(),
+    CallCommand(),
     HelpCommand(),
   ]
 

@@ -1,0 +1,247 @@
+// drp's application methods (PROTOCOL.md, "App methods") on top of the transport.
+import DRPCore
+import DRPEngine
+import DRPIndex
+import DRPPeers
+import DRPProtocol
+import DRPReasoning
+import DRPStore
+import Dispatch
+import Foundation
+
+/// Registers drp's application methods on a `Server`, each answered by one `Engine`:
+/// `stats`, `neighbors`, `peers` and `users.get` on the index lane; `reviews.add` (blocking
+/// store write and embedding, run on a dedicated serial queue), `profile` and `generate` on the
+/// background lane.
+///
+///     let engine = try Engine(home: home, config: config)
+///     DRPMethods.register(on: server, engine: engine)
+public final class DRPMethods: Sendable {
+  /// Largest `k` of `neighbors` and `n` of `peers`.
+  public static let maxResults = 1000
+  /// Largest `limit` of `users.get`.
+  public static let maxRecentReviews = 1000
+
+  private let engine: Engine
+  /// Serialises store writes and embedding off the event loop and the Swift-concurrency pool.
+  private let writes = DispatchQueue(label: "drp-server-writes")
+
+  private init(engine: Engine) { self.engine = engine }
+
+  /// Registers every app method on `server` (before `server.start()`).
+  public static func register(on server: Server, engine: Engine) {
+    let methods = DRPMethods(engine: engine)
+    server.register("stats", lane: .index) { params, _ in try methods.guarded { try methods.stats(params) } }
+    server.register("neighbors", lane: .index) { params, _ in try methods.guarded { try methods.neighbors(params) } }
+    server.register("peers", lane: .index) { params, _ in try methods.guarded { try methods.peers(params) } }
+    server.register("users.get", lane: .index) { params, _ in try methods.guarded { try methods.user(params) } }
+    server.registerAsync("reviews.add") { params, _ in
+      let review = try methods.review(from: params)
+      return try await methods.onWriteQueue { try methods.guarded { try methods.add(review) } }
+    }
+    server.registerAsync("profile") { params, context in
+      do { return try await methods.profile(params, context) } catch { throw AppErrorCode.rpcError(for: error) }
+    }
+    server.registerAsync("generate") { params, context in
+      do { return try await methods.generate(params, context) } catch { throw AppErrorCode.rpcError(for: error) }
+    }
+  }
+
+  /// Runs `body`, turning engine errors into their documented RPC errors.
+  private func guarded(_ body: () throws -> JSONValue) throws(RPCError) -> JSONValue {
+    do { return try body() } catch { throw AppErrorCode.rpcError(for: error) }
+  }
+
+  /// Runs blocking `work` on the write queue and awaits its result without holding a pool thread.
+  private func onWriteQueue(_ work: @escaping @Sendable () throws -> JSONValue) async throws -> JSONValue {
+    try await withCheckedThrowingContinuation { continuation in
+      writes.async { continuation.resume(with: Result { try work() }) }
+    }
+  }
+
+  // MARK: - stats
+
+  private func stats(_ params: RPCParams) throws -> JSONValue {
+    try params.rejectUnknown(allowing: [])
+    return try JSONValue(encoding: engine.stats())
+  }
+
+  // MARK: - neighbors
+
+  private func neighbors(_ params: RPCParams) throws -> JSONValue {
+    try params.rejectUnknown(allowing: ["user", "vector", "k", "item"])
+    let k = try params.optionalInt("k", default: 10, range: 1...Self.maxResults)
+    let item = try nonEmpty(params.optionalString("item"), "item")
+    let found: [Neighbor]
+    switch (params["user"], params["vector"]) {
+    case (nil, nil): throw RPCError.invalidParams(field: "user", "is required (or give \"vector\")")
+    case (_?, _?): throw RPCError.invalidParams(field: "vector", "cannot be combined with \"user\"")
+    case (_?, nil):
+      let user = try nonEmpty(params.requireString("user"), "user")
+      found = try engine.neighbors(user: user, k: k, item: item)
+    case (nil, let raw?):
+      found = try engine.neighbors(vector: try vector(raw), k: k, item: item)
+    }
+    return ["neighbors": .array(found.map { ["id": .string($0.id), "score": .score($0.score)] })]
+  }
+
+  /// A query vector of the index's dimension with finite components, not all zero.
+  private func vector(_ raw: JSONValue) throws(RPCError) -> [Float] {
+    let dimension = engine.index.dimension
+    guard let elements = raw.array else { throw .invalidParams(field: "vector", "must be an array of numbers") }
+    guard elements.count == dimension else {
+      throw .invalidParams(
+        field: "vector", "must have \(dimension) components (the index dimension), got \(elements.count)")
+    }
+    var vector: [Float] = []
+    vector.reserveCapacity(dimension)
+    for element in elements {
+      guard let number = element.double, Float(number).isFinite else {
+        throw .invalidParams(field: "vector", "must be an array of finite numbers")
+      }
+      vector.append(Float(number))
+    }
+    guard vector.contains(where: { $0 != 0 }) else { throw .invalidParams(field: "vector", "must not be all zeros") }
+    return vector
+  }
+
+  // MARK: - peers
+
+  private func peers(_ params: RPCParams) throws -> JSONValue {
+    try params.rejectUnknown(allowing: ["user", "item", "strategy", "n"])
+    let user = try nonEmpty(params.requireString("user"), "user")
+    let item = try nonEmpty(params.requireString("item"), "item")
+    let strategy = try params.optionalString("strategy")
+    if let strategy, PeerStrategies.named(strategy) == nil {
+      throw RPCError.invalidParams(
+        field: "strategy", "must be one of \(PeerStrategies.names.joined(separator: ", ")), got \"\(strategy)\"")
+    }
+    let count = try params.optionalInt("n", default: engine.config.pipeline.peers, range: 1...Self.maxResults)
+    let chosen = try engine.peers(user: user, item: item, strategy: strategy, count: count)
+    return [
+      "peers": .array(
+        chosen.map { peer in
+          let reviewID: JSONValue = peer.reviewID.flatMap { Int64($0) }.map { .int($0) } ?? .null
+          return ["id": .string(peer.id), "score": .double(peer.score), "review_id": reviewID]
+        })
+    ]
+  }
+
+  // MARK: - users.get
+
+  private func user(_ params: RPCParams) throws -> JSONValue {
+    try params.rejectUnknown(allowing: ["user", "limit"])
+    let id = try nonEmpty(params.requireString("user"), "user")
+    let limit = try params.optionalInt("limit", default: 10, range: 0...Self.maxRecentReviews)
+    guard let user = engine.store.user(id) else { throw EngineError(.notFound, "unknown user '\(id)'") }
+    let recent = engine.store.reviews(ofUser: id).reversed().prefix(limit)
+    return [
+      "user": .string(user.id), "review_count": .int(Int64(user.reviewCount)),
+      "reviews": try JSONValue(encoding: Array(recent)),
+    ]
+  }
+
+  // MARK: - reviews.add
+
+  /// The review described by `reviews.add` params (validated before any work is queued).
+  private func review(from params: RPCParams) throws(RPCError) -> Review {
+    try params.rejectUnknown(allowing: ["user", "item", "rating", "title", "text", "timestamp"])
+    let user = try nonEmpty(params.requireString("user"), "user")
+    let item = try nonEmpty(params.requireString("item"), "item")
+    guard let rawRating = params["rating"], !rawRating.isNull else {
+      throw .invalidParams(field: "rating", "is required")
+    }
+    let rating = try params.optionalDouble("rating", default: 0, range: 0...5)
+    let title = try params.optionalString("title") ?? ""
+    let text = try params.requireString("text")
+    guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+      throw .invalidParams(field: "text", "must not be empty")
+    }
+    let now = Int64(Date().timeIntervalSince1970 * 1000)
+    let timestamp = try params.optionalInt("timestamp", default: Int(now), range: 0...Int(Int64.max))
+    return Review(
+      userID: user, itemID: item, rating: rating, title: title, text: text, timestamp: Int64(timestamp))
+  }
+
+  private func add(_ review: Review) throws -> JSONValue {
+    let outcome = try engine.addReview(review)
+    if !outcome.duplicate { try engine.markProfileStale(user: review.userID) }
+    return try JSONValue(encoding: outcome)
+  }
+
+  // MARK: - profile
+
+  private func profile(_ params: RPCParams, _ context: RequestContext) async throws -> JSONValue {
+    let user = try nonEmpty(params.requireString("user"), "user")
+    let refresh = try params.optionalBool("refresh", default: false)
+    let options = try pipelineOptions(params, excludingFields: ["user", "refresh"])
+    guard options.mode.usesProfile else {
+      throw RPCError.invalidParams(field: "mode", "must be drp or dpl for a profile, got \"\(options.mode)\"")
+    }
+    let result = try await engine.profile(
+      user: user, options: options, refresh: refresh, progress: { context.notify(progress: ["step": .string($0)]) })
+    // The CLI's `drp profile --json` document.
+    guard case .object(var members) = try JSONParser(maxDepth: 512).parse(Array(result.profile.cliJSON())) else {
+      throw RPCError.internalError("the profile did not encode as an object")
+    }
+    members["mode"] = .string(result.profile.mode.rawValue)
+    members["stats"] = try JSONValue(encoding: result.stats)
+    members["failures"] = try JSONValue(encoding: result.failures)
+    members["reused"] = .bool(result.reused)
+    members["provenance"] = try JSONValue(encoding: result.profile.provenance)
+    return .object(members)
+  }
+
+  // MARK: - generate
+
+  private func generate(_ params: RPCParams, _ context: RequestContext) async throws -> JSONValue {
+    let user = try nonEmpty(params.requireString("user"), "user")
+    let item = try nonEmpty(params.requireString("item"), "item")
+    var rating: Double?
+    if let raw = params["rating"], !raw.isNull {
+      rating = try params.optionalDouble("rating", default: 0, range: 0...5)
+    }
+    let title = try params.optionalString("title")
+    let stream = try params.optionalBool("stream", default: false)
+    let options = try pipelineOptions(params, excludingFields: ["user", "item", "rating", "title", "stream"])
+    var onDelta: (@Sendable (String) -> Void)?
+    if stream {
+      onDelta = { piece in
+        if !piece.isEmpty { context.notify(progress: ["delta": .string(piece)]) }
+      }
+    }
+    let result = try await engine.generate(
+      user: user, item: item, rating: rating, title: title, options: options, onDelta: onDelta)
+    return try JSONValue(encoding: result)
+  }
+
+  /// The configured pipeline options with every param not in `excludingFields` applied as a knob
+  /// (`mode`, `samples`, `strategy`, … — see `PipelineOptions`); bad knobs are -32602 naming them.
+  private func pipelineOptions(_ params: RPCParams, excludingFields: Set<String>) throws -> PipelineOptions {
+    let knobs = params.members.filter { !excludingFields.contains($0.key) }
+    let options: PipelineOptions
+    do {
+      options = try engine.pipelineOptions().applying(knobs)
+    } catch let error as PipelineOptionsError {
+      throw RPCError.invalidParams(field: error.field, error.problem)
+    }
+    guard PeerStrategies.named(options.strategy) != nil else {
+      throw RPCError.invalidParams(
+        field: "strategy", "must be one of \(PeerStrategies.names.joined(separator: ", ")), got \"\(options.strategy)\""
+      )
+    }
+    return options
+  }
+
+  // MARK: - helpers
+
+  private func nonEmpty(_ value: String, _ field: String) throws(RPCError) -> String {
+    guard !value.isEmpty else { throw .invalidParams(field: field, "must not be empty") }
+    return value
+  }
+
+  private func nonEmpty(_ value: String?, _ field: String) throws(RPCError) -> String? {
+    if value?.isEmpty == true { throw .invalidParams(field: field, "must not be empty") }
+    return value
+  }
+}
