@@ -15,10 +15,10 @@ final class LocalLLMPipelineTests: XCTestCase {
     "--prompt-budget", "120",
   ]
   private let retries = 1
-  private let timeout: TimeInterval = 900
+  private let timeout: TimeInterval = 600
 
   func testProfileAndGenerateWithTheLocalModel() throws {
-    let llm = try TestSupport.localLLM()
+    let llm = try LocalLLMProbe.usableLLM()
     let reviewsFile = try TestSupport.sharedDataFile("amazon2018_5core_magazine_giftcards.reviews.jsonl")
     let itemsFile = try TestSupport.sharedDataFile("amazon2018_5core_magazine_giftcards.items.jsonl")
     let dir = try TemporaryDirectory()
@@ -27,7 +27,7 @@ final class LocalLLMPipelineTests: XCTestCase {
     try FileManager.default.createDirectory(at: prompts, withIntermediateDirectories: true)
     try TinyPrompts.write(to: prompts)
     let config = dir.url.appendingPathComponent("drp.json")
-    try #"{"llm": {"timeout_s": 240, "max_retries": 0, "concurrency": 1}}"#.write(
+    try #"{"llm": {"timeout_s": 90, "max_retries": 0, "concurrency": 1}}"#.write(
       to: config, atomically: true, encoding: .utf8)
     let env = [
       "DRP_LLM_URL": llm.url, "DRP_LLM_MODEL": llm.model, "DRP_REASONER_URL": "", "DRP_REASONER_MODEL": "",

@@ -1,4 +1,4 @@
-import DRPTestSupport
+
 import Foundation
 import Synchronization
 import XCTest
@@ -10,12 +10,12 @@ import XCTest
 /// The local LLM from `TestSupport.localLLM()`, checked to answer a one-token request quickly:
 /// a shared model server can be installed but saturated, and a test waiting minutes on it
 /// would only measure the other users.
-enum LocalLLMProbe {
+public enum LocalLLMProbe {
   /// The probe's verdict, computed once per test run (nil: usable).
   private static let verdict = Mutex<String??>(nil)
 
   /// The local LLM, or an `XCTSkip` when it is not configured or does not answer within `seconds`.
-  static func usableLLM(within seconds: TimeInterval = 15) throws -> (url: String, model: String) {
+  public static func usableLLM(within seconds: TimeInterval = 15) throws -> (url: String, model: String) {
     let llm = try TestSupport.localLLM()
     let problem = verdict.withLock { verdict -> String? in
       if let known = verdict { return known }
