@@ -23,9 +23,12 @@ final class BlockingSocket: Sendable {
     self.reportedTimeout = timeout
   }
 
-  deinit {
-    let descriptor = fd.load(ordering: .relaxed)
-    if descriptor >= 0 { close(descriptor) }
+  deinit { close() }
+
+  /// Closes the connection (the peer sees it at once); later calls do nothing.
+  func close() {
+    let descriptor = fd.exchange(-1, ordering: .acquiringAndReleasing)
+    if descriptor >= 0 { Glibc.close(descriptor) }
   }
 
   /// Makes every current and future wait throw `OpenAIError.cancelled` within 100 ms.
@@ -72,8 +75,7 @@ final class BlockingSocket: Sendable {
       } else {
         reason = Self.describe(errno)
       }
-      fd.store(-1, ordering: .releasing)
-      close(descriptor)
+      close()
     }
     throw .connection(reason: reason, url: url)
   }

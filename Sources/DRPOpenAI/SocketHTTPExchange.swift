@@ -50,6 +50,7 @@ final class SocketHTTPExchange: Sendable {
     func nextDeadline() -> Double { deadline ?? BlockingSocket.now() + (idleTimeout ?? 0) }
     var parser = HTTPResponseParser()
     var errorBody: [UInt8] = []
+    defer { socket.close() }
     do {
       try socket.connect(host: host, port: port, deadline: nextDeadline())
       try socket.send(message, deadline: nextDeadline())
