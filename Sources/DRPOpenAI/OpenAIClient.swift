@@ -20,6 +20,8 @@ import Foundation
 ///   calls wait without blocking a thread (a stream holds its permit until it ends).
 /// - **Usage**: successful calls and reported token counts accumulate in `usage`.
 /// - **Cancellation**: cancelling the calling task (or dropping a stream) cancels the request.
+/// - **Transport**: `http://` endpoints are reached over plain sockets (a thread per request that
+///   sleeps in `poll()`); `https://` endpoints use URLSession.
 public final class OpenAIClient: Sendable {
   /// The server and settings.
   public let endpoint: OpenAIEndpoint
