@@ -31,11 +31,17 @@ struct AttemptFailure: Error {
     }
   }
 
-  /// The failure for a non-2xx HTTP response.
-  static func http(_ response: HTTPURLResponse, body: Data, url: String) -> AttemptFailure {
+  /// The failure for a non-2xx HTTP response; `retryAfter` is the raw header value.
+  static func http(status: Int, retryAfter: String?, body: Data, url: String) -> AttemptFailure {
     AttemptFailure(
-      error: .http(status: response.statusCode, message: serverMessage(body), url: url),
-      retryAfter: RetryPolicy.parseRetryAfter(response.value(forHTTPHeaderField: "Retry-After")))
+      error: .http(status: status, message: serverMessage(body), url: url),
+      retryAfter: RetryPolicy.parseRetryAfter(retryAfter))
+  }
+
+  /// The failure for a non-2xx response reported by URLSession.
+  static func http(_ response: HTTPURLResponse, body: Data, url: String) -> AttemptFailure {
+    http(
+      status: response.statusCode, retryAfter: response.value(forHTTPHeaderField: "Retry-After"), body: body, url: url)
   }
 
   /// The server's explanation: `error.message`, `error` or `message` from a JSON body, else the

@@ -56,7 +56,7 @@ extension OpenAIClient {
     continuation: AsyncThrowingStream<ChatStreamEvent, any Error>.Continuation
   ) async throws {
     var parser = SSEParser()
-    let body = StreamingDelegate.open(request, timeout: endpoint.timeout)
+    let body = transport.stream(request, timeout: endpoint.timeout)
     for try await chunk in body {
       for event in parser.feed(chunk) where try state.consume(event, url: url, continuation: continuation) {
         return

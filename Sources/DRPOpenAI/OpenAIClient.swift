@@ -20,12 +20,14 @@ import Foundation
 ///   calls wait without blocking a thread (a stream holds its permit until it ends).
 /// - **Usage**: successful calls and reported token counts accumulate in `usage`.
 /// - **Cancellation**: cancelling the calling task (or dropping a stream) cancels the request.
+/// - **Transport**: `http://` endpoints are reached over plain sockets (a thread per request that
+///   sleeps in `poll()`); `https://` endpoints use URLSession.
 public final class OpenAIClient: Sendable {
   /// The server and settings.
   public let endpoint: OpenAIEndpoint
   /// Running totals of calls and tokens.
   public let usage: UsageMeter
-  let session: URLSession
+  let transport: any HTTPTransport
   let permits: AsyncSemaphore
   let retryPolicy: RetryPolicy
 
@@ -33,15 +35,10 @@ public final class OpenAIClient: Sendable {
   public init(endpoint: OpenAIEndpoint, usage: UsageMeter = UsageMeter()) {
     self.endpoint = endpoint
     self.usage = usage
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.timeoutIntervalForRequest = endpoint.transportTimeout
-    configuration.httpMaximumConnectionsPerHost = max(1, endpoint.concurrency)
-    session = URLSession(configuration: configuration)
+    transport = makeTransport(for: endpoint)
     permits = AsyncSemaphore(permits: endpoint.concurrency)
     retryPolicy = RetryPolicy(maxRetries: max(0, endpoint.maxRetries), baseDelay: max(0, endpoint.retryBaseDelay))
   }
-
-  deinit { session.invalidateAndCancel() }
 
   /// A POST request with a JSON body (keys sorted) and the endpoint's headers.
   func makeRequest(path: String, body: [String: OpenAIJSON], streaming: Bool = false) throws -> URLRequest {
@@ -96,7 +93,7 @@ public final class OpenAIClient: Sendable {
     return try await withRetries { _ in
       try await permits.acquire()
       defer { permits.release() }
-      return try await DataTaskRunner.run(request, session: session, timeout: timeout)
+      return try await transport.send(request, timeout: timeout)
     }
   }
 

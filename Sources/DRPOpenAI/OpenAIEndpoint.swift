@@ -58,9 +58,9 @@ public struct OpenAIEndpoint: Sendable, Codable, Equatable {
         ?? defaults.embeddingBatchSize)
   }
 
-  /// The idle timeout handed to URLSession: libcurl truncates it to whole seconds (0.5 s would
-  /// mean "no time at all"), so it is rounded up; non-streaming calls also enforce the exact
-  /// `timeout` with their own timer.
+  /// The idle timeout of a request (the longest silence a stream may have): `timeout` rounded up
+  /// to whole seconds, because libcurl (URLSession) truncates it (0.5 s would mean "no time at
+  /// all"); non-streaming calls enforce the exact `timeout` as a total deadline.
   var transportTimeout: Double { max(1, timeout.rounded(.up)) }
 
   /// The URL of an API path below `baseURL` (e.g. `chat/completions`).

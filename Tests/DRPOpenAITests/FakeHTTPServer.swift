@@ -28,6 +28,9 @@ final class FakeHTTPServer: @unchecked Sendable {
     case stream(pieces: [String], delay: Double = 0.01, hold: Bool = false)
     /// Never answer; hold the connection until the client closes it or the server stops.
     case hang
+    /// Raw bytes (status line and headers included) written piece by piece with `delay` seconds
+    /// between pieces, then closed (or held open until the client leaves when `hold` is set).
+    case raw(pieces: [String], delay: Double = 0.005, hold: Bool = false)
   }
 
   /// The port the server listens on.
@@ -133,14 +136,21 @@ final class FakeHTTPServer: @unchecked Sendable {
       write(client, head + "\r\n" + body)
     case .stream(let pieces, let delay, let hold):
       write(client, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n")
-      for piece in pieces {
-        guard write(client, piece) else { return }
-        Thread.sleep(forTimeInterval: delay)
-      }
-      if hold { holdUntilClientLeaves(client) }
+      writePieces(client, pieces, delay: delay, hold: hold)
     case .hang:
       holdUntilClientLeaves(client)
+    case .raw(let pieces, let delay, let hold):
+      writePieces(client, pieces, delay: delay, hold: hold)
     }
+  }
+
+  /// Writes `pieces` with `delay` seconds after each, then holds the connection if asked.
+  private func writePieces(_ client: Int32, _ pieces: [String], delay: Double, hold: Bool) {
+    for piece in pieces {
+      guard write(client, piece) else { return }
+      Thread.sleep(forTimeInterval: delay)
+    }
+    if hold { holdUntilClientLeaves(client) }
   }
 
   /// Waits until the peer closes (counted) or the server stops; at most 30 s.

@@ -1,0 +1,84 @@
+import Foundation
+
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
+/// One HTTP/1.1 request/response over a `BlockingSocket`, run synchronously on a dedicated thread.
+/// The request is sent with `Content-Length` and `Connection: close`; the response is decoded by
+/// `HTTPResponseParser` and its body handed over as it arrives.
+final class SocketHTTPExchange: Sendable {
+  private let socket: BlockingSocket
+  private let host: String
+  private let port: UInt16
+  private let message: [UInt8]
+
+  /// Prepares `request` (an `http://` URL); throws `invalidRequest` for anything else.
+  init(_ request: URLRequest, timeout: Double) throws(OpenAIError) {
+    guard let url = request.url, url.scheme == "http", let host = url.host, !host.isEmpty,
+      let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+    else {
+      throw .invalidRequest("'\(request.url?.absoluteString ?? "?")' is not an http:// URL")
+    }
+    socket = BlockingSocket(url: url.absoluteString, timeout: timeout)
+    self.host = host
+    port = UInt16(clamping: url.port ?? 80)
+    var target = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+    if let query = components.percentEncodedQuery { target += "?" + query }
+    let authority =
+      (host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host) + (url.port.map { ":\($0)" } ?? "")
+    let body = request.httpBody ?? Data()
+    var head = "\(request.httpMethod ?? "GET") \(target) HTTP/1.1\r\nHost: \(authority)\r\n"
+    for (name, value) in (request.allHTTPHeaderFields ?? [:]).sorted(by: { $0.key < $1.key }) {
+      head += "\(name): \(value)\r\n"
+    }
+    head += "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+    message = Array(head.utf8) + body
+  }
+
+  /// Aborts the exchange: the running `run` throws `cancelled` within 100 ms.
+  func cancel() { socket.cancel() }
+
+  /// Sends the request and reads the response, passing 2xx body bytes to `deliver` as they arrive.
+  ///
+  /// - Parameters:
+  ///   - deadline: the whole exchange must end by this `BlockingSocket.now()` time, or
+  ///   - idleTimeout: when set instead, the longest wait for the next bytes (streams).
+  /// - Throws: `AttemptFailure` (HTTP status, timeout, connection, malformed response, cancelled).
+  func run(deadline: Double?, idleTimeout: Double?, deliver: ([UInt8]) -> Void) throws(AttemptFailure) {
+    let url = socket.url
+    func nextDeadline() -> Double { deadline ?? BlockingSocket.now() + (idleTimeout ?? 0) }
+    var parser = HTTPResponseParser()
+    var errorBody: [UInt8] = []
+    defer { socket.close() }
+    do {
+      try socket.connect(host: host, port: port, deadline: nextDeadline())
+      try socket.send(message, deadline: nextDeadline())
+      var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+      while !parser.isComplete {
+        let count = try socket.receive(into: &buffer, deadline: nextDeadline())
+        if count == 0 {
+          try parser.finish()
+          break
+        }
+        let body = try parser.feed(buffer[0..<count])
+        guard !body.isEmpty, let status = parser.head?.status else { continue }
+        if (200..<300).contains(status) { deliver(body) } else { errorBody += body }
+      }
+    } catch let error as OpenAIError {
+      throw AttemptFailure(error: error)
+    } catch let failure as HTTPResponseParser.Failure {
+      if case .endedEarly = failure { throw AttemptFailure(error: .connection(reason: failure.description, url: url)) }
+      throw AttemptFailure(error: .malformedResponse(reason: failure.description, url: url))
+    } catch {
+      throw AttemptFailure(error: .connection(reason: "\(error)", url: url))
+    }
+    guard let head = parser.head else {
+      throw AttemptFailure(error: .malformedResponse(reason: "no HTTP response", url: url))
+    }
+    if !(200..<300).contains(head.status) {
+      throw AttemptFailure.http(
+        status: head.status, retryAfter: head.headers["retry-after"], body: Data(errorBody), url: url)
+    }
+  }
+}
