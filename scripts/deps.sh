@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages drp builds against, when any is missing (needs root or sudo).
+# wordnet-base (WordNet 3.0 in /usr/share/wordnet) gives METEOR its synonym stage; without it METEOR runs the
+# exact and stem stages only and says so.
 set -euo pipefail
 need=()
-for pkg in libsqlite3-dev libblas-dev libopenblas-dev zlib1g-dev; do
+for pkg in libsqlite3-dev libblas-dev libopenblas-dev zlib1g-dev wordnet-base; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if ((${#need[@]})); then

@@ -3,7 +3,8 @@
 
 Writes Benchmarks/metrics/metrics_fixture.json: synthetic review-like (prediction, reference) pairs written
 for this project (no external text), each scored by the reference libraries exactly as docs/METRICS.md
-describes, plus NLTK PorterStemmer outputs for a word list. Run it through make-fixture.sh.
+describes (METEOR with and without WordNet), NLTK PorterStemmer outputs for a word list, and NLTK WordNet outputs
+(morphy, synset lemma names, METEOR synonym sets) for DRPEval's WordNet reader. Run it through make-fixture.sh.
 """
 import json
 import os
@@ -228,6 +229,30 @@ STEM_WORDS = (
 ).split()
 
 
+# WordNet morphy (NLTK `_morphy`) cases: exception-list forms (geese, ran, better, mice, went), each POS's
+# suffix rules, forms that are themselves lemmas, words not in WordNet, and short or odd strings.
+MORPHY_WORDS = (
+    "geese ran better best worse mice went children women men dogs churches boxes buzzes wolves aardwolves "
+    "ponies glasses buses dishes running tried hoped hopping makes goes fixes cries bigger nicest larger "
+    "happier fastest quickly axes leaves saw found news s es ies xyzzy connected amaz shipping stars fine"
+).split()
+# Words whose full ordered lemma-name list (`[l.name() for s in wn.synsets(w) for l in s.lemmas()]`) is recorded:
+# capitalised names, names with underscores, adjective markers such as `(a)`/`(p)`, satellites, exceptions.
+LEMMA_WORDS = "good ok fine five quick big purchase bought galore lincoln dogs geese ran better amaz 5 ok.".split()
+
+
+def wordnet_records(wordnet, pairs, stemmer):
+    """NLTK's morphy, lemma names and METEOR synonym sets, for the Swift WordNet reader's tests."""
+    morphy = [{"word": w, "pos": p, "forms": wordnet._morphy(w, p)} for w in MORPHY_WORDS for p in "nvar"]
+    lemmas = [{"word": w, "lemmaNames": [l.name() for s in wordnet.synsets(w) for l in s.lemmas()]}
+              for w in LEMMA_WORDS]
+    # METEOR looks synonyms up for stemmed, lowercased words: every distinct one in the fixture's pairs.
+    vocabulary = sorted({stemmer.stem(t.lower()) for p, r in pairs for t in (p + " " + r).split()})
+    synonyms = [{"word": w, "synonyms": sorted({l.name() for s in wordnet.synsets(w) for l in s.lemmas()
+                                                if "_" not in l.name()} | {w})} for w in vocabulary]
+    return {"morphy": morphy, "lemmaNames": lemmas, "meteorSynonyms": synonyms}
+
+
 def main():
     scorer = rouge_scorer.RougeScorer(["rouge1", "rougeL"], use_stemmer=False)
     stemmer = PorterStemmer()
@@ -288,6 +313,8 @@ def main():
         "pairs": records,
         "stems": [{"word": w, "stem": stemmer.stem(w)} for w in STEM_WORDS],
     }
+    if wordnet is not None:
+        fixture["wordnet"] = wordnet_records(wordnet, pairs, stemmer)
     OUT.write_text(json.dumps(fixture, indent=1, ensure_ascii=False, sort_keys=True) + "\n", encoding="utf-8")
     print(f"wrote {OUT} ({len(records)} pairs, {len(STEM_WORDS)} stems); corpus: {corpus}")
 

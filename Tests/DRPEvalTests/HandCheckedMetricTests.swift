@@ -93,7 +93,30 @@ final class HandCheckedMetricTests: XCTestCase {
     // NLTK's doctest pair; without WordNet synonyms NLTK also gives 0.69444… (no synonym is needed there).
     let hypothesis = "It is a guide to action which ensures that the military always obeys the commands of the party"
     let reference = "It is a guide to action that ensures that the military will forever heed Party commands"
-    XCTAssertEqual(METEOR.score(prediction: hypothesis, reference: reference), 0.6944444444444445, accuracy: 1e-15)
+    XCTAssertEqual(
+      METEOR.score(prediction: hypothesis, reference: reference, wordNet: nil), 0.6944444444444445, accuracy: 1e-15)
+  }
+
+  func testMETEORSynonymStage() throws {
+    let wordNet = try SystemWordNet.load()
+    // "ok" and "fine" share a synset: 1 match of 1, P = R = 1, one chunk: 1 − 0.5.
+    XCTAssertEqual(METEOR.score(prediction: "ok", reference: "fine", wordNet: wordNet), 0.5, accuracy: 1e-15)
+    XCTAssertEqual(METEOR.score(prediction: "ok", reference: "fine", wordNet: nil), 0)
+    // Synonyms of the hypothesis word's stem must equal the reference word's stem: "fast" lists "quick"; two
+    // matches in one chunk: 1 − 0.5·(1/2)³ (NLTK: 0.9375). "big" lists "large", but "large" stems to "larg",
+    // so NLTK finds only "cast": 1 of 2 words, P = R = 1/2, one chunk, 0.5 − 0.25 = 0.25.
+    XCTAssertEqual(
+      METEOR.score(prediction: "fast cast", reference: "quick cast", wordNet: wordNet), 1 - 0.5 / 8, accuracy: 1e-15)
+    XCTAssertEqual(
+      METEOR.score(prediction: "big cast", reference: "large cast", wordNet: wordNet), 0.25, accuracy: 1e-15)
+    // A synonym match takes the highest free reference position: "fast" pairs with the second "quick", after
+    // "cast" matched exactly, so the alignment is (0,2), (1,1) — two chunks, as "a c" against "x c a".
+    XCTAssertEqual(
+      METEOR.score(prediction: "fast cast", reference: "quick cast quick", wordNet: wordNet),
+      METEOR.score(prediction: "a c", reference: "x c a", wordNet: nil), accuracy: 1e-15)
+    XCTAssertNotEqual(
+      METEOR.score(prediction: "fast cast", reference: "quick cast quick", wordNet: wordNet),
+      METEOR.score(prediction: "a c", reference: "a c x", wordNet: nil))
   }
 
   func testMETEORStemStageAndFragmentation() {

@@ -37,10 +37,37 @@ struct MetricsFixture: Decodable {
     var stem: String
   }
 
+  /// NLTK's WordNet outputs (recorded only when the generator had WordNet).
+  struct WordNetRecords: Decodable {
+    /// `wordnet._morphy(word, pos)`.
+    struct Morphy: Decodable {
+      var word: String
+      var pos: String
+      var forms: [String]
+    }
+
+    /// `[lemma.name() for synset in wordnet.synsets(word) for lemma in synset.lemmas()]`.
+    struct LemmaNames: Decodable {
+      var word: String
+      var lemmaNames: [String]
+    }
+
+    /// The synonym set NLTK's METEOR builds for a stemmed hypothesis word (sorted).
+    struct Synonyms: Decodable {
+      var word: String
+      var synonyms: [String]
+    }
+
+    var morphy: [Morphy]
+    var lemmaNames: [LemmaNames]
+    var meteorSynonyms: [Synonyms]
+  }
+
   var versions: [String: String]
   var corpus: Corpus
   var pairs: [Pair]
   var stems: [Stem]
+  var wordnet: WordNetRecords?
 
   /// Where the fixture lives in the checkout.
   static let url = TestSupport.packageRoot.appendingPathComponent("Benchmarks/metrics/metrics_fixture.json")

@@ -6,7 +6,7 @@ final class ReferenceFixtureTests: XCTestCase {
   /// Agreement for ROUGE and BLEU. The contract is 1e-4; the Swift code repeats the reference arithmetic, so
   /// it agrees to rounding (measured: identical doubles here); 1e-9 leaves room for another platform's libm.
   let exactTolerance = 1e-9
-  /// Agreement for METEOR's exact+stem stages (docs/METRICS.md): measured identical doubles, same margin.
+  /// Agreement for METEOR with and without the WordNet stage (docs/METRICS.md): measured identical doubles, same margin.
   let meteorTolerance = 1e-9
 
   func testFixtureIsLargeAndVaried() throws {
@@ -46,14 +46,28 @@ final class ReferenceFixtureTests: XCTestCase {
     let fixture = try MetricsFixture.load()
     for (index, pair) in fixture.pairs.enumerated() {
       XCTAssertEqual(
-        METEOR.score(prediction: pair.prediction, reference: pair.reference), pair.meteor,
+        METEOR.score(prediction: pair.prediction, reference: pair.reference, wordNet: nil), pair.meteor,
         accuracy: meteorTolerance, "pair \(index): \(pair.prediction.debugDescription)")
     }
   }
 
+  func testMETEORMatchesNLTKWithWordNetPerPair() throws {
+    let wordNet = try SystemWordNet.load()
+    let fixture = try MetricsFixture.load()
+    var changed = 0
+    for (index, pair) in fixture.pairs.enumerated() {
+      let want = try XCTUnwrap(pair.meteorWordNet, "fixture pair \(index) lacks meteorWordNet")
+      let got = METEOR.score(prediction: pair.prediction, reference: pair.reference, wordNet: wordNet)
+      XCTAssertEqual(got, want, accuracy: meteorTolerance, "pair \(index): \(pair.prediction.debugDescription)")
+      if got != pair.meteor { changed += 1 }
+    }
+    XCTAssertGreaterThan(changed, 10, "the synonym stage changes some pairs")
+  }
+
   func testCorpusScoresMatchReferences() throws {
     let fixture = try MetricsFixture.load()
-    let report = MetricSuite.evaluate(pairs: fixture.pairs.map { ($0.prediction, $0.reference) })
+    let report = MetricSuite.evaluate(pairs: fixture.pairs.map { ($0.prediction, $0.reference) }, wordNet: nil)
+    XCTAssertFalse(report.meteorSynonymStage)
     XCTAssertEqual(report.count, fixture.pairs.count)
     XCTAssertEqual(report.rouge1, fixture.corpus.rouge1, accuracy: exactTolerance)
     XCTAssertEqual(report.rougeL, fixture.corpus.rougeL, accuracy: exactTolerance)
@@ -71,7 +85,19 @@ final class ReferenceFixtureTests: XCTestCase {
     }
   }
 
-  /// The WordNet stage is not reproduced: record how far the exact+stem score sits from full NLTK METEOR.
+  func testCorpusMETEORWithWordNetMatchesNLTK() throws {
+    let wordNet = try SystemWordNet.load()
+    let fixture = try MetricsFixture.load()
+    let want = try XCTUnwrap(fixture.corpus.meteorWordNet, "fixture lacks corpus meteorWordNet")
+    let report = MetricSuite.evaluate(pairs: fixture.pairs.map { ($0.prediction, $0.reference) }, wordNet: wordNet)
+    XCTAssertTrue(report.meteorSynonymStage)
+    XCTAssertEqual(report.meteor, want, accuracy: meteorTolerance)
+    XCTAssertEqual(
+      report.meteorPerPair,
+      fixture.pairs.map { METEOR.score(prediction: $0.prediction, reference: $0.reference, wordNet: wordNet) })
+  }
+
+  /// Without WordNet, METEOR falls back to exact+stem: how far that sits from full NLTK METEOR.
   func testWordNetGapIsSmallAndOneSided() throws {
     let fixture = try MetricsFixture.load()
     guard let withWordNet = fixture.corpus.meteorWordNet else {

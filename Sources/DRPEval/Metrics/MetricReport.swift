@@ -11,6 +11,8 @@ public struct MetricReport: Sendable, Equatable, Codable {
   public var rougeL: Double
   /// Mean METEOR (0–1).
   public var meteor: Double
+  /// Whether METEOR ran NLTK's WordNet synonym stage (false: exact and stem stages only, WordNet absent).
+  public var meteorSynonymStage: Bool
   /// Corpus BLEU (0–100, sacreBLEU scale).
   public var bleu: Double
   /// Per-pair ROUGE-1 F1, in input order.
