@@ -68,7 +68,7 @@ let package = Package(
     .testTarget(name: "DRPStoreTests", dependencies: ["DRPStore", "DRPSample", "DRPTestSupport", "drp"], swiftSettings: common),
     .testTarget(name: "DRPIndexTests", dependencies: ["DRPIndex", "DRPTestSupport", "drp"], swiftSettings: common),
     .testTarget(name: "DRPOpenAITests", dependencies: ["DRPOpenAI", "DRPTestSupport"], swiftSettings: common),
-    .testTarget(name: "DRPPeersTests", dependencies: ["DRPPeers", "DRPSample", "DRPStore", "DRPIndex", "DRPTestSupport", "drp"], swiftSettings: common),
+    .testTarget(name: "DRPPeersTests", dependencies: ["DRPPeers", "DRPSample", "DRPStore", "DRPIndex", "DRPEngine", "DRPTestSupport", "drp"], swiftSettings: common),
     .testTarget(
       name: "DRPReasoningTests", dependencies: ["DRPReasoning", "DRPGenerator", "DRPEngine", "DRPTestSupport", "drp"],
       swiftSettings: common),

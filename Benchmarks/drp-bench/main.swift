@@ -7,8 +7,10 @@ do {
   switch arguments.first {
   case "import": try runImportBenchmark(rest)
   case "embedder": exit(EmbedderBenchmark.run(rest))
+  case "index": try runIndexBenchmark(rest)
   default:
-    FileHandle.standardError.write(Data("usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder\n".utf8))
+    FileHandle.standardError.write(
+      Data("usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder, index\n".utf8))
     exit(2)
   }
 } catch {

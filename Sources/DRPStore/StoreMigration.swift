@@ -46,6 +46,34 @@ public struct StoreMigration: Sendable {
         CREATE UNIQUE INDEX reviews_by_user_time ON reviews(user_id, timestamp, item_id, text_hash);
         -- "users who reviewed item I".
         CREATE INDEX reviews_by_item_user ON reviews(item_id, user_id);
-        """)
+        """),
+    StoreMigration(
+      name: "review vectors, embedder state, index metadata",
+      sql: """
+        -- One vector per review and embedder name; text_hash is the review's text_hash when embedded.
+        CREATE TABLE review_vectors (
+          review_id INTEGER NOT NULL REFERENCES reviews(id) ON DELETE CASCADE,
+          embedder TEXT NOT NULL,
+          text_hash INTEGER NOT NULL,
+          vector BLOB NOT NULL,
+          PRIMARY KEY (review_id, embedder)
+        );
+        CREATE INDEX review_vectors_by_embedder ON review_vectors(embedder, review_id);
+        -- Fitted state of an embedder family (the builtin embedder's IDF).
+        CREATE TABLE embedder_state (
+          embedder TEXT PRIMARY KEY,
+          idf BLOB,
+          documents INTEGER NOT NULL DEFAULT 0,
+          updated_at INTEGER NOT NULL DEFAULT 0
+        );
+        -- Which embedder built a vector index file; stale = 1 when the file lags behind the store.
+        CREATE TABLE index_meta (
+          name TEXT PRIMARY KEY,
+          embedder TEXT NOT NULL,
+          dimension INTEGER NOT NULL,
+          stale INTEGER NOT NULL DEFAULT 0,
+          updated_at INTEGER NOT NULL DEFAULT 0
+        );
+        """),
   ]
 }

@@ -6,6 +6,11 @@ enum CommandRegistry {
     UsersCommand(),
     ItemsCommand(),
     SampleCommand(),
+    EmbedCommand(),
+    IndexCommand(),
+    NeighborsCommand(),
+    PeersCommand(),
+    KeysCommand(),
     HelpCommand(),
   ]
 

@@ -1,0 +1,46 @@
+import Foundation
+
+/// A 64-byte-aligned block of memory, either owned (heap) or a window into a private file mapping.
+/// Mapped windows are writable copy-on-write (MAP_PRIVATE), so rows loaded from a file can be
+/// updated in place without touching the file.
+final class AlignedBuffer: @unchecked Sendable {
+  /// Start of the memory (64-byte aligned).
+  let base: UnsafeMutableRawPointer
+  /// Usable bytes.
+  let byteCount: Int
+  private let mapping: MappedFile?
+
+  /// Allocates `byteCount` zeroed bytes.
+  init(byteCount: Int) {
+    var pointer: UnsafeMutableRawPointer?
+    let size = max(byteCount, 64)
+    guard posix_memalign(&pointer, 64, size) == 0, let pointer else {
+      fatalError("out of memory allocating \(size) bytes for the vector index")
+    }
+    memset(pointer, 0, size)
+    base = pointer
+    self.byteCount = byteCount
+    mapping = nil
+  }
+
+  /// A window of `byteCount` bytes at `offset` (64-byte aligned) inside `mapping`.
+  init(mapping: MappedFile, offset: Int, byteCount: Int) {
+    base = mapping.base + offset
+    self.byteCount = byteCount
+    self.mapping = mapping
+  }
+
+  deinit {
+    if mapping == nil { free(base) }
+  }
+
+  /// Whether the memory is a window into a file mapping.
+  var isMapped: Bool { mapping != nil }
+
+  /// A new owned buffer of `newByteCount` bytes holding a copy of the first `used` bytes.
+  func resized(to newByteCount: Int, copying used: Int) -> AlignedBuffer {
+    let buffer = AlignedBuffer(byteCount: newByteCount)
+    memcpy(buffer.base, base, min(used, newByteCount))
+    return buffer
+  }
+}

@@ -1,0 +1,232 @@
+import CBLAS
+import Foundation
+
+/// Which batch kernel to use; `.automatic` picks by batch size (see `IndexStorage.matrixMinBatch`).
+public enum BatchKernel: Sendable {
+  /// Measured switch-over between the two below.
+  case automatic
+  /// One SIMD scan per query.
+  case perQuery
+  /// Blocked `cblas_sgemm` over query blocks × row blocks, top-k merged per block.
+  case matrix
+}
+
+/// The rows a search may return.
+enum Candidates {
+  case all
+  case rows([Int32])
+  case mask(RowBitset)
+}
+
+extension IndexStorage {
+  /// Threads used for large scans and batches.
+  static let threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+  /// Scans over fewer floats than this stay on one thread (thread start-up ~10-20 µs vs ~100 µs scan).
+  static let parallelMinFloats = 1 << 19
+  /// Smallest batch answered with sgemm. Measured by `drp-bench index` (its "switch-over" line,
+  /// N=100k d=384, 2 threads, 2026-11-27, BENCHMARKS.md): ms per query perQuery|matrix was
+  /// nq=1 7.0|7.1, nq=2 6.3|6.5, nq=4 6.5|3.7, nq=8 6.8|1.9 (gaussian; clustered alike): the SIMD
+  /// scan costs the same per query at any batch size, sgemm per query halves with each doubling,
+  /// and sgemm first wins clearly at nq=4.
+  static let matrixMinBatch = 4
+  /// A candidate set smaller than rows/32 is gathered row by row instead of masked.
+  static let gatherDivisor = 32
+  /// Rows per sgemm block (C block = queries × 1024 floats per thread).
+  static let matrixBlockRows = 1024
+  /// Queries per sgemm block.
+  static let matrixBlockQueries = 512
+
+  /// Resolves a filter to candidate rows (dropping unknown and deleted ids).
+  func candidates(_ filter: SearchFilter?) throws -> Candidates {
+    guard let filter else { return .all }
+    var rowList: [Int32]
+    switch filter.kind {
+    case .ids(let list):
+      rowList = list.compactMap { liveRow(of: $0).map(Int32.init) }
+      rowList = Array(Set(rowList)).sorted()
+    case .bitmap(let bitmap):
+      guard bitmap.generation == generation else { throw IndexError.staleBitmap }
+      if bitmap.count * Self.gatherDivisor >= rows {
+        var mask = bitmap.bits
+        mask.reserve(rows: capacity)
+        return .mask(mask)
+      }
+      rowList = bitmap.bits.rows.filter { Int($0) < rows && !deleted.contains(Int($0)) }
+    }
+    if rowList.count * Self.gatherDivisor >= rows {
+      var mask = RowBitset(rows: capacity)
+      for row in rowList { mask.insert(Int(row)) }
+      return .mask(mask)
+    }
+    return .rows(rowList)
+  }
+
+  /// Top `want` rows for one normalised, padded query.
+  func search(query: UnsafePointer<Float>, want: Int, candidates: Candidates, threads: Int) -> TopKHeap {
+    switch candidates {
+    case .rows(let list):
+      let heap = TopKHeap(capacity: want)
+      list.withUnsafeBufferPointer {
+        ScanKernels.gather(query: query, base: floats, stride: stride, rows: $0, heap: heap)
+      }
+      return heap
+    case .all:
+      return scanAll(query: query, want: want, allowed: nil, threads: threads)
+    case .mask(let mask):
+      return mask.words.withUnsafeBufferPointer {
+        scanAll(query: query, want: want, allowed: $0.baseAddress, threads: threads)
+      }
+    }
+  }
+
+  /// Scans every row (optionally masked), split across threads for large indexes.
+  private func scanAll(query: UnsafePointer<Float>, want: Int, allowed: UnsafePointer<UInt64>?, threads: Int)
+    -> TopKHeap
+  {
+    let n = rows
+    let parts = rows * stride >= Self.parallelMinFloats ? max(1, min(threads, n / ScanKernels.blockRows)) : 1
+    return deleted.words.withUnsafeBufferPointer { deletedWords in
+      let dead = tombstones > 0 ? deletedWords.baseAddress : nil
+      let heaps = (0..<parts).map { _ in TopKHeap(capacity: quantized ? Self.rerankDepth(want) : want) }
+      let scanPart = { (t: Int) in
+        let range = (n * t / parts)..<(n * (t + 1) / parts)
+        if self.quantized {
+          self.scanInt8(query: query, range: range, deleted: dead, allowed: allowed, heap: heaps[t])
+        } else {
+          ScanKernels.scan(
+            query: query, base: self.floats, stride: self.stride, range: range, deleted: dead, allowed: allowed,
+            heap: heaps[t])
+        }
+      }
+      Parallel.run(parts, scanPart)
+      for t in 1..<parts { heaps[0].merge(heaps[t]) }
+      return quantized ? rerank(query: query, candidates: heaps[0], want: want) : heaps[0]
+    }
+  }
+
+  /// Candidates kept by the int8 scan before exact re-ranking.
+  static func rerankDepth(_ k: Int) -> Int { max(4 * k, k + 64) }
+
+  /// Int8 scan: approximate scores into `heap` (of `rerankDepth` entries).
+  private func scanInt8(
+    query: UnsafePointer<Float>, range: Range<Int>, deleted: UnsafePointer<UInt64>?,
+    allowed: UnsafePointer<UInt64>?, heap: TopKHeap
+  ) {
+    guard let codeBytes, let rowScales else { return }
+    let width = codeStride
+    withUnsafeTemporaryAllocation(of: Int8.self, capacity: width) { queryCodes in
+      queryCodes.initialize(repeating: 0)
+      _ = Int8Quantizer.encode(
+        UnsafeBufferPointer(start: query, count: dimension), into: queryCodes.baseAddress!)
+      let q = UnsafePointer(queryCodes.baseAddress!)
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: ScanKernels.blockRows) { buffer in
+        let scores = buffer.baseAddress!
+        var start = range.lowerBound
+        while start < range.upperBound {
+          let n = min(ScanKernels.blockRows, range.upperBound - start)
+          for j in 0..<n {
+            let row = start + j
+            scores[j] = Float(ScanKernels.dotInt8(q, codeBytes + row * width, count: width)) * rowScales[row]
+          }
+          ScanKernels.offer(
+            scores: scores, count: n, firstRow: start, deleted: deleted, allowed: allowed, heap: heap)
+          start += n
+        }
+      }
+    }
+  }
+
+  /// Exact float scores for the int8 candidates; keeps the best `want`.
+  private func rerank(query: UnsafePointer<Float>, candidates: TopKHeap, want: Int) -> TopKHeap {
+    let heap = TopKHeap(capacity: want)
+    let rowList = candidates.sorted().map(\.row)
+    rowList.withUnsafeBufferPointer {
+      ScanKernels.gather(query: query, base: floats, stride: stride, rows: $0, heap: heap)
+    }
+    return heap
+  }
+
+  /// Top `want` rows for `count` padded queries stored contiguously at `queries`.
+  func searchBatch(
+    queries: UnsafePointer<Float>, count nq: Int, want: Int, candidates: Candidates, kernel: BatchKernel
+  ) -> [TopKHeap] {
+    let useMatrix: Bool
+    switch kernel {
+    case .automatic: useMatrix = nq >= Self.matrixMinBatch && !quantized
+    case .perQuery: useMatrix = false
+    case .matrix: useMatrix = true
+    }
+    if case .rows = candidates {
+      return perQuery(queries: queries, count: nq, want: want, candidates: candidates)
+    }
+    if !useMatrix || rows == 0 { return perQuery(queries: queries, count: nq, want: want, candidates: candidates) }
+    if case .mask(let mask) = candidates {
+      return mask.words.withUnsafeBufferPointer {
+        matrix(queries: queries, count: nq, want: want, allowed: $0.baseAddress)
+      }
+    }
+    return matrix(queries: queries, count: nq, want: want, allowed: nil)
+  }
+
+  /// One scan per query: parallel inside each scan for large indexes, across queries otherwise.
+  private func perQuery(queries: UnsafePointer<Float>, count nq: Int, want: Int, candidates: Candidates)
+    -> [TopKHeap]
+  {
+    if rows * stride >= Self.parallelMinFloats || nq == 1 {
+      return (0..<nq).map {
+        search(query: queries + $0 * stride, want: want, candidates: candidates, threads: Self.threadCount)
+      }
+    }
+    let results = UnsafeMutableBufferPointer<TopKHeap?>.allocate(capacity: nq)
+    results.initialize(repeating: nil)
+    defer { results.deallocate() }
+    Parallel.run(Self.threadCount) { t in
+      for q in Swift.stride(from: t, to: nq, by: Self.threadCount) {
+        results[q] = search(query: queries + q * stride, want: want, candidates: candidates, threads: 1)
+      }
+    }
+    return results.map { $0! }
+  }
+
+  /// Blocked sgemm: each thread takes a contiguous range of rows, multiplies query blocks by row
+  /// blocks (C = Q · Xᵀ) and merges each block's scores into its own per-query heaps; the
+  /// per-thread heaps are merged at the end. OpenBLAS is asked to use one thread per call
+  /// (`BLASRuntime`) so the two levels of threading do not fight.
+  private func matrix(queries: UnsafePointer<Float>, count nq: Int, want: Int, allowed: UnsafePointer<UInt64>?)
+    -> [TopKHeap]
+  {
+    BLASRuntime.useSingleThreadedCalls()
+    let n = rows
+    let parts = max(1, min(Self.threadCount, (n + Self.matrixBlockRows - 1) / Self.matrixBlockRows))
+    let heaps = (0..<parts).map { _ in (0..<nq).map { _ in TopKHeap(capacity: want) } }
+    deleted.words.withUnsafeBufferPointer { deletedWords in
+      let dead = tombstones > 0 ? deletedWords.baseAddress : nil
+      Parallel.run(parts) { t in
+        let rowEnd = n * (t + 1) / parts
+        let qBlock = min(nq, Self.matrixBlockQueries)
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: qBlock * Self.matrixBlockRows)
+        defer { scores.deallocate() }
+        var r0 = n * t / parts
+        while r0 < rowEnd {
+          let nr = min(Self.matrixBlockRows, rowEnd - r0)
+          var q0 = 0
+          while q0 < nq {
+            let nb = min(qBlock, nq - q0)
+            cblas_sgemm(
+              CblasRowMajor, CblasNoTrans, CblasTrans, Int32(nb), Int32(nr), Int32(stride), 1,
+              queries + q0 * stride, Int32(stride), floats + r0 * stride, Int32(stride), 0, scores, Int32(nr))
+            for q in 0..<nb {
+              ScanKernels.offer(
+                scores: scores + q * nr, count: nr, firstRow: r0, deleted: dead, allowed: allowed,
+                heap: heaps[t][q0 + q])
+            }
+            q0 += nb
+          }
+          r0 += nr
+        }
+      }
+    }
+    for t in 1..<parts { for q in 0..<nq { heaps[0][q].merge(heaps[t][q]) } }
+    return heaps[0]
+  }
+}
