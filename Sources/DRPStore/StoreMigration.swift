@@ -75,5 +75,29 @@ public struct StoreMigration: Sendable {
           updated_at INTEGER NOT NULL DEFAULT 0
         );
         """),
+    StoreMigration(
+      name: "llm_cache",
+      sql: """
+        -- LLM replies by cache key (stage/template/model/digest of the rendered request).
+        CREATE TABLE llm_cache (
+          key TEXT PRIMARY KEY,
+          value TEXT NOT NULL,
+          created INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        """),
+    StoreMigration(
+      name: "profiles",
+      sql: """
+        -- Difference profiles: a ProfileResult JSON per user, mode and options variant.
+        CREATE TABLE profiles (
+          user_id TEXT NOT NULL,
+          mode TEXT NOT NULL,
+          variant TEXT NOT NULL,
+          result TEXT NOT NULL,
+          stale INTEGER NOT NULL DEFAULT 0,
+          created INTEGER NOT NULL,
+          PRIMARY KEY (user_id, mode, variant)
+        ) WITHOUT ROWID;
+        """),
   ]
 }

@@ -11,6 +11,8 @@ enum CommandRegistry {
     NeighborsCommand(),
     PeersCommand(),
     KeysCommand(),
+    ProfileCommand(),
+    GenerateCommand(),
     HelpCommand(),
   ]
 

@@ -1,0 +1,136 @@
+// Difference profiles: built by the reasoning LLM (or the statistical analyser without one),
+// stored in the `profiles` table and reused until the user's reviews change.
+import DRPCore
+import DRPReasoning
+import DRPStore
+import Foundation
+
+extension Engine {
+  /// The pipeline defaults of the configuration's `pipeline` section.
+  /// - Throws: `EngineError` (invalid argument) when the section holds an invalid value.
+  public func pipelineOptions() throws -> PipelineOptions {
+    do { return try PipelineOptions(config: config.pipeline) } catch let error as PipelineOptionsError {
+      throw EngineError(.invalidArgument, "config pipeline section: \(error)")
+    }
+  }
+
+  /// Whether a reasoning LLM is configured (`reasoner.url`, or `llm.url` it falls back to).
+  public var hasReasoner: Bool { !(config.reasoner.url ?? "").isEmpty }
+
+  /// The difference profile of `user`.
+  ///
+  /// A stored profile built with the same mode, options and held-out reviews is returned as is
+  /// (`reused`) unless `refresh` is set or it is stale (the user got a new review since). Otherwise
+  /// the comparison data is gathered — the user's key items (history items with the most other
+  /// reviewers, newest first on ties), each with the user's review and the reviews of `options.peers`
+  /// peers chosen by `options.strategy` — and the profile is built by the `Orchestrator` with the
+  /// reasoner model (cached replies make a rebuild cheap), or by the `StatisticalAnalyser` when no
+  /// LLM is configured. The result is stored.
+  /// - Parameters:
+  ///   - mode: `drp` or `dpl` (overrides `options.mode`).
+  ///   - options: the knobs (default: `pipelineOptions()`).
+  ///   - excluding: held-out review ids, invisible to the whole computation.
+  ///   - progress: receives a line per step.
+  /// - Throws: `EngineError` for an unknown user, a user without vector (run `drp embed`) or an
+  ///   invalid option; store errors; cancellation.
+  public func profile(
+    user: String, mode: PipelineMode? = nil, options: PipelineOptions? = nil, excluding: Set<Int64> = [],
+    refresh: Bool = false, progress: (@Sendable (String) -> Void)? = nil
+  ) async throws -> ProfileResult {
+    var options = try options ?? pipelineOptions()
+    if let mode { options.mode = mode }
+    guard options.mode.usesProfile else {
+      throw EngineError(.invalidArgument, "mode \(options.mode) uses no profile: use drp or dpl")
+    }
+    let reasoner = OpenAIChatModel(config: config.reasoner, model: options.extractorModel)
+    let variant = profileVariant(options, model: reasoner?.name, excluding: excluding)
+    let table = ProfileTable(store: store)
+    if !refresh, let stored = table.load(userID: user, mode: options.mode, variant: variant), !stored.stale {
+      var result = stored.result
+      result.stats = PipelineStats()
+      result.reused = true
+      return result
+    }
+    let history = try userReviews(user, excluding: excluding)
+    let samples = try comparisonSamples(user: user, history: history, options: options, excluding: excluding)
+    let created = Int64(Date().timeIntervalSince1970)
+    let result: ProfileResult
+    if let reasoner {
+      let orchestrator = Orchestrator(
+        prompts: try ReasoningPrompts(directory: Self.promptDirectory), model: reasoner,
+        cache: SQLiteLLMCache(store: store))
+      result = try await orchestrator.profile(
+        userID: user, keySamples: samples, options: options, created: created, progress: progress)
+    } else {
+      progress?("statistical analysis of \(samples.count) key samples (no LLM configured)")
+      var profile = StatisticalAnalyser().analyse(
+        userID: user, history: history.map(Self.sample), keySamples: samples, created: created)
+      if options.mode == .dpl {
+        profile.mode = .dpl
+        profile.dimensions = profile.dimensions.filter { Orchestrator.baseDimensions.contains($0.name) }
+      }
+      result = ProfileResult(profile: profile)
+    }
+    try table.save(result, variant: variant)
+    return result
+  }
+
+  /// Flags the user's stored profiles as stale so the next `profile` call rebuilds them (the
+  /// server calls this when the user adds a review).
+  /// - Throws: store errors.
+  public func markProfileStale(user: String) throws {
+    try ProfileTable(store: store).markStale(userID: user)
+  }
+
+  /// Where prompt templates are read from (`config/prompts`, falling back to the embedded ones).
+  static var promptDirectory: URL { URL(fileURLWithPath: "config/prompts") }
+
+  /// The key samples of a target-free profile: the user's history items with the most other
+  /// (visible) reviewers, newest first on ties, at most `options.keySamples`, each with the
+  /// reviews of the peers `peers(user:item:...)` chooses.
+  func comparisonSamples(user: String, history: [Review], options: PipelineOptions, excluding: Set<Int64>) throws
+    -> [KeySample]
+  {
+    var latest: [String: Review] = [:]
+    for review in history { latest[review.itemID] = review }
+    let ranked = latest.values.map { review -> (Review, [Review]) in
+      let others = store.reviews(ofItem: review.itemID).filter { $0.userID != user && !excluding.contains($0.id) }
+      return (review, others)
+    }
+    .filter { !$0.1.isEmpty }
+    .sorted { a, b in
+      let (ca, cb) = (Set(a.1.map(\.userID)).count, Set(b.1.map(\.userID)).count)
+      if ca != cb { return ca > cb }
+      return a.0.timestamp != b.0.timestamp ? a.0.timestamp > b.0.timestamp : a.0.itemID < b.0.itemID
+    }
+    .prefix(options.keySamples)
+    return try ranked.map { own, others in
+      let chosen = try peers(
+        user: user, item: own.itemID, strategy: options.strategy, count: options.peers, excluding: excluding)
+      var peerReview: [String: Review] = [:]
+      for review in others { peerReview[review.userID] = review }
+      let item = store.item(own.itemID) ?? Item(id: own.itemID)
+      return KeySample(
+        item: ItemInfo(id: item.id, title: item.title, description: item.description), userReview: Self.sample(own),
+        peerReviews: chosen.compactMap { peerReview[$0.id] }.map(Self.sample))
+    }
+  }
+
+  /// A stored review as the reasoning layer sees it.
+  static func sample(_ review: Review) -> ReviewSample {
+    ReviewSample(
+      id: review.id, userID: review.userID, itemID: review.itemID, rating: review.rating, title: review.title,
+      text: review.text, timestamp: review.timestamp)
+  }
+
+  /// The stored-profile variant: a digest of every option that shapes a profile, the model and
+  /// the held-out reviews.
+  private func profileVariant(_ o: PipelineOptions, model: String?, excluding: Set<Int64>) -> String {
+    let parts: [String] = [
+      "model=\(model ?? "statistical")", "samples=\(o.samples)", "validation=\(o.validation)", "k=\(o.keySamples)",
+      "peers=\(o.peers)", "strategy=\(o.strategy)", "budget=\(o.thinkingBudget)", "temperature=\(o.temperature)",
+      "retries=\(o.retries)", "excluding=" + excluding.sorted().map(String.init).joined(separator: ","),
+    ]
+    return LLMCacheKey.digest(parts.joined(separator: ";"))
+  }
+}

@@ -1,0 +1,44 @@
+import Foundation
+
+/// The cache key of one LLM call: stage, prompt template version, model, and a 128-bit FNV-1a
+/// digest of the rendered request (messages, max tokens, temperature, seed) and a caller tag.
+///
+/// Format: `stage/template/model/<32 hex digits>`, e.g. `extract/extract_differences.v1/m/…`.
+public enum LLMCacheKey {
+  /// The key of a call.
+  /// - Parameters:
+  ///   - stage: the pipeline stage (`extract`, `validate`, `synthesize`, `generate`).
+  ///   - templateID: the prompt template id with version.
+  ///   - model: the model name.
+  ///   - request: the exact request sent.
+  ///   - tag: further distinguishing parameters (sample index, attempt number).
+  public static func make(stage: String, templateID: String, model: String, request: ChatModelRequest, tag: String)
+    -> String
+  {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let body = (try? encoder.encode(request)) ?? Data()
+    var bytes = Array("\(stage)\u{0}\(templateID)\u{0}\(model)\u{0}\(tag)\u{0}".utf8)
+    bytes += body
+    return "\(stage)/\(templateID)/\(model)/" + hex(fnv1a(bytes, basis: 0xcbf2_9ce4_8422_2325))
+      + hex(fnv1a(bytes, basis: 0x6c62_272e_07bb_0142))
+  }
+
+  /// A 128-bit FNV-1a digest of `text` as 32 hex digits (for other stable keys).
+  public static func digest(_ text: String) -> String {
+    let bytes = Array(text.utf8)
+    return hex(fnv1a(bytes, basis: 0xcbf2_9ce4_8422_2325)) + hex(fnv1a(bytes, basis: 0x6c62_272e_07bb_0142))
+  }
+
+  /// 64-bit FNV-1a with the given offset basis.
+  static func fnv1a(_ bytes: [UInt8], basis: UInt64) -> UInt64 {
+    var hash = basis
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
+    return hash
+  }
+
+  private static func hex(_ value: UInt64) -> String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+  }
+}

@@ -1,0 +1,115 @@
+import Foundation
+
+/// Runs LLM calls for one pipeline run: cache look-up, bounded retries, and the bookkeeping of
+/// calls, tokens and rejected attempts per stage.
+///
+/// Each attempt is cached under `LLMCacheKey` (stage, template version, model, rendered request,
+/// sample and attempt number) whatever its outcome, so a re-run replays the same replies — the same
+/// failures included — without calling the model. Transport errors are not cached.
+/// A reply is rejected (and the call retried) when the reasoning was truncated — it is never parsed —
+/// or when `parse` throws (empty or unparseable answer). After a truncation the next attempt gets
+/// twice the token budget; every retry uses a new seed.
+public final class LLMCaller: @unchecked Sendable {
+  /// The model called.
+  public let model: any ChatModel
+  /// Where replies are cached (nil: no caching).
+  public let cache: (any LLMCache)?
+  private let lock = NSLock()
+  private var currentStats = PipelineStats()
+  private var currentFailures: [PipelineFailure] = []
+
+  /// A caller with fresh counters.
+  public init(model: any ChatModel, cache: (any LLMCache)?) {
+    self.model = model
+    self.cache = cache
+  }
+
+  /// Calls, cache hits, failures and tokens so far.
+  public var stats: PipelineStats { lock.withLock { currentStats } }
+  /// Every rejected attempt so far, in order.
+  public var failures: [PipelineFailure] { lock.withLock { currentFailures } }
+
+  /// Runs `call` until `parse` accepts a reply or the attempts run out.
+  /// - Parameters:
+  ///   - onDelta: streams answer text (a cached reply is delivered as one piece).
+  ///   - parse: turns the answer into a result; throwing rejects the reply.
+  /// - Returns: the parsed result, or nil when every attempt failed (each failure is recorded, the
+  ///   last one marked `final`).
+  /// - Throws: only `CancellationError` when the task is cancelled.
+  public func run<T>(
+    _ call: LLMCall, onDelta: (@Sendable (String) -> Void)? = nil, parse: (String) throws -> T
+  ) async throws -> T? {
+    var budget = call.maxTokens
+    for attempt in 0...max(0, call.retries) {
+      try Task.checkCancellation()
+      let request = ChatModelRequest(
+        messages: call.prompt.messages, maxTokens: budget, temperature: call.temperature,
+        seed: call.sample + 1000 * attempt)
+      let key = LLMCacheKey.make(
+        stage: call.stage, templateID: call.prompt.templateID, model: model.name, request: request,
+        tag: "s\(call.sample)a\(attempt)")
+      let final = attempt == max(0, call.retries)
+      let reply: ChatModelReply
+      do {
+        reply = try await fetch(request, key: key, stage: call.stage, onDelta: onDelta)
+      } catch is CancellationError {
+        throw CancellationError()
+      } catch {
+        if Task.isCancelled { throw CancellationError() }
+        recordFailure(call, attempt: attempt, reason: "\(error)", final: final)
+        continue
+      }
+      if reply.truncatedReasoning {
+        recordFailure(call, attempt: attempt, reason: ReasoningError.truncatedReasoning.description, final: final)
+        budget *= 2
+        continue
+      }
+      do {
+        return try parse(reply.content)
+      } catch {
+        recordFailure(call, attempt: attempt, reason: "\(error)", final: final)
+      }
+    }
+    return nil
+  }
+
+  /// The cached reply for `key`, or a new one from the model (then cached).
+  private func fetch(
+    _ request: ChatModelRequest, key: String, stage: String, onDelta: (@Sendable (String) -> Void)?
+  ) async throws -> ChatModelReply {
+    if let text = cache?.get(key), let cached = try? JSONDecoder().decode(ChatModelReply.self, from: Data(text.utf8)) {
+      update(stage) { $0.cacheHits += 1 }
+      if let onDelta, !cached.content.isEmpty { onDelta(cached.content) }
+      return cached
+    }
+    let reply: ChatModelReply
+    do {
+      reply = try await model.complete(request, onDelta: onDelta)
+    } catch {
+      update(stage) { $0.calls += 1 }
+      throw error
+    }
+    update(stage) {
+      $0.calls += 1
+      $0.promptTokens += reply.promptTokens
+      $0.completionTokens += reply.completionTokens
+    }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    if let cache, let data = try? encoder.encode(reply) { cache.put(key, String(decoding: data, as: UTF8.self)) }
+    return reply
+  }
+
+  private func recordFailure(_ call: LLMCall, attempt: Int, reason: String, final: Bool) {
+    lock.withLock {
+      currentStats.stages[call.stage, default: StageStats()].failures += 1
+      currentFailures.append(
+        PipelineFailure(
+          stage: call.stage, itemID: call.itemID, sample: call.sample, attempt: attempt, reason: reason, final: final))
+    }
+  }
+
+  private func update(_ stage: String, _ change: (inout StageStats) -> Void) {
+    lock.withLock { change(&currentStats.stages[stage, default: StageStats()]) }
+  }
+}

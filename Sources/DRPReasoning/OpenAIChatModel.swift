@@ -1,0 +1,61 @@
+import DRPCore
+import DRPOpenAI
+import Foundation
+
+/// `ChatModel` over an OpenAI-compatible server (`OpenAIClient`): whole answers with `chat`,
+/// streamed answers with `chatStream`.
+public struct OpenAIChatModel: ChatModel {
+  /// The HTTP client (its `usage` meter counts every call it makes).
+  public let client: OpenAIClient
+  /// The model name sent with every request.
+  public let name: String
+
+  /// Wraps a client; `model` overrides the endpoint's model when given.
+  public init(client: OpenAIClient, model: String? = nil) {
+    self.client = client
+    self.name = model ?? client.endpoint.model
+  }
+
+  /// A model for an `llm`/`reasoner` configuration section, or nil when it names no server URL.
+  /// - Parameter model: overrides the section's model name.
+  public init?(config: LLMConfig, model: String? = nil) {
+    guard let url = config.url, !url.isEmpty else { return nil }
+    let endpoint = OpenAIEndpoint(
+      baseURL: url, model: model ?? config.model ?? "default", apiKey: config.apiKey, timeout: config.timeoutS,
+      maxRetries: config.maxRetries, concurrency: max(1, config.concurrency))
+    self.init(client: OpenAIClient(endpoint: endpoint), model: model)
+  }
+
+  /// Sends the request (streamed when `onDelta` is given).
+  /// - Throws: `OpenAIError` after the client's retries.
+  public func complete(_ request: ChatModelRequest, onDelta: (@Sendable (String) -> Void)?) async throws
+    -> ChatModelReply
+  {
+    let chat = ChatRequest(
+      messages: request.messages.map { ChatMessage(role: $0.role, content: $0.content) }, model: name,
+      maxTokens: request.maxTokens, temperature: request.temperature, seed: request.seed)
+    guard let onDelta else {
+      let response = try await client.chat(chat)
+      return ChatModelReply(
+        content: response.content, truncatedReasoning: response.truncatedReasoning,
+        finishReason: response.finishReason, promptTokens: response.usage.promptTokens,
+        completionTokens: response.usage.completionTokens)
+    }
+    var content = ""
+    for try await event in client.chatStream(chat) {
+      switch event {
+      case .content(let piece):
+        content += piece
+        onDelta(piece)
+      case .reasoning:
+        continue
+      case .finished(let summary):
+        return ChatModelReply(
+          content: summary.truncatedReasoning ? "" : content.trimmingCharacters(in: .whitespacesAndNewlines),
+          truncatedReasoning: summary.truncatedReasoning, finishReason: summary.finishReason,
+          promptTokens: summary.usage?.promptTokens ?? 0, completionTokens: summary.usage?.completionTokens ?? 0)
+      }
+    }
+    throw OpenAIError.malformedResponse(reason: "the stream ended without a finish event", url: client.endpoint.baseURL)
+  }
+}

@@ -1,0 +1,130 @@
+import Foundation
+
+/// Builds a difference profile with a reasoning LLM, following the steps documented on
+/// `ReasoningPrompts`:
+///
+/// - mode `drp`: for each key sample, difference discovery `samples` times (self-consistency,
+///   merged with `DimensionMerger.mergeSamples` over the successful samples), then — when
+///   `validation` is on — reflective validation of the merged candidates; then the key samples'
+///   dimensions are merged (support = key items) and a synthesis call writes the summary. When the
+///   synthesis fails, a deterministic summary is built from the dimensions.
+/// - mode `dpl`: one extraction per key sample with the three-dimension template, no validation, no
+///   synthesis call; only the three base dimensions are kept.
+///
+/// Failed calls (truncated reasoning, empty or unparseable answers, transport errors) are retried
+/// by `LLMCaller` and never used. A key sample whose every extraction fails contributes nothing; a
+/// failed validation leaves that sample's candidates unvalidated. Every failure is returned in
+/// `ProfileResult.failures`.
+public struct Orchestrator: Sendable {
+  /// The prompt templates.
+  public let prompts: ReasoningPrompts
+  /// The reasoning model.
+  public let model: any ChatModel
+  /// The reply cache (nil: none).
+  public let cache: (any LLMCache)?
+
+  /// Names of the `dpl` base dimensions.
+  public static let baseDimensions = ["Writing style", "Emotional style", "Semantic style"]
+
+  /// Creates an orchestrator.
+  public init(prompts: ReasoningPrompts, model: any ChatModel, cache: (any LLMCache)?) {
+    self.prompts = prompts
+    self.model = model
+    self.cache = cache
+  }
+
+  /// Builds the profile of `userID` from `keySamples`.
+  /// - Parameters:
+  ///   - options: mode (`drp` or `dpl`), samples, validation, thinking budget, temperature, retries.
+  ///   - created: the provenance timestamp.
+  ///   - progress: receives one line per LLM step.
+  /// - Throws: `PipelineOptionsError` for modes without a profile, template errors, or cancellation.
+  public func profile(
+    userID: String, keySamples: [KeySample], options: PipelineOptions, created: Int64,
+    progress: (@Sendable (String) -> Void)? = nil
+  ) async throws -> ProfileResult {
+    guard options.mode.usesProfile else {
+      throw PipelineOptionsError(field: "mode", problem: "mode \(options.mode) builds no profile (use drp or dpl)")
+    }
+    let caller = LLMCaller(model: model, cache: cache)
+    let mode = options.mode
+    let samples = mode == .drp ? options.samples : 1
+    let validates = mode.validates && options.validation
+    var templates: Set<String> = []
+    var perItem: [(itemID: String, dimensions: [DifferenceDimension])] = []
+    for (index, sample) in keySamples.enumerated() {
+      progress?("\(mode) key sample \(index + 1)/\(keySamples.count): item \(sample.item.id)")
+      let extraction = try prompts.extraction(
+        item: sample.item, userReview: sample.userReview, peerReviews: sample.peerReviews, mode: mode)
+      templates.insert(extraction.templateID)
+      var found: [[DifferenceDimension]] = []
+      for s in 0..<samples {
+        let call = reasoningCall("extract", extraction, item: sample.item.id, sample: s, options)
+        if let dimensions = try await caller.run(call, parse: DimensionParser.parse) { found.append(dimensions) }
+      }
+      guard !found.isEmpty else { continue }
+      var dimensions = DimensionMerger().mergeSamples(found)
+      if validates && !dimensions.isEmpty {
+        let validation = try prompts.validation(
+          item: sample.item, userReview: sample.userReview, peerReviews: sample.peerReviews, candidates: dimensions)
+        templates.insert(validation.templateID)
+        let candidates = dimensions
+        let call = reasoningCall("validate", validation, item: sample.item.id, sample: 0, options)
+        if let kept = try await caller.run(call, parse: { try ValidationParser.parse($0).apply(to: candidates) }) {
+          dimensions = kept
+        }
+      }
+      perItem.append((sample.item.id, dimensions))
+    }
+    var dimensions = DimensionMerger().mergeItems(perItem)
+    if mode == .dpl {
+      let merger = DimensionMerger()
+      dimensions = dimensions.filter { d in Self.baseDimensions.contains { merger.sameDimension($0, d.name) } }
+    }
+    var summary = Self.summary(dimensions, itemCount: perItem.count)
+    if mode == .drp && !dimensions.isEmpty {
+      progress?("drp synthesis over \(dimensions.count) dimensions")
+      let synthesis = try prompts.synthesis(dimensions: dimensions, itemCount: perItem.count)
+      templates.insert(synthesis.templateID)
+      let call = reasoningCall("synthesize", synthesis, item: nil, sample: 0, options)
+      if let written = try await caller.run(call, parse: Self.parseSummary) { summary = written }
+    }
+    let peerIDs = Set(keySamples.flatMap { $0.peerReviews.map(\.userID) })
+    let provenance = ProfileProvenance(
+      keyItems: keySamples.map(\.item.id), peerIDs: peerIDs.sorted(), models: [model.name],
+      promptVersions: templates.sorted(), created: created)
+    return ProfileResult(
+      profile: DifferenceProfile(
+        userID: userID, mode: mode, dimensions: dimensions, summary: summary, provenance: provenance),
+      stats: caller.stats, failures: caller.failures)
+  }
+
+  private func reasoningCall(
+    _ stage: String, _ prompt: RenderedPrompt, item: String?, sample: Int, _ options: PipelineOptions
+  ) -> LLMCall {
+    LLMCall(
+      stage: stage, prompt: prompt, itemID: item, sample: sample, maxTokens: options.thinkingBudget,
+      temperature: options.temperature, retries: options.retries)
+  }
+
+  /// The synthesis answer's summary; an answer without one is rejected.
+  static func parseSummary(_ answer: String) throws -> String {
+    let summary = try DimensionParser.parseProfile(answer).summary.trimmingCharacters(in: .whitespacesAndNewlines)
+    if summary.isEmpty { throw ReasoningError.unparseable("the synthesis answer has no summary") }
+    return summary
+  }
+
+  /// The deterministic summary: the strongest dimensions' descriptions in one sentence.
+  public static func summary(_ dimensions: [DifferenceDimension], itemCount: Int) -> String {
+    guard !dimensions.isEmpty else {
+      return itemCount == 0
+        ? "No difference from comparable reviewers could be established (no usable comparison)."
+        : "Writes much like comparable reviewers: no reliable difference was found on \(itemCount) shared items."
+    }
+    let parts = dimensions.prefix(4).map { d in
+      d.description.isEmpty ? d.name.lowercased() : "\(d.name.lowercased()): \(d.description)"
+    }
+    return "Compared with peers on \(itemCount) shared item\(itemCount == 1 ? "" : "s"), this user differs in "
+      + parts.joined(separator: "; ") + "."
+  }
+}

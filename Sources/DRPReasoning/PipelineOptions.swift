@@ -1,0 +1,126 @@
+import DRPCore
+import Foundation
+
+/// Every knob of one profile or generation run. Defaults come from the configuration's `pipeline`
+/// section (`init(config:)`); callers override single fields per call, from command-line flags or
+/// from a JSON object (`applying(_:)`, also used by `Decodable`).
+///
+/// JSON keys (all optional): `mode`, `extractor_model`, `generator_model`, `thinking_budget`,
+/// `samples`, `validation`, `key_samples`, `peers`, `strategy`, `history`, `max_tokens`,
+/// `temperature`, `retries`.
+public struct PipelineOptions: Codable, Hashable, Sendable {
+  /// Which parts of the pipeline run.
+  public var mode: PipelineMode = .drp
+  /// Model name for the reasoning stages (nil: the reasoner endpoint's model).
+  public var extractorModel: String?
+  /// Model name for generation (nil: the llm endpoint's model).
+  public var generatorModel: String?
+  /// Token budget of each reasoning call (its `max_tokens`, reasoning and answer together).
+  public var thinkingBudget: Int = 1024
+  /// Extractions per key sample (self-consistency); dimensions need ceil(N/2) of them.
+  public var samples: Int = 1
+  /// Whether mode `drp` runs the reflective validation pass.
+  public var validation: Bool = true
+  /// Key samples K compared with peers.
+  public var keySamples: Int = 8
+  /// Peers per key sample.
+  public var peers: Int = 4
+  /// Peer selection strategy name.
+  public var strategy: String = "representative"
+  /// Past reviews shown to the generator.
+  public var history: Int = 8
+  /// `max_tokens` of a generation.
+  public var maxTokens: Int = 300
+  /// Sampling temperature of every call.
+  public var temperature: Double = 0.7
+  /// Extra attempts after a failed reasoning call (truncated, empty or unparseable answer).
+  public var retries: Int = 2
+
+  /// The built-in defaults (equal to `PipelineConfig()`).
+  public init() {}
+
+  /// The defaults of a configuration's `pipeline` section.
+  /// - Throws: `PipelineOptionsError` when the section names an unknown mode or a value out of range.
+  public init(config: PipelineConfig) throws {
+    let values: [String: JSONValue] = [
+      "mode": .string(config.mode), "strategy": .string(config.peerStrategy), "validation": .bool(config.validation),
+      "thinking_budget": Self.int(config.thinkingBudget), "samples": Self.int(config.samples),
+      "key_samples": Self.int(config.keySamples), "peers": Self.int(config.peers),
+      "history": Self.int(config.history), "max_tokens": Self.int(config.maxTokens),
+    ]
+    self = try PipelineOptions().applying(values)
+  }
+
+  private static func int(_ n: Int) -> JSONValue { .int(Int64(n)) }
+
+  enum CodingKeys: String, CodingKey, CaseIterable {
+    case mode, samples, validation, peers, strategy, history, temperature, retries
+    case extractorModel = "extractor_model"
+    case generatorModel = "generator_model"
+    case thinkingBudget = "thinking_budget"
+    case keySamples = "key_samples"
+    case maxTokens = "max_tokens"
+  }
+
+  /// Decodes a JSON object of overrides on top of the built-in defaults.
+  /// - Throws: `PipelineOptionsError` naming the offending field.
+  public init(from decoder: Decoder) throws {
+    let object = try JSONValue(from: decoder)
+    guard let members = object.object else {
+      throw PipelineOptionsError(field: "options", problem: "expected an object")
+    }
+    self = try PipelineOptions().applying(members)
+  }
+
+  /// These options with the fields present in `overrides` replaced. Unknown keys, wrong types and
+  /// out-of-range values are errors naming the field; `null` keeps the current value.
+  /// - Throws: `PipelineOptionsError`.
+  public func applying(_ overrides: [String: JSONValue]) throws -> PipelineOptions {
+    var o = self
+    for (key, value) in overrides.sorted(by: { $0.key < $1.key }) where !value.isNull {
+      guard let field = CodingKeys(rawValue: key) else {
+        let known = CodingKeys.allCases.map(\.rawValue).sorted().joined(separator: ", ")
+        throw PipelineOptionsError(field: key, problem: "unknown option (known: \(known))")
+      }
+      func int(_ range: ClosedRange<Int>) throws -> Int {
+        guard let n = value.int, range.contains(n) else {
+          throw PipelineOptionsError(
+            field: key, problem: "expected an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return n
+      }
+      func string() throws -> String {
+        guard let s = value.string, !s.isEmpty else {
+          throw PipelineOptionsError(field: key, problem: "expected a non-empty string")
+        }
+        return s
+      }
+      switch field {
+      case .mode:
+        guard let mode = PipelineMode(rawValue: try string()) else {
+          throw PipelineOptionsError(field: key, problem: "expected one of nonp, rag, dpl, drp")
+        }
+        o.mode = mode
+      case .extractorModel: o.extractorModel = try string()
+      case .generatorModel: o.generatorModel = try string()
+      case .thinkingBudget: o.thinkingBudget = try int(1...1_000_000)
+      case .samples: o.samples = try int(1...16)
+      case .validation:
+        guard let b = value.bool else { throw PipelineOptionsError(field: key, problem: "expected true or false") }
+        o.validation = b
+      case .keySamples: o.keySamples = try int(1...64)
+      case .peers: o.peers = try int(1...64)
+      case .strategy: o.strategy = try string()
+      case .history: o.history = try int(0...256)
+      case .maxTokens: o.maxTokens = try int(1...1_000_000)
+      case .temperature:
+        guard let t = value.double, (0...2).contains(t) else {
+          throw PipelineOptionsError(field: key, problem: "expected a number in 0...2")
+        }
+        o.temperature = t
+      case .retries: o.retries = try int(0...8)
+      }
+    }
+    return o
+  }
+}

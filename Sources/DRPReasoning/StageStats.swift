@@ -1,0 +1,39 @@
+import Foundation
+
+/// What one pipeline stage cost: LLM calls made, cache hits, failed attempts and tokens.
+public struct StageStats: Codable, Hashable, Sendable {
+  /// Calls sent to a model (cache hits excluded).
+  public var calls = 0
+  /// Replies served from the cache.
+  public var cacheHits = 0
+  /// Attempts whose reply could not be used (truncated, empty, unparseable, transport error).
+  public var failures = 0
+  /// Prompt tokens reported for the calls.
+  public var promptTokens = 0
+  /// Completion tokens reported for the calls.
+  public var completionTokens = 0
+
+  /// Zero counts.
+  public init() {}
+
+  /// Prompt and completion tokens together.
+  public var tokens: Int { promptTokens + completionTokens }
+
+  /// The sum of two records.
+  public static func + (a: StageStats, b: StageStats) -> StageStats {
+    var s = a
+    s.calls += b.calls
+    s.cacheHits += b.cacheHits
+    s.failures += b.failures
+    s.promptTokens += b.promptTokens
+    s.completionTokens += b.completionTokens
+    return s
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case calls, failures
+    case cacheHits = "cache_hits"
+    case promptTokens = "prompt_tokens"
+    case completionTokens = "completion_tokens"
+  }
+}

@@ -1,0 +1,77 @@
+import DRPCore
+import DRPEngine
+import DRPReasoning
+import Foundation
+
+/// `drp profile USER`: builds (or reuses) the user's difference profile.
+struct ProfileCommand: Command {
+  let name = "profile"
+  let summary = "build or show a user's difference profile (drp or dpl)"
+  let usage = """
+    usage: drp profile USER [--mode drp|dpl] [--refresh] [knob flags] [--json]
+
+    Compares the user's reviews with comparable peers' reviews of the same items and describes how
+    the user writes differently. Uses the reasoning LLM (reasoner.* / DRP_REASONER_*, falling back to
+    llm.* / DRP_LLM_*) when configured, else the statistical analyser. A stored profile is reused
+    until the user's reviews change; every LLM reply is cached, so a rebuild costs no calls for
+    unchanged inputs. The LLM calls and tokens per stage are printed on stderr.
+      --mode M      drp (default: open-ended, validated, synthesised) or dpl (three base dimensions)
+      --refresh     rebuild even when a fresh stored profile exists
+    \(PipelineFlags.usage)
+      --json        print {"dimensions":[…],"summary":…,"mode":…,"stats":…,"failures":…,"reused":…}
+    """
+  let options: [OptionSpec] = PipelineFlags.options + [.flag("refresh"), .json]
+
+  func run(_ context: CommandContext) throws {
+    guard context.arguments.positionals.count == 1, let user = context.arguments.positionals.first else {
+      throw UsageError(description: "expected exactly one USER")
+    }
+    let engine = try Engine(home: context.home, config: context.config)
+    let options = try PipelineFlags.apply(context.arguments, to: try engine.pipelineOptions())
+    guard options.mode.usesProfile else { throw UsageError(description: "--mode must be drp or dpl for a profile") }
+    let refresh = context.arguments.flag("refresh")
+    let progressOutput = FileHandle.standardError
+    let result = try BlockingTask.run {
+      try await engine.profile(
+        user: user, options: options, refresh: refresh,
+        progress: { progressOutput.write(Data("profile: \($0)\n".utf8)) })
+    }
+    Self.report(result.stats, failures: result.failures, user: user, to: context.stderr)
+    if result.reused { context.stderr.line("profile: reused the stored profile (use --refresh to rebuild)") }
+    if context.json {
+      var object = try JSONDecoder().decode([String: JSONValue].self, from: result.profile.cliJSON())
+      let extra = try JSONDecoder().decode(
+        [String: JSONValue].self, from: JSONEncoder().encode(Extra(result: result)))
+      object.merge(extra) { current, _ in current }
+      try context.printJSON(object)
+      return
+    }
+    context.stdout.line("profile of \(user) (\(result.profile.mode), \(result.profile.provenance.models.joined(separator: ", ")))")
+    context.stdout.line(result.profile.promptText(maxDimensions: 50))
+  }
+
+  /// Prints the per-stage LLM budget and the final failures on stderr.
+  static func report(_ stats: PipelineStats, failures: [PipelineFailure], user: String, to stderr: TextOutput) {
+    stderr.line("LLM budget for \(user):\n" + stats.report.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+    for failure in failures where failure.final {
+      stderr.line(
+        "drp: note: \(failure.stage) \(failure.itemID.map { "item \($0) " } ?? "")gave no usable answer "
+          + "after \(failure.attempt + 1) attempt(s): \(failure.reason)")
+    }
+  }
+
+  /// The keys added to the profile's CLI JSON.
+  private struct Extra: Encodable {
+    var mode: PipelineMode
+    var stats: PipelineStats
+    var failures: [PipelineFailure]
+    var reused: Bool
+    var provenance: ProfileProvenance
+
+    init(result: ProfileResult) {
+      (mode, stats, failures, reused, provenance) = (
+        result.profile.mode, result.stats, result.failures, result.reused, result.profile.provenance
+      )
+    }
+  }
+}

@@ -1,0 +1,58 @@
+import DRPCore
+import DRPReasoning
+
+/// The pipeline knob flags shared by `drp profile` and `drp generate`, mapped onto
+/// `PipelineOptions` fields.
+enum PipelineFlags {
+  /// Flag name → `PipelineOptions` JSON key, for the flags taking a value.
+  private static let valued: [(flag: String, short: Character?, key: String, integer: Bool)] = [
+    ("mode", nil, "mode", false), ("samples", nil, "samples", true), ("thinking-budget", nil, "thinking_budget", true),
+    ("key-samples", "K", "key_samples", true), ("peers", nil, "peers", true), ("strategy", nil, "strategy", false),
+    ("history", nil, "history", true), ("max-tokens", nil, "max_tokens", true),
+    ("temperature", nil, "temperature", false), ("retries", nil, "retries", true),
+    ("extractor-model", nil, "extractor_model", false), ("generator-model", nil, "generator_model", false),
+  ]
+
+  /// The option specs of the knob flags.
+  static let options: [OptionSpec] = valued.map { OptionSpec.value($0.flag, short: $0.short) } + [.flag("no-validation")]
+
+  /// Usage lines describing the knob flags.
+  static let usage = """
+      --samples N          extractions per key sample (self-consistency; default pipeline.samples)
+      --no-validation      skip the reflective validation pass
+      --thinking-budget N  max tokens of each reasoning call (default pipeline.thinking_budget)
+      -K, --key-samples N  key samples compared with peers (default pipeline.key_samples)
+      --peers N            peers per key sample (default pipeline.peers)
+      --strategy S         peer strategy: nearest, diverse, representative, contrastive
+      --history N          past reviews shown to the generator (default pipeline.history)
+      --max-tokens N       max tokens of the generated review (default pipeline.max_tokens)
+      --temperature T      sampling temperature (default 0.7)
+      --retries N          extra attempts after an unusable reply (default 2)
+      --extractor-model M, --generator-model M   model names overriding the endpoints' models
+    """
+
+  /// `defaults` with the flags given in `arguments` applied.
+  /// - Throws: `UsageError` naming the flag for a malformed or out-of-range value.
+  static func apply(_ arguments: ParsedArguments, to defaults: PipelineOptions) throws -> PipelineOptions {
+    var overrides: [String: JSONValue] = [:]
+    for spec in valued {
+      guard let text = arguments.value(spec.flag) else { continue }
+      if spec.integer {
+        guard let n = Int64(text) else { throw UsageError(description: "--\(spec.flag) expects an integer, got '\(text)'") }
+        overrides[spec.key] = .int(n)
+      } else if spec.key == "temperature" {
+        guard let t = Double(text) else { throw UsageError(description: "--\(spec.flag) expects a number, got '\(text)'") }
+        overrides[spec.key] = .double(t)
+      } else {
+        overrides[spec.key] = .string(text)
+      }
+    }
+    if arguments.flag("no-validation") { overrides["validation"] = .bool(false) }
+    do {
+      return try defaults.applying(overrides)
+    } catch let error as PipelineOptionsError {
+      let flag = valued.first { $0.key == error.field }.map { "--\($0.flag)" } ?? error.field
+      throw UsageError(description: "\(flag): \(error.problem)")
+    }
+  }
+}
