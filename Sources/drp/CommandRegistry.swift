@@ -13,6 +13,7 @@ enum CommandRegistry {
     KeysCommand(),
     ProfileCommand(),
     GenerateCommand(),
+    EvalCommand(),
     HelpCommand(),
   ]
 

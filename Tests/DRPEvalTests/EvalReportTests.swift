@@ -12,7 +12,8 @@ final class EvalReportTests: XCTestCase {
       modes: modes, requestedUsers: 10, seed: 3, minReviews: 5, category: "Magazines", eligibleUsers: 6,
       evaluatedUsers: 6)
     return try EvalReport(
-      run: run, settings: settings, generation: GenerationSettings(config: DRPConfig()), bootstrapResamples: 200)
+      run: run, settings: settings, generation: GenerationSettings(config: DRPConfig(), options: PipelineOptions()),
+      bootstrapResamples: 200)
   }
 
   func testScoresPerModeWithIntervalsAndCosts() async throws {
@@ -72,13 +73,17 @@ final class EvalReportTests: XCTestCase {
 
   func testFingerprintFollowsGenerationSettings() {
     var config = DRPConfig()
-    let base = GenerationSettings(config: config).fingerprint
+    var options = PipelineOptions()
+    let base = GenerationSettings(config: config, options: options).fingerprint
     config.home = "elsewhere"
-    XCTAssertEqual(GenerationSettings(config: config).fingerprint, base, "the home does not change generations")
-    config.pipeline.keySamples = 2
-    XCTAssertNotEqual(GenerationSettings(config: config).fingerprint, base)
+    options.mode = .nonp
+    XCTAssertEqual(
+      GenerationSettings(config: config, options: options).fingerprint, base,
+      "neither the home nor the per-sample mode changes generations")
+    options.keySamples = 2
+    XCTAssertNotEqual(GenerationSettings(config: config, options: options).fingerprint, base)
     config = DRPConfig()
     config.llm.model = "m"
-    XCTAssertNotEqual(GenerationSettings(config: config).fingerprint, base)
+    XCTAssertNotEqual(GenerationSettings(config: config, options: PipelineOptions()).fingerprint, base)
   }
 }

@@ -1,5 +1,6 @@
 // The settings that decide what a generation produces, and their fingerprint.
 import DRPCore
+import DRPReasoning
 import Foundation
 
 /// The parts of a configuration that change generated text (models, embedder, pipeline budgets).
@@ -19,14 +20,14 @@ public struct GenerationSettings: Sendable, Codable, Equatable {
   public var embedderModel: String?
   /// Embedding dimension.
   public var embedderDimension: Int
-  /// Pipeline budgets and strategy.
-  public var pipeline: PipelineConfig
+  /// Pipeline budgets, strategy and model overrides (the mode is set per sample, so it is left at `drp`).
+  public var pipeline: PipelineOptions
 
   /// Version of the evaluation protocol; bump it when the runner changes what a sample means.
   static let protocolVersion = 1
 
-  /// The settings of `config`.
-  public init(config: DRPConfig) {
+  /// The settings of `config` with the pipeline `options` in force.
+  public init(config: DRPConfig, options: PipelineOptions) {
     llmURL = config.llm.url
     llmModel = config.llm.model
     reasonerURL = config.reasoner.url
@@ -34,7 +35,8 @@ public struct GenerationSettings: Sendable, Codable, Equatable {
     embedder = config.embedder.kind
     embedderModel = config.embedder.model
     embedderDimension = config.embedder.dimension
-    pipeline = config.pipeline
+    pipeline = options
+    pipeline.mode = .drp
   }
 
   /// 16 hex digits of a 64-bit FNV-1a hash over the protocol version and these settings (sorted-key JSON).
