@@ -46,7 +46,9 @@ extension Engine {
       return GenerationResult(review: review, mode: options.mode, stats: stats)
     }
     let generator = LLMGenerator(
-      prompt: try GenerationPrompt(directory: Self.promptDirectory), model: model, cache: SQLiteLLMCache(store: store))
+      prompt: try GenerationPrompt(
+        directory: Self.promptDirectory, budget: PromptBudget(maxTokens: options.promptBudget)), model: model,
+      cache: SQLiteLLMCache(store: store))
     var result = try await generator.generate(
       item: target, history: HistorySelector.mostRelevant(history, to: target, count: options.history),
       profile: profile, rating: rating, title: title, options: options, onDelta: onDelta)

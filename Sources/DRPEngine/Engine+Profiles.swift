@@ -57,7 +57,8 @@ extension Engine {
     let result: ProfileResult
     if let reasoner {
       let orchestrator = Orchestrator(
-        prompts: try ReasoningPrompts(directory: Self.promptDirectory), model: reasoner,
+        prompts: try ReasoningPrompts(
+          directory: Self.promptDirectory, budget: PromptBudget(maxTokens: options.promptBudget)), model: reasoner,
         cache: SQLiteLLMCache(store: store))
       result = try await orchestrator.profile(
         userID: user, keySamples: samples, options: options, created: created, progress: progress)
@@ -82,8 +83,12 @@ extension Engine {
     try ProfileTable(store: store).markStale(userID: user)
   }
 
-  /// Where prompt templates are read from (`config/prompts`, falling back to the embedded ones).
-  static var promptDirectory: URL { URL(fileURLWithPath: "config/prompts") }
+  /// Where prompt templates are read from: `DRP_PROMPTS`, else `config/prompts`; templates missing
+  /// there fall back to the embedded ones.
+  static var promptDirectory: URL {
+    let env = ProcessInfo.processInfo.environment["DRP_PROMPTS"] ?? ""
+    return URL(fileURLWithPath: env.isEmpty ? "config/prompts" : env)
+  }
 
   /// The key samples of a target-free profile: the user's history items with the most other
   /// (visible) reviewers, newest first on ties, at most `options.keySamples`, each with the
@@ -129,7 +134,8 @@ extension Engine {
     let parts: [String] = [
       "model=\(model ?? "statistical")", "samples=\(o.samples)", "validation=\(o.validation)", "k=\(o.keySamples)",
       "peers=\(o.peers)", "strategy=\(o.strategy)", "budget=\(o.thinkingBudget)", "temperature=\(o.temperature)",
-      "retries=\(o.retries)", "excluding=" + excluding.sorted().map(String.init).joined(separator: ","),
+      "retries=\(o.retries)", "prompt=\(o.promptBudget)",
+      "excluding=" + excluding.sorted().map(String.init).joined(separator: ","),
     ]
     return LLMCacheKey.digest(parts.joined(separator: ";"))
   }

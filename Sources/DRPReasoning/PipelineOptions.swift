@@ -7,7 +7,7 @@ import Foundation
 ///
 /// JSON keys (all optional): `mode`, `extractor_model`, `generator_model`, `thinking_budget`,
 /// `samples`, `validation`, `key_samples`, `peers`, `strategy`, `history`, `max_tokens`,
-/// `temperature`, `retries`.
+/// `temperature`, `retries`, `prompt_budget`.
 public struct PipelineOptions: Codable, Hashable, Sendable {
   /// Which parts of the pipeline run.
   public var mode: PipelineMode = .drp
@@ -33,6 +33,8 @@ public struct PipelineOptions: Codable, Hashable, Sendable {
   public var maxTokens: Int = 300
   /// Sampling temperature of every call.
   public var temperature: Double = 0.7
+  /// Estimated token budget of every prompt: longer reviews are shortened, then peers dropped.
+  public var promptBudget: Int = 6000
   /// Extra attempts after a failed reasoning call (truncated, empty or unparseable answer).
   public var retries: Int = 2
 
@@ -55,6 +57,7 @@ public struct PipelineOptions: Codable, Hashable, Sendable {
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case mode, samples, validation, peers, strategy, history, temperature, retries
+    case promptBudget = "prompt_budget"
     case extractorModel = "extractor_model"
     case generatorModel = "generator_model"
     case thinkingBudget = "thinking_budget"
@@ -119,6 +122,7 @@ public struct PipelineOptions: Codable, Hashable, Sendable {
         }
         o.temperature = t
       case .retries: o.retries = try int(0...8)
+      case .promptBudget: o.promptBudget = try int(64...1_000_000)
       }
     }
     return o

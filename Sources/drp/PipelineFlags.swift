@@ -10,11 +10,13 @@ enum PipelineFlags {
     ("key-samples", "K", "key_samples", true), ("peers", nil, "peers", true), ("strategy", nil, "strategy", false),
     ("history", nil, "history", true), ("max-tokens", nil, "max_tokens", true),
     ("temperature", nil, "temperature", false), ("retries", nil, "retries", true),
+    ("prompt-budget", nil, "prompt_budget", true),
     ("extractor-model", nil, "extractor_model", false), ("generator-model", nil, "generator_model", false),
   ]
 
   /// The option specs of the knob flags.
-  static let options: [OptionSpec] = valued.map { OptionSpec.value($0.flag, short: $0.short) } + [.flag("no-validation")]
+  static let options: [OptionSpec] =
+    valued.map { OptionSpec.value($0.flag, short: $0.short) } + [.flag("no-validation")]
 
   /// Usage lines describing the knob flags.
   static let usage = """
@@ -28,6 +30,7 @@ enum PipelineFlags {
       --max-tokens N       max tokens of the generated review (default pipeline.max_tokens)
       --temperature T      sampling temperature (default 0.7)
       --retries N          extra attempts after an unusable reply (default 2)
+      --prompt-budget N    estimated tokens per prompt; longer reviews are cut (default 6000)
       --extractor-model M, --generator-model M   model names overriding the endpoints' models
     """
 
@@ -38,10 +41,14 @@ enum PipelineFlags {
     for spec in valued {
       guard let text = arguments.value(spec.flag) else { continue }
       if spec.integer {
-        guard let n = Int64(text) else { throw UsageError(description: "--\(spec.flag) expects an integer, got '\(text)'") }
+        guard let n = Int64(text) else {
+          throw UsageError(description: "--\(spec.flag) expects an integer, got '\(text)'")
+        }
         overrides[spec.key] = .int(n)
       } else if spec.key == "temperature" {
-        guard let t = Double(text) else { throw UsageError(description: "--\(spec.flag) expects a number, got '\(text)'") }
+        guard let t = Double(text) else {
+          throw UsageError(description: "--\(spec.flag) expects a number, got '\(text)'")
+        }
         overrides[spec.key] = .double(t)
       } else {
         overrides[spec.key] = .string(text)

@@ -46,13 +46,15 @@ struct ProfileCommand: Command {
       try context.printJSON(object)
       return
     }
-    context.stdout.line("profile of \(user) (\(result.profile.mode), \(result.profile.provenance.models.joined(separator: ", ")))")
+    context.stdout.line(
+      "profile of \(user) (\(result.profile.mode), \(result.profile.provenance.models.joined(separator: ", ")))")
     context.stdout.line(result.profile.promptText(maxDimensions: 50))
   }
 
   /// Prints the per-stage LLM budget and the final failures on stderr.
   static func report(_ stats: PipelineStats, failures: [PipelineFailure], user: String, to stderr: TextOutput) {
-    stderr.line("LLM budget for \(user):\n" + stats.report.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
+    stderr.line(
+      "LLM budget for \(user):\n" + stats.report.split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
     for failure in failures where failure.final {
       stderr.line(
         "drp: note: \(failure.stage) \(failure.itemID.map { "item \($0) " } ?? "")gave no usable answer "
