@@ -77,4 +77,17 @@ final class EvalRunnerTests: XCTestCase {
     XCTAssertEqual(writer.calls, 1)
     XCTAssertEqual(run.samples[1].prediction, "an edited review")
   }
+
+  struct CancellingWriter: ReviewWriter {
+    func write(_ heldOut: HeldOutCase, mode: PipelineMode) async throws -> WrittenReview { throw CancellationError() }
+  }
+
+  func testCancellationIsNotReportedAsAGenerationFailure() async throws {
+    do {
+      _ = try await EvalRunner(writer: CancellingWriter(), checkpoint: nil).run(makeCases(1), modes: [.rag])
+      XCTFail("cancelled")
+    } catch {
+      XCTAssertTrue(error is CancellationError, "\(error)")
+    }
+  }
 }

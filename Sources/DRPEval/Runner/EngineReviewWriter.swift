@@ -18,6 +18,8 @@ public struct EngineReviewWriter: ReviewWriter {
     self.options = options
   }
 
+  /// Generates `heldOut`'s review in `mode`, excluding the held-out review from everything the engine reads.
+  /// - Throws: the engine's errors (unknown user or item, no user vector, unusable LLM replies).
   public func write(_ heldOut: HeldOutCase, mode: PipelineMode) async throws -> WrittenReview {
     let review = heldOut.heldOut
     let result = try await engine.generate(

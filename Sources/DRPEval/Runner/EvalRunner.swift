@@ -43,6 +43,8 @@ public struct EvalRunner: Sendable {
           let written: WrittenReview
           do {
             written = try await writer.write(heldOut, mode: mode)
+          } catch is CancellationError {
+            throw CancellationError()
           } catch {
             throw EvalError.generationFailed(user: heldOut.userID, mode: mode.rawValue, detail: "\(error)")
           }
