@@ -173,6 +173,20 @@ final class HeldOutIsolationTests: XCTestCase {
       let differences = zip(stored.sorted { $0.id < $1.id }, excluded.sorted { $0.id < $1.id })
         .map { abs($0.score - $1.score) }
       XCTAssertGreaterThan(differences.max() ?? 0, 1e-4, "without exclusion the held-out review shifts the vector")
+      // Peer selection for the held-out item scores candidates against the same vector.
+      let target = UserVector.mean(of: vectors)
+      let peers = try engine.peers(
+        user: user, item: review.itemID, strategy: "nearest", count: everyone, excluding: [review.id])
+      XCTAssertFalse(peers.isEmpty)
+      for peer in peers {
+        let vector = try XCTUnwrap(engine.index.vector(for: peer.id))
+        XCTAssertEqual(peer.score, VectorMath.cosine(vector, target), accuracy: 1e-4, peer.id)
+      }
+      let unexcluded = try engine.peers(user: user, item: review.itemID, strategy: "nearest", count: everyone)
+      let shifts = unexcluded.map { peer in
+        abs(peer.score - VectorMath.cosine(engine.index.vector(for: peer.id) ?? [], target))
+      }
+      XCTAssertGreaterThan(shifts.max() ?? 0, 1e-4, "without exclusion peers are scored against another vector")
     }
   }
 }
