@@ -15,6 +15,7 @@ enum CommandRegistry {
     GenerateCommand(),
     ServeCommand(),
     CallCommand(),
+    EvalCommand(),
     HelpCommand(),
   ]
 

@@ -1,0 +1,38 @@
+// The human-readable form of an evaluation report.
+import Foundation
+
+extension EvalReport {
+  /// A Markdown table, one row per mode: ROUGE-1, ROUGE-L, METEOR (0–1) and BLEU (0–100), each
+  /// `value [lower, upper]` with its 95% bootstrap interval, then LLM calls, tokens and wall time;
+  /// followed by a line on the population and the METEOR synonym stage.
+  public func markdownTable() -> String {
+    var lines = [
+      "| mode | n | ROUGE-1 | ROUGE-L | METEOR | BLEU | LLM calls | tokens | wall s |",
+      "| --- | ---: | --- | --- | --- | --- | ---: | ---: | ---: |",
+    ]
+    for row in modes {
+      let cells = [
+        row.mode.rawValue, "\(row.samples)", Self.cell(row.rouge1, digits: 4), Self.cell(row.rougeL, digits: 4),
+        Self.cell(row.meteor, digits: 4), Self.cell(row.bleu, digits: 2), "\(row.llmCalls)", "\(row.tokens)",
+        Self.fixed(row.wallSeconds, digits: 1),
+      ]
+      lines.append("| " + cells.joined(separator: " | ") + " |")
+    }
+    let scope = settings.category.map { " in category \($0)" } ?? ""
+    lines.append("")
+    lines.append(
+      "\(settings.evaluatedUsers) of \(settings.eligibleUsers) eligible users (>= \(settings.minReviews) reviews"
+        + "\(scope)), seed \(settings.seed); 95% percentile bootstrap over \(bootstrapResamples) resamples; "
+        + "METEOR synonym stage (WordNet): \(meteorSynonymStage ? "on" : "off"); "
+        + "\(newSamples) samples generated, \(reusedSamples) reused, \(Self.fixed(elapsedSeconds, digits: 1)) s.")
+    return lines.joined(separator: "\n")
+  }
+
+  private static func cell(_ interval: Bootstrap.Interval, digits: Int) -> String {
+    "\(fixed(interval.estimate, digits: digits)) [\(fixed(interval.lower, digits: digits)), "
+      + "\(fixed(interval.upper, digits: digits))]"
+  }
+
+  /// `value` with exactly `digits` decimals.
+  static func fixed(_ value: Double, digits: Int) -> String { String(format: "%.\(digits)f", value) }
+}

@@ -1,0 +1,27 @@
+// What the evaluation runner needs from a generation pipeline.
+import DRPReasoning
+
+/// Writes a user's held-out review in a pipeline mode without seeing it: implementations must
+/// exclude `heldOut.id` from everything they read (peers, profiles, retrieved history).
+public protocol ReviewWriter: Sendable {
+  /// The review text generated for `heldOut.itemID` (with its rating and title) as `heldOut.userID`
+  /// would write it, in `mode`, with the LLM usage it cost.
+  func write(_ heldOut: HeldOutCase, mode: PipelineMode) async throws -> WrittenReview
+}
+
+/// A generated review and what producing it cost.
+public struct WrittenReview: Sendable, Equatable {
+  /// The review text.
+  public var text: String
+  /// LLM requests made (0 when every answer came from the cache or no LLM is configured).
+  public var llmCalls: Int
+  /// Prompt plus completion tokens of those requests.
+  public var tokens: Int
+
+  /// Creates a result.
+  public init(text: String, llmCalls: Int, tokens: Int) {
+    self.text = text
+    self.llmCalls = llmCalls
+    self.tokens = tokens
+  }
+}

@@ -1,0 +1,144 @@
+// A loopback OpenAI-compatible chat server that records every request and echoes its prompt back.
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A stand-in LLM for isolation tests: `POST /v1/chat/completions` is answered with a JSON profile
+/// whose dimension description, evidence and summary quote the request's last user message, so
+/// anything a prompt contains also reaches profiles and generated text (a leak becomes visible
+/// everywhere). Every request body is recorded. One thread accepts and answers connections one
+/// at a time (`Connection: close`); reads are bounded by a 5 s socket timeout.
+final class EchoChatServer: Sendable {
+  /// The API base URL (`http://127.0.0.1:PORT/v1`).
+  let baseURL: String
+  private let listener: Int32
+  private let recorded = Mutex<[String]>([])
+  private let stopped = Atomic<Bool>(false)
+
+  /// Starts listening on an ephemeral 127.0.0.1 port.
+  init() throws {
+    signal(SIGPIPE, SIG_IGN)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw POSIXError(.EIO) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+        bind(fd, pointer, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, pointer, &length) == 0
+      }
+    }
+    guard bound else {
+      close(fd)
+      throw POSIXError(.EADDRINUSE)
+    }
+    listener = fd
+    baseURL = "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))/v1"
+    Thread { [self] in serve() }.start()
+  }
+
+  /// Request bodies received so far, in order.
+  var requests: [String] { recorded.withLock { $0 } }
+
+  /// Stops accepting (the thread exits at its next accept).
+  func stop() {
+    guard !stopped.exchange(true, ordering: .relaxed) else { return }
+    shutdown(listener, Int32(SHUT_RDWR))
+    close(listener)
+  }
+
+  deinit { stop() }
+
+  private func serve() {
+    while !stopped.load(ordering: .relaxed) {
+      let connection = accept(listener, nil, nil)
+      guard connection >= 0 else { return }
+      var timeout = timeval(tv_sec: 5, tv_usec: 0)
+      setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+      if let body = readBody(connection) {
+        recorded.withLock { $0.append(body) }
+        respond(connection, to: body)
+      }
+      close(connection)
+    }
+  }
+
+  /// The body of one HTTP request (headers up to the blank line, then Content-Length bytes).
+  private func readBody(_ connection: Int32) -> String? {
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    let separator = Data("\r\n\r\n".utf8)
+    while true {
+      if let end = data.range(of: separator) {
+        let head = String(decoding: data[..<end.lowerBound], as: UTF8.self).lowercased()
+        let lengthLine = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+        let length =
+          lengthLine.flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+        if data.count - end.upperBound >= length {
+          return String(decoding: data[end.upperBound..<(end.upperBound + length)], as: UTF8.self)
+        }
+      }
+      let count = recv(connection, &buffer, buffer.count, 0)
+      guard count > 0, data.count < 16 << 20 else { return nil }
+      data.append(buffer, count: count)
+    }
+  }
+
+  private func respond(_ connection: Int32, to body: String) {
+    let request = (try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any] ?? [:]
+    let messages = request["messages"] as? [[String: Any]] ?? []
+    let prompt = messages.last { $0["role"] as? String == "user" }?["content"] as? String ?? ""
+    let profile: [String: Any] = [
+      "dimensions": [
+        ["name": "Echo", "definition": "what the prompt said", "description": prompt, "evidence": [prompt]]
+      ],
+      "summary": prompt,
+    ]
+    let answer = String(decoding: try! JSONSerialization.data(withJSONObject: profile), as: UTF8.self)
+    let stream = request["stream"] as? Bool ?? false
+    let payload: String
+    let contentType: String
+    if stream {
+      let chunk: [String: Any] = ["choices": [["index": 0, "delta": ["content": answer], "finish_reason": NSNull()]]]
+      let last: [String: Any] = [
+        "choices": [["index": 0, "delta": [:] as [String: Any], "finish_reason": "stop"]],
+        "usage": ["prompt_tokens": prompt.count / 4, "completion_tokens": answer.count / 4],
+      ]
+      payload =
+        [chunk, last].map {
+          "data: " + String(decoding: try! JSONSerialization.data(withJSONObject: $0), as: UTF8.self) + "\n\n"
+        }
+        .joined() + "data: [DONE]\n\n"
+      contentType = "text/event-stream"
+    } else {
+      let reply: [String: Any] = [
+        "id": "echo", "object": "chat.completion", "model": request["model"] as? String ?? "echo",
+        "choices": [["index": 0, "message": ["role": "assistant", "content": answer], "finish_reason": "stop"]],
+        "usage": [
+          "prompt_tokens": prompt.count / 4, "completion_tokens": answer.count / 4,
+          "total_tokens": (prompt.count + answer.count) / 4,
+        ],
+      ]
+      payload = String(decoding: try! JSONSerialization.data(withJSONObject: reply), as: UTF8.self)
+      contentType = "application/json"
+    }
+    let bytes = Data(payload.utf8)
+    let head =
+      "HTTP/1.1 200 OK\r\nContent-Type: \(contentType)\r\nContent-Length: \(bytes.count)\r\nConnection: close\r\n\r\n"
+    var response = Data(head.utf8)
+    response.append(bytes)
+    response.withUnsafeBytes { raw in
+      var sent = 0
+      while sent < raw.count {
+        let n = send(connection, raw.baseAddress! + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
+        if n <= 0 { return }
+        sent += n
+      }
+    }
+  }
+}
