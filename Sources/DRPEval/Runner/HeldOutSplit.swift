@@ -1,4 +1,5 @@
 // The paper's time-based protocol: each user's last review is held out, the rest is history.
+import DRPCore
 import DRPStore
 import Foundation
 
