@@ -1,3 +1,4 @@
+import DRPCore
 import DRPEngine
 import DRPEval
 import DRPReasoning
@@ -68,7 +69,7 @@ struct EvalCommand: Command {
       "eval: \(cases.count) of \(eligible.count) eligible users x \(modes.count) modes; "
         + "saved samples: \(checkpoint.path) (\(checkpoint.count))")
     let runner = EvalRunner(writer: EngineReviewWriter(engine: engine, options: options), checkpoint: checkpoint)
-    let run = try BlockingTask.run {
+    let run = try BlockingCall.run {
       try await runner.run(cases, modes: modes) { progress in
         FileHandle.standardError.write(Data((progress.line + "\n").utf8))
       }
