@@ -39,7 +39,8 @@ public enum TestSupport {
   public static func localEmbedder() throws -> (url: String, model: String) {
     let env = ProcessInfo.processInfo.environment
     guard let url = env["DRP_TEST_EMBED_URL"], let model = env["DRP_TEST_EMBED_MODEL"], !url.isEmpty else {
-      throw XCTSkip("DRP_TEST_EMBED_URL/DRP_TEST_EMBED_MODEL unset: start ../shared/tools/local-models to run this test")
+      throw XCTSkip(
+        "DRP_TEST_EMBED_URL/DRP_TEST_EMBED_MODEL unset: start ../shared/tools/local-models to run this test")
     }
     return (url, model)
   }
@@ -82,7 +83,8 @@ public struct ProcessResult: Sendable {
     do {
       return try JSONSerialization.jsonObject(with: Data(stdout.utf8), options: [.fragmentsAllowed])
     } catch {
-      XCTFail("stdout is not one JSON document: \(stdout.prefix(500))\nstderr: \(stderr.prefix(500))", file: file, line: line)
+      XCTFail(
+        "stdout is not one JSON document: \(stdout.prefix(500))\nstderr: \(stderr.prefix(500))", file: file, line: line)
       throw error
     }
   }
@@ -118,14 +120,17 @@ public func runProcess(
   while process.isRunning && Date() < deadline { usleep(5_000) }
   if process.isRunning {
     process.terminate()
-    XCTFail("\(executable.lastPathComponent) \(arguments.joined(separator: " ")) timed out after \(timeout) s", file: file, line: line)
+    XCTFail(
+      "\(executable.lastPathComponent) \(arguments.joined(separator: " ")) timed out after \(timeout) s", file: file,
+      line: line)
     process.waitUntilExit()
   }
   try? out.close()
   try? err.close()
   let stdout = (try? String(contentsOf: outFile, encoding: .utf8)) ?? ""
   let stderr = (try? String(contentsOf: errFile, encoding: .utf8)) ?? ""
-  let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
+  let status =
+    process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
   return ProcessResult(status: status, stdout: stdout, stderr: stderr)
 }
 
@@ -135,5 +140,7 @@ public func drp(
   home: URL, _ arguments: [String], environment: [String: String] = [:], stdin: Data? = nil,
   timeout: TimeInterval = 120, file: StaticString = #filePath, line: UInt = #line
 ) throws -> ProcessResult {
-  try runProcess(TestSupport.drpBinary, ["--home", home.path] + arguments, environment: environment, stdin: stdin, timeout: timeout, file: file, line: line)
+  try runProcess(
+    TestSupport.drpBinary, ["--home", home.path] + arguments, environment: environment, stdin: stdin, timeout: timeout,
+    file: file, line: line)
 }
