@@ -176,22 +176,7 @@ public final class ReviewImporter {
       lastUser = row.user
     }
     report.itemsAdded += try insertBareItem(row.item, db)
-    let stmt = try db.cached(
-      """
-      INSERT OR IGNORE INTO reviews (user_id, item_id, rating, title, text, timestamp, helpful_votes, verified, text_hash)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-      """)
-    stmt.bind(1, row.user)
-    stmt.bind(2, row.item)
-    stmt.bind(3, row.rating)
-    stmt.bind(4, row.title)
-    stmt.bind(5, row.text)
-    stmt.bind(6, row.timestamp)
-    stmt.bind(7, row.helpful)
-    stmt.bind(8, row.verified)
-    stmt.bind(9, row.textHash)
-    try stmt.run()
-    if db.changes == 1 { report.reviewsAdded += 1 } else { report.duplicates += 1 }
+    if try ReviewStore.insertReview(row, db) { report.reviewsAdded += 1 } else { report.duplicates += 1 }
   }
 
   private func insertBareItem(_ id: String, _ db: SQLiteConnection) throws -> Int {

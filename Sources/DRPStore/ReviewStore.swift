@@ -234,6 +234,29 @@ public final class ReviewStore: @unchecked Sendable {
 
   // MARK: Writing
 
+  /// Inserts one review row unless an identical one is stored (the unique key on user, item,
+  /// timestamp and text hash decides). The importer and ``addReview(_:)`` both write reviews
+  /// through this one statement, so the duplicate rule lives in one place.
+  /// - Returns: true when the row was inserted, false for a duplicate.
+  static func insertReview(_ row: ParsedLine.ReviewRow, _ db: SQLiteConnection) throws -> Bool {
+    let stmt = try db.cached(
+      """
+      INSERT OR IGNORE INTO reviews (user_id, item_id, rating, title, text, timestamp, helpful_votes, verified, text_hash)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+      """)
+    stmt.bind(1, row.user)
+    stmt.bind(2, row.item)
+    stmt.bind(3, row.rating)
+    stmt.bind(4, row.title)
+    stmt.bind(5, row.text)
+    stmt.bind(6, row.timestamp)
+    stmt.bind(7, row.helpful)
+    stmt.bind(8, row.verified)
+    stmt.bind(9, row.textHash)
+    try stmt.run()
+    return db.changes == 1
+  }
+
   /// Stores a review, creating its user and (bare) item when unknown. `review.id` is ignored.
   /// - Returns: `.inserted(rowID)` or `.duplicate` when the same user, item, timestamp and text exist.
   /// - Throws: `SQLiteError`.
@@ -242,22 +265,11 @@ public final class ReviewStore: @unchecked Sendable {
     try withConnection { db in
       _ = try insertUser(review.userID, db)
       _ = try insertBareItem(review.itemID, db)
-      let stmt = try db.cached(
-        """
-        INSERT OR IGNORE INTO reviews (user_id, item_id, rating, title, text, timestamp, helpful_votes, verified, text_hash)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """)
-      stmt.bind(1, review.userID)
-      stmt.bind(2, review.itemID)
-      stmt.bind(3, review.rating)
-      stmt.bind(4, review.title)
-      stmt.bind(5, review.text)
-      stmt.bind(6, review.timestamp)
-      stmt.bind(7, review.helpfulVotes)
-      stmt.bind(8, review.verified)
-      stmt.bind(9, TextHash.of(review.text))
-      try stmt.run()
-      return db.changes == 1 ? .inserted(db.lastInsertRowID) : .duplicate
+      let row = ParsedLine.ReviewRow(
+        user: review.userID, item: review.itemID, rating: review.rating, title: review.title, text: review.text,
+        timestamp: review.timestamp, helpful: Int64(review.helpfulVotes), verified: review.verified,
+        textHash: TextHash.of(review.text))
+      return try Self.insertReview(row, db) ? .inserted(db.lastInsertRowID) : .duplicate
     }
   }
 
