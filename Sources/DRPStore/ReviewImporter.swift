@@ -169,10 +169,7 @@ public final class ReviewImporter {
 
   private func insertReview(_ row: ParsedLine.ReviewRow, _ db: SQLiteConnection) throws {
     if row.user != lastUser {
-      let stmt = try db.cached("INSERT OR IGNORE INTO users (id) VALUES (?)")
-      stmt.bind(1, row.user)
-      try stmt.run()
-      report.usersAdded += db.changes
+      if try ReviewStore.insertUser(row.user, db) { report.usersAdded += 1 }
       lastUser = row.user
     }
     report.itemsAdded += try insertBareItem(row.item, db)
@@ -181,25 +178,17 @@ public final class ReviewImporter {
 
   private func insertBareItem(_ id: String, _ db: SQLiteConnection) throws -> Int {
     if knownItems.contains(id) { return 0 }
-    let stmt = try db.cached("INSERT OR IGNORE INTO items (id) VALUES (?)")
-    stmt.bind(1, id)
-    try stmt.run()
+    let isNew = try ReviewStore.insertBareItem(id, db)
     if knownItems.count >= Self.knownItemsLimit { knownItems.removeAll(keepingCapacity: true) }
     knownItems.insert(id)
-    return db.changes
+    return isNew ? 1 : 0
   }
 
   private func insertItem(_ row: ParsedLine.ItemRow, _ db: SQLiteConnection) throws {
     report.itemsAdded += try insertBareItem(row.id, db)
-    let stmt = try db.cached(
-      "UPDATE items SET title = ?, description = ?, categories = ?, main_category = ?, metadata = ? WHERE id = ?")
-    stmt.bind(1, row.title)
-    stmt.bind(2, row.description)
-    stmt.bind(3, row.categoriesJSON)
-    stmt.bind(4, row.mainCategory)
-    stmt.bind(5, row.metadataJSON)
-    stmt.bind(6, row.id)
-    try stmt.run()
+    try ReviewStore.updateItemMetadata(
+      row.id, title: row.title, description: row.description, categoriesJSON: row.categoriesJSON,
+      mainCategory: row.mainCategory, metadataJSON: row.metadataJSON, db)
     report.itemMetadata += 1
   }
 }

@@ -263,8 +263,8 @@ public final class ReviewStore: @unchecked Sendable {
   @discardableResult
   public func addReview(_ review: Review) throws -> AddResult {
     try withConnection { db in
-      _ = try insertUser(review.userID, db)
-      _ = try insertBareItem(review.itemID, db)
+      _ = try Self.insertUser(review.userID, db)
+      _ = try Self.insertBareItem(review.itemID, db)
       let row = ParsedLine.ReviewRow(
         user: review.userID, item: review.itemID, rating: review.rating, title: review.title, text: review.text,
         timestamp: review.timestamp, helpful: Int64(review.helpfulVotes), verified: review.verified,
@@ -278,7 +278,7 @@ public final class ReviewStore: @unchecked Sendable {
   /// - Throws: `SQLiteError`.
   @discardableResult
   public func addUser(_ id: String) throws -> Bool {
-    try withConnection { try insertUser(id, $0) }
+    try withConnection { try Self.insertUser(id, $0) }
   }
 
   /// Inserts the item or replaces its metadata.
@@ -287,29 +287,41 @@ public final class ReviewStore: @unchecked Sendable {
   @discardableResult
   public func upsertItem(_ item: Item) throws -> Bool {
     try withConnection { db in
-      let isNew = try insertBareItem(item.id, db)
-      let stmt = try db.cached(
-        "UPDATE items SET title = ?, description = ?, categories = ?, main_category = ?, metadata = ? WHERE id = ?")
-      stmt.bind(1, item.title)
-      stmt.bind(2, item.description)
+      let isNew = try Self.insertBareItem(item.id, db)
       let categories = (try? JSONEncoder().encode(item.categories)).map { String(decoding: $0, as: UTF8.self) }
-      stmt.bind(3, categories ?? "[]")
-      stmt.bind(4, item.mainCategory)
-      stmt.bind(5, item.metadataJSON)
-      stmt.bind(6, item.id)
-      try stmt.run()
+      try Self.updateItemMetadata(
+        item.id, title: item.title, description: item.description, categoriesJSON: categories ?? "[]",
+        mainCategory: item.mainCategory, metadataJSON: item.metadataJSON, db)
       return isNew
     }
   }
 
-  private func insertUser(_ id: String, _ db: SQLiteConnection) throws -> Bool {
+  /// Replaces an existing item's metadata (shared with the importer).
+  static func updateItemMetadata(
+    _ id: String, title: String?, description: String?, categoriesJSON: String?, mainCategory: String?,
+    metadataJSON: String?, _ db: SQLiteConnection
+  ) throws {
+    let stmt = try db.cached(
+      "UPDATE items SET title = ?, description = ?, categories = ?, main_category = ?, metadata = ? WHERE id = ?")
+    stmt.bind(1, title)
+    stmt.bind(2, description)
+    stmt.bind(3, categoriesJSON)
+    stmt.bind(4, mainCategory)
+    stmt.bind(5, metadataJSON)
+    stmt.bind(6, id)
+    try stmt.run()
+  }
+
+  /// Inserts the user if unknown (shared with the importer). Returns true when the user is new.
+  static func insertUser(_ id: String, _ db: SQLiteConnection) throws -> Bool {
     let stmt = try db.cached("INSERT OR IGNORE INTO users (id) VALUES (?)")
     stmt.bind(1, id)
     try stmt.run()
     return db.changes == 1
   }
 
-  private func insertBareItem(_ id: String, _ db: SQLiteConnection) throws -> Bool {
+  /// Inserts an item without metadata if unknown (shared with the importer). Returns true when new.
+  static func insertBareItem(_ id: String, _ db: SQLiteConnection) throws -> Bool {
     let stmt = try db.cached("INSERT OR IGNORE INTO items (id) VALUES (?)")
     stmt.bind(1, id)
     try stmt.run()
