@@ -210,6 +210,8 @@ public struct ServerConfig: Codable, Sendable, Equatable {
   public var maxInFlight: Int = 64
   /// Seconds before an idle connection is closed.
   public var idleTimeoutS: Double = 300
+  /// Microseconds the event loop and index workers keep polling for work before they sleep (0: never poll).
+  public var busyPollUs: Int = 50
 
   /// The defaults.
   public init() {}
@@ -220,6 +222,7 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     case maxConnections = "max_connections"
     case maxInFlight = "max_in_flight"
     case idleTimeoutS = "idle_timeout_s"
+    case busyPollUs = "busy_poll_us"
   }
 
   /// Decodes with every key optional; an explicit `null` for `tcp` disables TCP.
@@ -231,5 +234,6 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     maxConnections = try c.decodeIfPresent(Int.self, forKey: .maxConnections) ?? maxConnections
     maxInFlight = try c.decodeIfPresent(Int.self, forKey: .maxInFlight) ?? maxInFlight
     idleTimeoutS = try c.decodeIfPresent(Double.self, forKey: .idleTimeoutS) ?? idleTimeoutS
+    busyPollUs = try c.decodeIfPresent(Int.self, forKey: .busyPollUs) ?? busyPollUs
   }
 }

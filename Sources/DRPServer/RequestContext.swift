@@ -13,6 +13,9 @@ public final class RequestContext: Sendable {
   /// A number identifying the client connection within this server.
   public let connectionID: UInt64
   private let cancelled = Atomic<Bool>(false)
+  /// Set by whoever answers the request first: its handler's worker, `cancel`, a disconnect or
+  /// the shutdown deadline. Exactly one of them sends (or drops) the final reply.
+  private let answered = Atomic<Bool>(false)
   private let sink: @Sendable (RPCNotification) -> Void
 
   init(id: RPCID?, method: String, connectionID: UInt64, sink: @escaping @Sendable (RPCNotification) -> Void) {
@@ -38,4 +41,12 @@ public final class RequestContext: Sendable {
   }
 
   func markCancelled() { cancelled.store(true, ordering: .relaxed) }
+
+  /// True once the final reply was given (or deliberately dropped).
+  var isAnswered: Bool { answered.load(ordering: .acquiring) }
+
+  /// Takes the right to give the final reply. True for the first caller only.
+  func claimAnswer() -> Bool {
+    answered.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged
+  }
 }

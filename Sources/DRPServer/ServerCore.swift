@@ -41,6 +41,11 @@ final class ServerCore: @unchecked Sendable {
   private var readBuffer = [UInt8](repeating: 0, count: 1 << 16)
   /// Runs `.index` handlers; created by `start()`, stopped when the loop exits.
   private var indexPool: WorkerPool?
+  /// Index-lane jobs queued or running on the whole server (the loop does not busy-poll while
+  /// any runs, leaving the cores to them).
+  private var indexJobsOutstanding = 0
+  /// When the loop last handled an event: it busy-polls until `busyPoll` after it.
+  private var lastWork = ContinuousClock.now
 
   /// Binds every configured listener; the loop starts with `start()`.
   init(configuration: ServerConfiguration, logger: Logger, methods: MethodTable) throws(ServerError) {
@@ -101,7 +106,7 @@ final class ServerCore: @unchecked Sendable {
   func start() {
     running.store(true, ordering: .releasing)
     stopped.enter()
-    indexPool = WorkerPool(threads: limits.indexThreads, name: "drp-server-index")
+    indexPool = WorkerPool(threads: limits.indexThreads, name: "drp-server-index", busyPoll: limits.busyPoll)
     let thread = Thread { [self] in run() }
     thread.name = "drp-server-loop"
     thread.start()
@@ -155,7 +160,7 @@ final class ServerCore: @unchecked Sendable {
         stats.requestsInFlight = connections.values.reduce(0) { $0 + $1.inFlight.count }
         stats.backgroundRunning = backgroundRunning
         stats.bufferedOutputBytes = connections.values.reduce(0) { $0 + $1.bufferedOutput }
-        stats.peakConnectionOutputBytes = peakOutput
+        stats.peakConnectionOutputBytes = max(peakOutput, connections.values.map(\.output.peak).max() ?? 0)
         stats.connectionsAccepted = accepted
       }
       done.signal()
@@ -197,12 +202,13 @@ final class ServerCore: @unchecked Sendable {
         fds.append(pollfd(fd: connection.fd, events: Int16(events), revents: 0))
         owners.append(.connection(connection))
       }
-      let ready = poll(&fds, nfds_t(fds.count), 250)
+      let ready = waitForEvents(&fds)
       if ready < 0 {
         if errno != EINTR { logger.log(.error, "poll failed: \(String(cString: strerror(errno)))") }
         continue
       }
       guard ready > 0 else { continue }
+      lastWork = .now
       for (index, descriptor) in fds.enumerated() where descriptor.revents != 0 {
         switch owners[index] {
         case .wake: drainWakePipe()
@@ -221,6 +227,21 @@ final class ServerCore: @unchecked Sendable {
     logger.log(.info, "server stopped")
     running.store(false, ordering: .releasing)
     stopped.leave()
+  }
+
+  /// poll(2) over `fds`: first busy-polling (while the loop was recently busy and no index job
+  /// runs), then sleeping up to 250 ms. Returns poll's result.
+  private func waitForEvents(_ fds: inout [pollfd]) -> Int32 {
+    let count = nfds_t(fds.count)
+    if limits.busyPoll > .zero && indexJobsOutstanding == 0 {
+      let until = lastWork + limits.busyPoll
+      while ContinuousClock.now < until {
+        let ready = poll(&fds, count, 0)
+        if ready != 0 { return ready }
+        sched_yield()
+      }
+    }
+    return poll(&fds, count, 250)
   }
 
   private func wantsInput(_ connection: Connection) -> Bool {
@@ -271,7 +292,9 @@ final class ServerCore: @unchecked Sendable {
           entry.context.markCancelled()
           entry.task?.cancel()
           connection.inFlight[id] = nil
-          reply(to: connection, id: id, method: entry.method, started: entry.started, .failure(.shuttingDown))
+          if entry.context.claimAnswer() {
+            reply(to: connection, id: id, method: entry.method, started: entry.started, .failure(.shuttingDown))
+          }
         }
         connection.closeAfterFlush = true
       }
@@ -321,7 +344,7 @@ final class ServerCore: @unchecked Sendable {
       closeConnection(connection, reason: "socket error")
       return
     }
-    if events & Int32(POLLOUT) != 0 && !connection.flush() {
+    if events & Int32(POLLOUT) != 0 && !connection.output.flush() {
       closeConnection(connection, reason: "write failed")
       return
     }
@@ -376,12 +399,14 @@ final class ServerCore: @unchecked Sendable {
     connection.closed = true
     cancelInFlight(of: connection)
     connections[connection.id] = nil
-    close(connection.fd)
+    connection.output.close()
     logger.log(.debug, "connection closed", ["conn": "\(connection.id)", "reason": reason])
   }
 
+  /// Cancels the connection's requests in flight; none of them will be answered.
   private func cancelInFlight(of connection: Connection) {
     for entry in connection.inFlight.values {
+      _ = entry.context.claimAnswer()
       entry.context.markCancelled()
       entry.task?.cancel()
     }
@@ -441,9 +466,14 @@ final class ServerCore: @unchecked Sendable {
       answer(.failure(.methodNotFound(request.method)))
       return
     }
-    if let id = request.id, connection.inFlight[id] != nil {
-      answer(.failure(.invalidRequest("id \(id) is already in flight on this connection")))
-      return
+    if let id = request.id, let existing = connection.inFlight[id] {
+      // An index worker may have answered it already (the client has the reply and may reuse
+      // the id) while the loop has not yet done that request's bookkeeping.
+      guard existing.context.isAnswered else {
+        answer(.failure(.invalidRequest("id \(id) is already in flight on this connection")))
+        return
+      }
+      connection.inFlight[id] = nil
     }
     let params = RPCParams(request.params)
     switch handler {
@@ -473,15 +503,24 @@ final class ServerCore: @unchecked Sendable {
         return
       }
       let (token, context) = track(id: id, method: request.method, on: connection, started: started)
+      let output = connection.output
       submitIndexJob(on: connection) { [self] in
-        let outcome: Result<JSONValue, RPCError>?
-        if context.isCancelled {
-          outcome = nil
-        } else {
+        // The worker answers directly: handing the reply to the loop would add a thread
+        // wake-up to the client's latency. The loop then only does the bookkeeping.
+        var sent: Result<Void, RPCError>?
+        if !context.isCancelled {
+          let outcome: Result<JSONValue, RPCError>
           do { outcome = .success(try body(params, context)) } catch { outcome = .failure(Self.rpcError(for: error)) }
+          if context.claimAnswer() {
+            output.send(RPCResponse(id: id, outcome: outcome).line)
+            sent = outcome.map { _ in () }
+          }
         }
-        post { [self] in
-          if let outcome { finish(connectionID: connectionID, id: id, token: token, outcome) }
+        let elapsed = ContinuousClock.now - started
+        post { [self, sent] in
+          if let sent {
+            answered(connectionID: connectionID, id: id, token: token, method: request.method, sent, elapsed: elapsed)
+          }
           indexJobDone(connectionID: connectionID)
         }
       }
@@ -503,11 +542,13 @@ final class ServerCore: @unchecked Sendable {
   /// clients may pipeline quick requests freely).
   private func submitIndexJob(on connection: Connection, _ job: @escaping @Sendable () -> Void) {
     connection.indexJobs += 1
+    indexJobsOutstanding += 1
     indexPool?.submit(job)
   }
 
   /// Counts an index-lane job of the connection as ended and resumes reading it.
   private func indexJobDone(connectionID: UInt64) {
+    indexJobsOutstanding -= 1
     guard let connection = connections[connectionID] else { return }
     connection.indexJobs -= 1
     processLines(connection)
@@ -580,10 +621,26 @@ final class ServerCore: @unchecked Sendable {
   private func finish(connectionID: UInt64, id: RPCID, token: UInt64, _ outcome: Result<JSONValue, RPCError>) {
     if let connection = connections[connectionID], let entry = connection.inFlight[id], entry.token == token {
       connection.inFlight[id] = nil
-      reply(to: connection, id: id, method: entry.method, started: entry.started, outcome)
+      if entry.context.claimAnswer() {
+        reply(to: connection, id: id, method: entry.method, started: entry.started, outcome)
+      }
       processLines(connection)
       closeIfFinished(connection)
     }
+  }
+
+  /// Bookkeeping for an index-lane request its worker has answered: forgets it, logs it, and
+  /// closes the connection if the worker's write failed.
+  private func answered(
+    connectionID: UInt64, id: RPCID, token: UInt64, method: String, _ outcome: Result<Void, RPCError>,
+    elapsed: Duration
+  ) {
+    guard let connection = connections[connectionID] else { return }
+    if connection.inFlight[id]?.token == token { connection.inFlight[id] = nil }
+    log(outcome, connection: connection, id: id, method: method, elapsed: elapsed)
+    connection.lastActivity = .now
+    peakOutput = max(peakOutput, connection.output.peak)
+    if connection.output.failed { closeConnection(connection, reason: "write failed") }
   }
 
   private func cancel(_ params: [String: JSONValue], on connection: Connection) -> Result<JSONValue, RPCError> {
@@ -591,7 +648,10 @@ final class ServerCore: @unchecked Sendable {
     guard let target = RPCID(json: raw) else {
       return .failure(.invalidParams(field: "id", "must be an integer or a string"))
     }
-    guard let entry = connection.inFlight.removeValue(forKey: target) else { return .success(["cancelled": false]) }
+    guard let entry = connection.inFlight[target], entry.context.claimAnswer() else {
+      return .success(["cancelled": false])
+    }
+    connection.inFlight[target] = nil
     entry.context.markCancelled()
     entry.task?.cancel()
     reply(to: connection, id: target, method: entry.method, started: entry.started, .failure(.cancelled))
@@ -620,32 +680,33 @@ final class ServerCore: @unchecked Sendable {
     to connection: Connection, id: RPCID?, method: String?, started: ContinuousClock.Instant,
     _ outcome: Result<JSONValue, RPCError>
   ) {
-    let elapsed = ContinuousClock.now - started
+    log(outcome.map { _ in () }, connection: connection, id: id, method: method, elapsed: .now - started)
+    sendLine(RPCResponse(id: id, outcome: outcome).line, to: connection)
+  }
+
+  /// One log line per answered request: debug when it succeeded, warning when it failed.
+  private func log(
+    _ outcome: Result<Void, RPCError>, connection: Connection, id: RPCID?, method: String?, elapsed: Duration
+  ) {
+    var status = "ok"
+    if case .failure(let error) = outcome { status = "\(error.code)" }
     let fields: KeyValuePairs<String, String> = [
       "conn": "\(connection.id)", "method": method ?? "-", "id": id?.description ?? "null",
-      "us": "\(elapsed.microseconds)", "status": Self.status(outcome),
+      "us": "\(elapsed.microseconds)", "status": status,
     ]
     if case .failure(let error) = outcome {
       logger.log(.warning, "request failed: \(error.message)", fields)
     } else {
       logger.log(.debug, "request", fields)
     }
-    sendLine(RPCResponse(id: id, outcome: outcome).line, to: connection)
   }
 
   private func sendLine(_ line: [UInt8], to connection: Connection) {
     guard !connection.closed else { return }
-    connection.enqueue(line)
-    peakOutput = max(peakOutput, connection.peakBufferedOutput)
+    let ok = connection.output.send(line)
+    peakOutput = max(peakOutput, connection.output.peak)
     connection.lastActivity = .now
-    if !connection.flush() { closeConnection(connection, reason: "write failed") }
-  }
-
-  private static func status(_ outcome: Result<JSONValue, RPCError>) -> String {
-    switch outcome {
-    case .success: return "ok"
-    case .failure(let error): return "\(error.code)"
-    }
+    if !ok { closeConnection(connection, reason: "write failed") }
   }
 
   /// The JSON-RPC error for anything a handler throws.

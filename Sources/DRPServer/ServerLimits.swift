@@ -16,6 +16,11 @@ public struct ServerLimits: Sendable {
   public var maxConnections = 1024
   /// Reply bytes buffered for a connection above which the server stops reading its requests.
   public var maxOutputBufferBytes = 1 << 20
+  /// How long the event loop and an index worker keep polling for more work after their last
+  /// before they sleep (`.zero`: sleep at once). Waking a sleeping thread costs tens of
+  /// microseconds on virtual machines, more than the rest of a request's protocol cost; polling
+  /// spends up to this much CPU per quiet spell instead. The loop does not poll while index jobs run.
+  public var busyPoll: Duration = .microseconds(50)
   /// A connection with nothing in flight and no input for this long is closed (nil: never).
   public var idleTimeout: Duration? = .seconds(300)
 

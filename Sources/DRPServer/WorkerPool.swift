@@ -1,18 +1,36 @@
 // A fixed set of threads running short CPU-bound jobs off the event loop.
 import Foundation
+import Glibc
 import Synchronization
 
 /// Runs submitted jobs in FIFO order on a fixed number of dedicated threads (not the Swift
 /// concurrency pool, so blocking or CPU-heavy jobs cannot starve async work or the event loop).
+///
+/// A worker that has just finished a job keeps looking for the next one for `busyPoll` before it
+/// sleeps: waking a sleeping thread costs tens of microseconds on a virtual machine, more than a
+/// quick index query, and a client sending requests back to back sends its next one sooner than
+/// that. An idle pool (no job for longer than `busyPoll`) sleeps and costs nothing.
 final class WorkerPool: Sendable {
-  private let state = Mutex<(jobs: [@Sendable () -> Void], head: Int, stopping: Bool)>(([], 0, false))
-  private let available = DispatchSemaphore(value: 0)
+  private struct State {
+    var jobs: [@Sendable () -> Void] = []
+    var head = 0
+    var stopping = false
+    /// Workers blocked on `wakeUp`, each owed one signal by the next `submit`.
+    var sleepers = 0
+  }
+
+  private let state = Mutex(State())
+  /// Jobs queued and not yet taken: lets spinning workers look without taking the lock.
+  private let queued = Atomic<Int>(0)
+  private let wakeUp = DispatchSemaphore(value: 0)
   private let finished = DispatchGroup()
   private let threadCount: Int
+  private let busyPoll: Duration
 
-  /// Starts `threads` worker threads named `name-N`.
-  init(threads: Int, name: String) {
+  /// Starts `threads` worker threads named `name-N` that poll `busyPoll` for more work after each job.
+  init(threads: Int, name: String, busyPoll: Duration = .zero) {
     threadCount = max(1, threads)
+    self.busyPoll = busyPoll
     for number in 0..<threadCount {
       finished.enter()
       let thread = Thread { [self] in work() }
@@ -24,41 +42,77 @@ final class WorkerPool: Sendable {
   /// Queues `job`. Returns false (and drops it) once `stop()` was called.
   @discardableResult
   func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
-    let accepted = state.withLock { state in
-      if !state.stopping { state.jobs.append(job) }
-      return !state.stopping
+    let (accepted, wake) = state.withLock { state -> (Bool, Bool) in
+      guard !state.stopping else { return (false, false) }
+      state.jobs.append(job)
+      queued.add(1, ordering: .releasing)
+      guard state.sleepers > 0 else { return (true, false) }
+      state.sleepers -= 1
+      return (true, true)
     }
-    if accepted { available.signal() }
+    if wake { wakeUp.signal() }
     return accepted
   }
 
   /// Runs the jobs already queued, then ends every thread; blocks until they have ended.
   func stop() {
-    let first = state.withLock { state in
-      defer { state.stopping = true }
-      return !state.stopping
+    let sleeping = state.withLock { state -> Int? in
+      guard !state.stopping else { return nil }
+      state.stopping = true
+      defer { state.sleepers = 0 }
+      return state.sleepers
     }
-    guard first else { return }
-    for _ in 0..<threadCount { available.signal() }
+    guard let sleeping else { return }
+    for _ in 0..<sleeping { wakeUp.signal() }
     finished.wait()
   }
 
-  private func work() {
-    while true {
-      available.wait()
-      let job = state.withLock { state -> (@Sendable () -> Void)? in
-        guard state.head < state.jobs.count else { return nil }
+  private enum Next {
+    case run(@Sendable () -> Void)
+    case wait
+    case exit
+  }
+
+  /// The next job; else `.exit` when stopping, else `.wait` (registering as a sleeper when `sleep`).
+  private func next(sleep: Bool) -> Next {
+    state.withLock { state in
+      if state.head < state.jobs.count {
         let job = state.jobs[state.head]
         state.head += 1
+        queued.subtract(1, ordering: .relaxed)
         if state.head == state.jobs.count {
           state.jobs.removeAll(keepingCapacity: true)
           state.head = 0
         }
-        return job
+        return .run(job)
       }
-      guard let job else { break }
-      job()
+      if state.stopping { return .exit }
+      if sleep { state.sleepers += 1 }
+      return .wait
     }
-    finished.leave()
+  }
+
+  private func work() {
+    defer { finished.leave() }
+    var pollUntil = ContinuousClock.now
+    while true {
+      switch next(sleep: false) {
+      case .run(let job):
+        job()
+        pollUntil = .now + busyPoll
+        continue
+      case .exit: return
+      case .wait: break
+      }
+      while ContinuousClock.now < pollUntil && queued.load(ordering: .acquiring) == 0 { sched_yield() }
+      if queued.load(ordering: .acquiring) > 0 { continue }
+      switch next(sleep: true) {
+      case .run(let job):
+        job()
+        pollUntil = .now + busyPoll
+      case .exit: return
+      case .wait: wakeUp.wait()
+      }
+    }
   }
 }

@@ -94,4 +94,85 @@ final class ServerIndexLaneTests: XCTestCase {
     connection.request("ping", id: 4)
     XCTAssertEqual(connection.readLine()?["id"], 4, "the cancelled request produced no second reply")
   }
+
+  func testAnIDCanBeReusedAsSoonAsItsIndexReplyArrives() throws {
+    // Index workers answer directly and the loop forgets the request a moment later: a client
+    // reusing the id right after reading the reply must not get "already in flight".
+    let (server, endpoint) = try makeServer()
+    defer { server.shutdown(deadline: .milliseconds(200)) }
+    let connection = try RawConnection(endpoint)
+    for round in 0..<2000 {
+      connection.request("busy", id: 1, params: ["ms": 0])
+      guard let reply = connection.readLine() else { return XCTFail("no reply in round \(round)") }
+      guard reply["result"]?["ms"] == 0 else { return XCTFail("round \(round): \(reply)") }
+    }
+  }
+
+  func testCancelRacingCompletionGivesExactlyOneFinalReply() throws {
+    let (server, endpoint) = try makeServer()
+    defer { server.shutdown(deadline: .milliseconds(200)) }
+    let connection = try RawConnection(endpoint)
+    var outcomes: [String: Int] = [:]
+    for round in 0..<300 {
+      // 0 ms: the worker and the cancel race; both outcomes are fine, two replies are not.
+      connection.request("busy", id: 7, params: ["ms": 0])
+      connection.request("cancel", id: 8, params: ["id": 7])
+      var target: JSONValue?
+      var cancelled: JSONValue?
+      for _ in 0..<2 {
+        guard let line = connection.readLine() else { return XCTFail("round \(round): missing reply") }
+        if line["id"] == 7 { XCTAssertNil(target, "round \(round): second reply for id 7"); target = line }
+        if line["id"] == 8 { cancelled = line["result"]?["cancelled"] }
+      }
+      let wasCancelled = target?["error"]?["code"] == -32800
+      XCTAssertEqual(
+        cancelled, .bool(wasCancelled), "round \(round): cancel result disagrees with \(String(describing: target))")
+      if !wasCancelled { XCTAssertEqual(target?["result"]?["ms"], 0, "round \(round)") }
+      outcomes[wasCancelled ? "cancelled" : "answered", default: 0] += 1
+    }
+    connection.request("ping", id: 9)
+    XCTAssertEqual(connection.readLine()?["id"], 9, "no stray reply is left on the connection")
+    XCTAssertEqual(outcomes.values.reduce(0, +), 300)
+  }
+
+  func testBusyPollingStopsWhenTheServerIsIdle() throws {
+    // After a burst of traffic the loop and the workers poll for at most `busyPoll` and then
+    // sleep: an idle second costs (almost) no CPU.
+    var limits = ServerLimits()
+    limits.busyPoll = .milliseconds(5)
+    let (server, endpoint) = try makeServer(limits: limits)
+    defer { server.shutdown(deadline: .milliseconds(200)) }
+    let connection = try RawConnection(endpoint)
+    for id in 0..<200 {
+      connection.request(id % 2 == 0 ? "ping" : "busy", id: .int(Int64(id)), params: ["ms": 0])
+      XCTAssertNotNil(connection.readLine())
+    }
+    usleep(100_000)
+    let before = Self.processCPUTime()
+    usleep(1_000_000)
+    let used = Self.processCPUTime() - before
+    XCTAssertLessThan(used, 0.1, "the idle server used \(used) s of CPU in 1 s")
+    connection.request("ping", id: "after")
+    XCTAssertEqual(connection.readLine()?["id"], "after")
+  }
+
+  func testWithoutBusyPollingEveryLaneStillAnswers() throws {
+    var limits = ServerLimits()
+    limits.busyPoll = .zero
+    let (server, endpoint) = try makeServer(limits: limits)
+    defer { server.shutdown(deadline: .milliseconds(200)) }
+    let connection = try RawConnection(endpoint)
+    for id in 0..<100 {
+      let method = ["ping", "busy", "slow"][id % 3]
+      connection.request(method, id: .int(Int64(id)), params: ["ms": 0])
+      XCTAssertEqual(connection.readLine()?["id"], .int(Int64(id)), method)
+    }
+  }
+
+  private static func processCPUTime() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+      + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+  }
 }

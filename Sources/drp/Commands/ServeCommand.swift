@@ -80,6 +80,10 @@ struct ServeCommand: Command {
     limits.maxConnections = section.maxConnections
     limits.maxConcurrentBackground = section.maxInFlight
     limits.idleTimeout = section.idleTimeoutS > 0 ? .milliseconds(Int64(section.idleTimeoutS * 1000)) : nil
+    guard (0...1_000_000).contains(section.busyPollUs) else {
+      throw UsageError(description: "server.busy_poll_us must be between 0 and 1000000, got \(section.busyPollUs)")
+    }
+    limits.busyPoll = .microseconds(section.busyPollUs)
     return ServerConfiguration(
       listeners: listeners, allowRemote: arguments.flag("allow-remote"), token: token, limits: limits)
   }
