@@ -20,9 +20,13 @@ public enum JSONWriter {
     switch value {
     case .null: output.append(contentsOf: "null".utf8)
     case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
-    case .int(let number): output.append(contentsOf: String(number).utf8)
+    case .int(let number): writeInteger(number, into: &output)
     case .double(let number):
-      if number.isFinite { output.append(contentsOf: "\(number)".utf8) } else { output.append(contentsOf: "null".utf8) }
+      if number.isFinite {
+        output.append(contentsOf: number.description.utf8)
+      } else {
+        output.append(contentsOf: "null".utf8)
+      }
     case .string(let text): writeString(text, into: &output)
     case .array(let elements):
       output.append(UInt8(ascii: "["))
@@ -33,17 +37,35 @@ public enum JSONWriter {
       output.append(UInt8(ascii: "]"))
     case .object(let members):
       output.append(UInt8(ascii: "{"))
-      for (position, key) in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-        if position > 0 { output.append(UInt8(ascii: ",")) }
+      var first = true
+      for (key, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+        if !first { output.append(UInt8(ascii: ",")) }
+        first = false
         writeString(key, into: &output)
         output.append(UInt8(ascii: ":"))
-        write(members[key]!, into: &output)
+        write(member, into: &output)
       }
       output.append(UInt8(ascii: "}"))
     }
   }
 
   private static let hexDigits = Array("0123456789abcdef".utf8)
+
+  /// Appends the decimal digits of `number` without building a String.
+  private static func writeInteger(_ number: Int64, into output: inout [UInt8]) {
+    if number < 0 { output.append(UInt8(ascii: "-")) }
+    var magnitude = number.magnitude
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for Int64.min's 19 digits, least significant first
+    var count = 0
+    withUnsafeMutableBytes(of: &digits) { buffer in
+      repeat {
+        buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+        magnitude /= 10
+        count += 1
+      } while magnitude > 0
+      for index in stride(from: count - 1, through: 0, by: -1) { output.append(buffer[index]) }
+    }
+  }
 
   private static func writeString(_ text: String, into output: inout [UInt8]) {
     output.append(UInt8(ascii: "\""))

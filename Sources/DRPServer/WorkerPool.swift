@@ -6,10 +6,13 @@ import Synchronization
 /// Runs submitted jobs in FIFO order on a fixed number of dedicated threads (not the Swift
 /// concurrency pool, so blocking or CPU-heavy jobs cannot starve async work or the event loop).
 ///
-/// A worker that has just finished a job keeps looking for the next one for `busyPoll` before it
-/// sleeps: waking a sleeping thread costs tens of microseconds on a virtual machine, more than a
-/// quick index query, and a client sending requests back to back sends its next one sooner than
-/// that. An idle pool (no job for longer than `busyPoll`) sleeps and costs nothing.
+/// A worker that has just finished a quick job keeps looking for the next one for `busyPoll`
+/// before it sleeps: waking a sleeping thread costs tens of microseconds on a virtual machine,
+/// more than a quick index query, and a client sending quick requests back to back sends its
+/// next one sooner than that. After a long job (over `quickJob`) it sleeps at once: its client
+/// has waited long enough to be asleep itself and will not answer within microseconds, and a
+/// polling thread would only take the core the client wakes up on. An idle pool sleeps and costs
+/// nothing.
 final class WorkerPool: Sendable {
   private struct State {
     var jobs: [@Sendable () -> Void] = []
@@ -26,6 +29,8 @@ final class WorkerPool: Sendable {
   private let finished = DispatchGroup()
   private let threadCount: Int
   private let busyPoll: Duration
+  /// Jobs shorter than this are followed by busy polling.
+  static let quickJob = Duration.milliseconds(1)
 
   /// Starts `threads` worker threads named `name-N` that poll `busyPoll` for more work after each job.
   init(threads: Int, name: String, busyPoll: Duration = .zero) {
@@ -92,14 +97,21 @@ final class WorkerPool: Sendable {
     }
   }
 
+  /// Runs `job`; returns until when to poll for the next one.
+  private func run(_ job: () -> Void) -> ContinuousClock.Instant {
+    let start = ContinuousClock.now
+    job()
+    let end = ContinuousClock.now
+    return end - start < Self.quickJob ? end + busyPoll : end
+  }
+
   private func work() {
     defer { finished.leave() }
     var pollUntil = ContinuousClock.now
     while true {
       switch next(sleep: false) {
       case .run(let job):
-        job()
-        pollUntil = .now + busyPoll
+        pollUntil = run(job)
         continue
       case .exit: return
       case .wait: break
@@ -107,9 +119,7 @@ final class WorkerPool: Sendable {
       while ContinuousClock.now < pollUntil && queued.load(ordering: .acquiring) == 0 { sched_yield() }
       if queued.load(ordering: .acquiring) > 0 { continue }
       switch next(sleep: true) {
-      case .run(let job):
-        job()
-        pollUntil = .now + busyPoll
+      case .run(let job): pollUntil = run(job)
       case .exit: return
       case .wait: wakeUp.wait()
       }

@@ -72,6 +72,16 @@ final class JSONParserTests: XCTestCase {
     XCTAssertEqual(JSONWriter.string(.double(.infinity)), "null")
   }
 
+  func testWriterIntegersMatchSwiftsDecimalForm() throws {
+    var generator = SplitMix64(seed: 9)
+    let edges: [Int64] = [0, 1, -1, 9, 10, -10, 99, 100, Int64.max, Int64.min, Int64.min + 1, 1_000_000_007]
+    let random = (0..<2000).map { _ in Int64(bitPattern: generator.next()) >> (generator.next() % 64) }
+    for number in edges + random {
+      XCTAssertEqual(JSONWriter.string(.int(number)), String(number))
+      XCTAssertEqual(try parser.parse(JSONWriter.bytes(.int(number))), .int(number))
+    }
+  }
+
   func testRandomBytesNeverCrashAndSuccessfulParsesRoundTrip() throws {
     var generator = SplitMix64(seed: 42)
     let alphabet = Array(#"{}[]":,.-+eE0123456789truefalsn \u\"#.utf8) + [0xFF, 0xC3, 0xA9, 0x0A]
