@@ -11,10 +11,13 @@ import Synchronization
 
 /// `drp-bench server [--n 100000] [--d 384] [--k 10] [--seconds 5] [--connections 1,16,64]`:
 /// builds a home with N users (one review each) and an index of N random unit vectors, serves it
-/// with the real `neighbors` handler on 127.0.0.1, and drives it from client threads (one
-/// blocking connection each, one request in flight per connection) for a fixed time per
-/// concurrency level. Reports requests/s and p50/p99 latency against the in-process
-/// `Engine.neighbors` time and a `ping` round trip, all measured in the same run.
+/// with the real handlers on 127.0.0.1, and drives it from client threads (one blocking
+/// connection each, one request in flight per connection). Measured in the same run, with the
+/// server's busy polling off and on: a minimal blocking echo server over the same loopback (the
+/// machine's round-trip floor, the peer), `ping`, an index-lane no-op, and `neighbors` with the
+/// handler's own engine time returned in each reply, so the protocol overhead of every single
+/// request is its round trip minus its own query time. Then `neighbors` at 1, 16 and 64
+/// connections: requests/s and p50/p99 against the in-process `Engine.neighbors` time.
 enum ServerBenchmark {
   private struct Options {
     var users = 100_000
@@ -62,6 +65,10 @@ enum ServerBenchmark {
     try? FileManager.default.removeItem(atPath: home)
     defer { try? FileManager.default.removeItem(atPath: home) }
     let users = (0..<options.users).map { String(format: "bu%07d", $0) }
+    /// The user of a client's `number`-th request: spread over the index, distinct per request.
+    @Sendable func user(_ number: Int) -> String {
+      users[Int(UInt64(truncatingIfNeeded: number &* 2_654_435_761) % UInt64(users.count))]
+    }
     let setup = ContinuousClock.now
     try buildHome(home, users: users, dimension: options.dimension)
     var config = DRPConfig()
@@ -84,72 +91,63 @@ enum ServerBenchmark {
       "in-process Engine.neighbors k=\(options.k): p50 \(micros(percentile(inProcess, 0.5))) us, p99 \(micros(percentile(inProcess, 0.99))) us"
     )
 
-    var limits = ServerLimits()
-    limits.maxConnections = max(1024, options.connections.max()! + 16)
-    let server = Server(
-      configuration: ServerConfiguration(listeners: [.tcp(host: "127.0.0.1", port: 0)], limits: limits), logger: .silent
+    let echo = try MinimalLineServer { String($0) }
+    defer { echo.stop() }
+    // The same query behind the thinnest possible server: the request line is the user id.
+    let minimal = try MinimalLineServer { user in
+      let start = ContinuousClock.now
+      let found = (try? engine.neighbors(user: String(user), k: options.k)) ?? []
+      let took = ContinuousClock.now - start
+      return #"{"result":{"engine_ns":\#(nanoseconds(took)),"neighbors":""#
+        + found.map { "\($0.id) \($0.score)" }.joined(separator: ",") + #""}}"#
+    }
+    defer { minimal.stop() }
+    let line = Array(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#.utf8) + [0x0A]
+    let floor = try drive(port: echo.port, connections: 1, seconds: min(options.seconds, 2), expect: "ping") { _ in line
+    }
+    print("peer: blocking echo server, 1 connection: \(floor.summary)")
+    let thin = try drive(port: minimal.port, connections: 1, seconds: options.seconds) { number in
+      Array(user(number).utf8) + [0x0A]
+    }
+    let thinOverheads = overheads(thin)
+    print(
+      "peer: the same neighbors query behind a minimal blocking line server, 1 connection: round trip p50 "
+        + "\(micros(percentile(thin.latencies, 0.5))) us, engine p50 \(micros(percentile(thin.engineTimes.sorted(), 0.5))) us, "
+        + "round trip - engine p50 \(thinOverheads[thinOverheads.count / 2]) us, p90 \(thinOverheads[thinOverheads.count * 9 / 10]) us"
     )
-    DRPMethods.register(on: server, engine: engine)
-    // A no-op on the index lane isolates that lane's hand-offs (I/O loop -> worker -> I/O loop).
-    server.register("bench.noop", lane: .index) { _, _ in [:] }
-    guard let port = try server.start().first?.port else { throw BenchUsage(message: "no TCP port") }
-    defer { server.shutdown(deadline: .seconds(2)) }
-
-    let ping = try drive(port: port, connections: 1, seconds: min(options.seconds, 2)) { _ in
-      Array(#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#.utf8) + [0x0A]
-    }
-    print("ping (inline lane), 1 connection: \(ping.summary)")
-    let noop = try drive(port: port, connections: 1, seconds: min(options.seconds, 2)) { _ in
-      Array(#"{"jsonrpc":"2.0","id":1,"method":"bench.noop"}"#.utf8) + [0x0A]
-    }
-    print("no-op on the index lane, 1 connection: \(noop.summary)")
-    // The index lane's hand-offs (I/O loop -> worker -> I/O loop) with a trivial handler: one
-    // store lookup, measured in process too.
-    var lookups: [Duration] = []
-    for number in 0..<1000 {
-      let start = ContinuousClock.now
-      _ = engine.store.user(users[number * 7919 % users.count])
-      lookups.append(ContinuousClock.now - start)
-    }
-    lookups.sort()
-    let lookup = try drive(port: port, connections: 1, seconds: min(options.seconds, 2)) { number in
-      Array(
-        #"{"jsonrpc":"2.0","id":1,"method":"users.get","params":{"user":"\#(users[number % users.count])","limit":0}}"#
-          .utf8)
-        + [0x0A]
-    }
     print(
-      "users.get limit 0 (index lane), 1 connection: \(lookup.summary); in process the lookup takes p50 "
-        + "\(micros(percentile(lookups, 0.5))) us")
-    // Paired: the same user in process and over one connection, back to back, so load drift on
-    // the shared machine affects both halves alike; the median difference is the protocol cost.
-    let client = try LineClient(port: port)
-    var differences: [Int] = []
-    var tcpTimes: [Duration] = []
-    let pairedEnd = ContinuousClock.now + .milliseconds(Int64(options.seconds * 2000))
-    for number in 0..<300 where ContinuousClock.now < pairedEnd {
-      let user = users[Int(generator.next() % UInt64(users.count))]
-      let start = ContinuousClock.now
-      _ = try engine.neighbors(user: user, k: options.k)
-      let middle = ContinuousClock.now
-      let reply = try client.roundTrip(neighborsRequest(user: user, k: options.k))
-      let end = ContinuousClock.now
-      if number == 0 && !reply.contains("\"neighbors\"") { throw BenchUsage(message: "unexpected reply \(reply)") }
-      differences.append(micros(end - middle) - micros(middle - start))
-      tcpTimes.append(end - middle)
+      "| busy poll | echo floor p50 | ping p50 (CPU/req) | index no-op p50 (CPU/req) | neighbors round trip p50 | engine time p50 | overhead p50 / p90 |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    var server: Server?
+    var port: UInt16 = 0
+    for busyPoll in [Duration.zero, ServerLimits().busyPoll] {
+      server?.shutdown(deadline: .seconds(2))
+      (server, port) = try serve(engine, busyPoll: busyPoll, connections: options.connections.max()!)
+      let echoNow = try drive(port: echo.port, connections: 1, seconds: 1, expect: "ping") { _ in line }
+      let ping = try drive(port: port, connections: 1, seconds: min(options.seconds, 2)) { _ in line }
+      let noop = try drive(port: port, connections: 1, seconds: min(options.seconds, 2)) { _ in
+        Array(#"{"jsonrpc":"2.0","id":1,"method":"bench.noop"}"#.utf8) + [0x0A]
+      }
+      let timed = try drive(port: port, connections: 1, seconds: options.seconds) { number in
+        Array(
+          #"{"jsonrpc":"2.0","id":1,"method":"bench.neighbors","params":{"user":"\#(user(number))","k":\#(options.k)}}"#
+            .utf8) + [0x0A]
+      }
+      let overheads = overheads(timed)
+      print(
+        "| \(micros(busyPoll)) us | \(micros(percentile(echoNow.latencies, 0.5))) us "
+          + "| \(micros(percentile(ping.latencies, 0.5))) us (\(ping.cpuPerRequest) us) "
+          + "| \(micros(percentile(noop.latencies, 0.5))) us (\(noop.cpuPerRequest) us) "
+          + "| \(micros(percentile(timed.latencies, 0.5))) us | \(micros(percentile(timed.engineTimes.sorted(), 0.5))) us "
+          + "| \(overheads[overheads.count / 2]) / \(overheads[overheads.count * 9 / 10]) us (n=\(overheads.count)) |")
     }
-    differences.sort()
-    tcpTimes.sort()
-    print(
-      "paired, 1 connection, \(differences.count) pairs: over TCP p50 \(micros(percentile(tcpTimes, 0.5))) us; "
-        + "protocol overhead (TCP - in-process, same user) p50 \(differences[differences.count / 2]) us, "
-        + "p90 \(differences[differences.count * 9 / 10]) us")
+    defer { server?.shutdown(deadline: .seconds(2)) }
     print("| connections | requests/s | p50 (us) | p99 (us) | p50 - in-process p50 (us) |")
     print("|---|---|---|---|---|")
     for count in options.connections {
       let result = try drive(port: port, connections: count, seconds: options.seconds) { number in
-        let user = users[Int(UInt64(truncatingIfNeeded: number &* 2_654_435_761) % UInt64(users.count))]
-        return neighborsRequest(user: user, k: options.k)
+        neighborsRequest(user: user(number), k: options.k)
       }
       let overhead = micros(percentile(result.latencies, 0.5)) - micros(percentile(inProcess, 0.5))
       print(
@@ -193,29 +191,38 @@ enum ServerBenchmark {
 
   /// What `drive` measured.
   private struct Result {
+    /// Sorted round-trip times.
     var latencies: [Duration]
+    /// Round-trip times in request order (meaningful with one connection).
+    var inOrder: [Duration]
+    /// The `engine_ns` member of each reply, in request order, where present.
+    var engineTimes: [Duration]
     var rate: Double
+    /// Process CPU time (client and server) per request, in microseconds.
+    var cpuPerRequest: Int
     var summary: String {
       "\(Int(rate)) req/s, p50 \(micros(percentile(latencies, 0.5))) us, p99 \(micros(percentile(latencies, 0.99))) us"
     }
   }
 
   /// Runs `connections` client threads for `seconds`, each sending `request(n)` and waiting for
-  /// the reply line before the next; fails if any reply is an error.
+  /// the reply line before the next; fails if any reply lacks `expect` (an error reply).
   private static func drive(
-    port: UInt16, connections: Int, seconds: Double, request: @escaping @Sendable (Int) -> [UInt8]
+    port: UInt16, connections: Int, seconds: Double, expect: String = #""result""#,
+    request: @escaping @Sendable (Int) -> [UInt8]
   )
     throws -> Result
   {
-    let collected = Mutex<(latencies: [Duration], failures: [String])>(([], []))
+    let collected = Mutex<(times: [(Duration, Duration?)], failures: [String])>(([], []))
     let group = DispatchGroup()
+    let cpuBefore = processCPUMicros()
     let start = ContinuousClock.now
     let end = start + .milliseconds(Int64(seconds * 1000))
     for thread in 0..<connections {
       group.enter()
       let worker = Thread {
         defer { group.leave() }
-        var local: [Duration] = []
+        var local: [(Duration, Duration?)] = []
         do {
           let client = try LineClient(port: port)
           var number = thread * 1_000_003
@@ -224,26 +231,85 @@ enum ServerBenchmark {
             number += 1
             let sent = ContinuousClock.now
             let reply = try client.roundTrip(bytes)
-            local.append(ContinuousClock.now - sent)
-            if local.count == 1 && !reply.contains("\"result\"") { throw BenchUsage(message: "error reply: \(reply)") }
+            local.append((ContinuousClock.now - sent, engineTime(in: reply)))
+            if !reply.contains(expect) {
+              throw BenchUsage(message: "error reply after \(local.count - 1) requests: \(reply)")
+            }
           }
         } catch {
           collected.withLock { $0.failures.append("\(error)") }
         }
-        collected.withLock { $0.latencies += local }
+        collected.withLock { $0.times += local }
       }
       worker.start()
     }
     group.wait()
     let elapsed = ContinuousClock.now - start
-    let (latencies, failures) = collected.withLock { ($0.latencies.sorted(), $0.failures) }
+    let cpu = processCPUMicros() - cpuBefore
+    let (times, failures) = collected.withLock { ($0.times, $0.failures) }
     if let failure = failures.first { throw BenchUsage(message: "client failed: \(failure)") }
-    return Result(latencies: latencies, rate: Double(latencies.count) / Self.seconds(elapsed))
+    return Result(
+      latencies: times.map(\.0).sorted(), inOrder: times.map(\.0), engineTimes: times.compactMap(\.1),
+      rate: Double(times.count) / Self.seconds(elapsed), cpuPerRequest: times.isEmpty ? 0 : cpu / times.count)
+  }
+
+  /// Per request: round trip minus the engine time the reply reports, in microseconds, sorted.
+  private static func overheads(_ result: Result) -> [Int] {
+    zip(result.inOrder, result.engineTimes).map { micros($0) - micros($1) }.sorted()
+  }
+
+  /// The `engine_ns` member of a `bench.neighbors` reply.
+  private static func engineTime(in reply: String) -> Duration? {
+    guard let range = reply.range(of: "\"engine_ns\":") else { return nil }
+    let digits = reply[range.upperBound...].prefix { $0.isNumber }
+    return Int64(digits).map { .nanoseconds($0) }
+  }
+
+  /// User plus system CPU time of this process so far, in microseconds.
+  private static func processCPUMicros() -> Int {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1_000_000 + usage.ru_utime.tv_usec
+      + usage.ru_stime.tv_usec
+  }
+
+  /// Starts a server for `engine` with the real methods plus the benchmark's own: `bench.noop`
+  /// (index lane, does nothing) and `bench.neighbors` (index lane: `Engine.neighbors` like the
+  /// real handler, with the engine call's own duration in the reply as `engine_ns`).
+  private static func serve(_ engine: Engine, busyPoll: Duration, connections: Int) throws -> (
+    Server, UInt16
+  ) {
+    var limits = ServerLimits()
+    limits.maxConnections = max(1024, connections + 16)
+    limits.busyPoll = busyPoll
+    let server = Server(
+      configuration: ServerConfiguration(listeners: [.tcp(host: "127.0.0.1", port: 0)], limits: limits), logger: .silent
+    )
+    DRPMethods.register(on: server, engine: engine)
+    server.register("bench.noop", lane: .index) { _, _ in [:] }
+    server.register("bench.neighbors", lane: .index) { params, _ in
+      let user = try params.requireString("user")
+      let k = try params.optionalInt("k", default: 10, range: 1...1000)
+      let start = ContinuousClock.now
+      let found = try? engine.neighbors(user: user, k: k)
+      let took = ContinuousClock.now - start
+      return [
+        "neighbors": .array(
+          (found ?? []).map { ["id": .string($0.id), "score": .double(Double(String($0.score)) ?? Double($0.score))] }),
+        "engine_ns": .int(nanoseconds(took)),
+      ]
+    }
+    guard let port = try server.start().first?.port else { throw BenchUsage(message: "no TCP port") }
+    return (server, port)
   }
 
   private static func percentile(_ sorted: [Duration], _ fraction: Double) -> Duration {
     guard !sorted.isEmpty else { return .zero }
     return sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
+  }
+
+  private static func nanoseconds(_ duration: Duration) -> Int64 {
+    duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
   }
 
   private static func micros(_ duration: Duration) -> Int {
@@ -306,15 +372,53 @@ private final class LineClient {
   }
 }
 
-/// A small deterministic random generator (SplitMix64).
-private struct SplitMix64 {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
+/// The peers: a minimal blocking line server on 127.0.0.1 (one thread per connection: read a
+/// line, answer `respond(line)`, nothing else), i.e. what any server pays on this machine.
+private final class MinimalLineServer: @unchecked Sendable {
+  let port: UInt16
+  private let listener: Int32
+
+  init(respond: @escaping @Sendable (Substring) -> String) throws {
+    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    self.listener = listener
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(listener, $0, length) == 0 && listen(listener, 16) == 0 && getsockname(listener, $0, &length) == 0
+      }
+    }
+    guard bound else { throw BenchUsage(message: "peer server: bind failed, errno \(errno)") }
+    port = UInt16(bigEndian: address.sin_port)
+    Thread {
+      while true {
+        let fd = accept(listener, nil, nil)
+        guard fd >= 0 else { return }
+        var one: Int32 = 1
+        _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+        Thread { Self.serve(fd, respond) }.start()
+      }
+    }.start()
+  }
+
+  /// Stops accepting (connections already open end when their client closes).
+  func stop() { shutdown(listener, Int32(SHUT_RDWR)) }
+
+  private static func serve(_ fd: Int32, _ respond: (Substring) -> String) {
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    var pending: [UInt8] = []
+    while true {
+      let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+      guard count > 0 else { break }
+      pending += buffer[0..<count]
+      while let newline = pending.firstIndex(of: 0x0A) {
+        let reply = Array(respond(Substring(decoding: pending[..<newline], as: UTF8.self)).utf8) + [0x0A]
+        pending.removeSubrange(...newline)
+        _ = reply.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+      }
+    }
+    close(fd)
   }
 }
