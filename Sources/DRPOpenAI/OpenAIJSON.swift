@@ -1,5 +1,6 @@
-/// A JSON value for request parameters this client has no field for (`ChatRequest.extra`).
-public enum OpenAIJSON: Sendable, Codable, Equatable {
+/// A JSON value in a request body: parameters this client has no field for (`ChatRequest.extra`)
+/// and JSON schemas (`ResponseFormat.jsonSchema`).
+public enum OpenAIJSON: Sendable, Codable, Hashable {
   /// JSON `null`.
   case null
   /// A boolean.
