@@ -50,3 +50,12 @@ public enum OpenAIJSON: Sendable, Codable, Hashable {
     }
   }
 }
+
+extension OpenAIJSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
+  /// A string literal as `.string`.
+  public init(stringLiteral value: String) { self = .string(value) }
+  /// An integer literal as `.int`.
+  public init(integerLiteral value: Int) { self = .int(value) }
+  /// `true` or `false` as `.bool`.
+  public init(booleanLiteral value: Bool) { self = .bool(value) }
+}
