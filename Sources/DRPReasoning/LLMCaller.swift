@@ -8,7 +8,10 @@ import Foundation
 /// failures included — without calling the model. Transport errors are not cached.
 /// A reply is rejected (and the call retried) when the reasoning was truncated — it is never parsed —
 /// or when `parse` throws (empty or unparseable answer). After a truncation the next attempt gets
-/// twice the token budget; every retry uses a new seed. A server that rejects the call's
+/// twice the token budget, and so does a constrained call (with `response_format`) whose answer
+/// was cut off at `max_tokens` and did not parse: its schema keeps the first budget's bounds, so
+/// the longer limit lets even a degenerate answer (one character per token) close its JSON. Every
+/// retry uses a new seed. A server that rejects the call's
 /// `response_format` (`StructuredOutputError`) ends the run: every other call would fail the same way.
 public final class LLMCaller: @unchecked Sendable {
   /// The model called.
@@ -71,7 +74,10 @@ public final class LLMCaller: @unchecked Sendable {
       do {
         return try parse(reply.content)
       } catch {
-        recordFailure(call, attempt: attempt, reason: "\(error)", final: final)
+        let cutOff = reply.finishReason == "length"
+        recordFailure(
+          call, attempt: attempt, reason: "\(error)" + (cutOff ? " (cut off at \(budget) tokens)" : ""), final: final)
+        if cutOff && call.responseFormat != nil { budget *= 2 }
       }
     }
     return nil

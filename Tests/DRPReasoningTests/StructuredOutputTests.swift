@@ -88,6 +88,34 @@ final class StructuredOutputTests: XCTestCase {
     XCTAssertEqual(again.stats.total.cacheHits, 5)
   }
 
+  func testConstrainedAnswerCutOffAtMaxTokensIsRetriedWithTwiceTheBudget() async throws {
+    for mode in [StructuredOutput.jsonSchema, .none] {
+      let model = ScriptedChatModel { stage, _, n in
+        switch stage {
+        case .extract where n == 0:
+          // A degenerate answer that filled a string with one-character tokens until max_tokens.
+          return ChatModelReply(
+            content: #"{"dimensions": [{"definition": "1.1.1.1.1.1.1.1.1.1.1."#, finishReason: "length")
+        case .extract: return ScriptedChatModel.dimensions(["Tone"])
+        case .validate: return ChatModelReply(content: #"{"kept": ["Tone"]}"#)
+        default: return ChatModelReply(content: #"{"summary": "s"}"#)
+        }
+      }
+      let result = try await profile(model, mode)
+      XCTAssertEqual(result.profile.dimensions.map(\.name), ["Tone"])
+      XCTAssertEqual(
+        model.requests(.extract).map(\.maxTokens), mode == .none ? [300, 300, 300] : [300, 600, 300],
+        "only a constrained call gets a larger budget (\(mode))")
+      XCTAssertEqual(result.failures.count, 1)
+      XCTAssertTrue(result.failures[0].reason.hasSuffix("(cut off at 300 tokens)"), result.failures[0].reason)
+      if mode != .none {
+        XCTAssertEqual(
+          model.requests(.extract)[1].responseFormat, AnswerSchema.dimensions(maxTokens: 300).responseFormat(mode),
+          "the retry keeps the first budget's schema")
+      }
+    }
+  }
+
   func testCacheKeyOfARequestWithoutFormatIsUnchanged() {
     // Computed before `response_format` existed: replies cached then must still be found.
     var request = ChatModelRequest(
