@@ -53,8 +53,7 @@ public struct PipelineOptions: Codable, Hashable, Sendable {
       "key_samples": Self.int(config.keySamples), "peers": Self.int(config.peers),
       "history": Self.int(config.history), "max_tokens": Self.int(config.maxTokens),
     ]
-    self.init()
-    try apply(values)
+    self = try PipelineOptions().applying(values)
   }
 
   private static func int(_ n: Int) -> JSONValue { .int(Int64(n)) }
@@ -77,8 +76,7 @@ public struct PipelineOptions: Codable, Hashable, Sendable {
     guard let members = object.object else {
       throw PipelineOptionsError(field: "options", problem: "expected an object")
     }
-    self.init()
-    try apply(members)
+    self = try PipelineOptions().applying(members)
   }
 
   /// These options with the fields present in `overrides` replaced. Unknown keys, wrong types and
@@ -86,14 +84,6 @@ public struct PipelineOptions: Codable, Hashable, Sendable {
   /// - Throws: `PipelineOptionsError`.
   public func applying(_ overrides: [String: JSONValue]) throws -> PipelineOptions {
     var o = self
-    try o.apply(overrides)
-    return o
-  }
-
-  /// Applies `overrides` in place (see `applying(_:)`). The initialisers use it rather than
-  /// `self = …applying(…)`: in a Swift 6.3.1 debug build, `init(from:)` written that way returned
-  /// the last stored property at its default (the decoded `structured_output` was lost).
-  private mutating func apply(_ overrides: [String: JSONValue]) throws {
     for (key, value) in overrides.sorted(by: { $0.key < $1.key }) where !value.isNull {
       guard let field = CodingKeys(rawValue: key) else {
         let known = CodingKeys.allCases.map(\.rawValue).sorted().joined(separator: ", ")
@@ -117,32 +107,33 @@ public struct PipelineOptions: Codable, Hashable, Sendable {
         guard let mode = PipelineMode(rawValue: try string()) else {
           throw PipelineOptionsError(field: key, problem: "expected one of nonp, rag, dpl, drp")
         }
-        self.mode = mode
-      case .extractorModel: extractorModel = try string()
-      case .generatorModel: generatorModel = try string()
-      case .thinkingBudget: thinkingBudget = try int(1...1_000_000)
-      case .samples: samples = try int(1...16)
+        o.mode = mode
+      case .extractorModel: o.extractorModel = try string()
+      case .generatorModel: o.generatorModel = try string()
+      case .thinkingBudget: o.thinkingBudget = try int(1...1_000_000)
+      case .samples: o.samples = try int(1...16)
       case .validation:
         guard let b = value.bool else { throw PipelineOptionsError(field: key, problem: "expected true or false") }
-        validation = b
-      case .keySamples: keySamples = try int(1...64)
-      case .peers: peers = try int(1...64)
-      case .strategy: strategy = try string()
-      case .history: history = try int(0...256)
-      case .maxTokens: maxTokens = try int(1...1_000_000)
+        o.validation = b
+      case .keySamples: o.keySamples = try int(1...64)
+      case .peers: o.peers = try int(1...64)
+      case .strategy: o.strategy = try string()
+      case .history: o.history = try int(0...256)
+      case .maxTokens: o.maxTokens = try int(1...1_000_000)
       case .temperature:
         guard let t = value.double, (0...2).contains(t) else {
           throw PipelineOptionsError(field: key, problem: "expected a number in 0...2")
         }
-        temperature = t
-      case .retries: retries = try int(0...8)
-      case .promptBudget: promptBudget = try int(64...1_000_000)
+        o.temperature = t
+      case .retries: o.retries = try int(0...8)
+      case .promptBudget: o.promptBudget = try int(64...1_000_000)
       case .structuredOutput:
         guard let mode = StructuredOutput(rawValue: try string()) else {
           throw PipelineOptionsError(field: key, problem: "expected one of \(StructuredOutput.valueList)")
         }
-        structuredOutput = mode
+        o.structuredOutput = mode
       }
     }
+    return o
   }
 }

@@ -28,7 +28,7 @@ final class PipelineOptionsTests: XCTestCase {
     XCTAssertFalse(options.validation)
     XCTAssertEqual(options.strategy, "nearest")
     XCTAssertNil(options.extractorModel)
-    XCTAssertEqual(options.structuredOutput, .jsonSchema, "the last stored property is decoded too")
+    XCTAssertEqual(options.structuredOutput, .jsonSchema)
     XCTAssertEqual(options.retries, 5)
     XCTAssertEqual(PipelineOptions().structuredOutput, StructuredOutput.none)
     let encoded = try JSONEncoder().encode(options)
