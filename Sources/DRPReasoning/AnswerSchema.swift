@@ -19,8 +19,8 @@ import DRPOpenAI
 /// budget `T`: a fifth of `T` is kept for the whitespace a grammar allows and tokeniser variance,
 /// 8 tokens for the outer object and a fixed number per list entry for keys and punctuation (30
 /// per dimension, 12 per validation entry); the rest is text at 3 characters per token (measured:
-/// about 4 on SmolLM2's JSON output). Servers send properties in sorted-key order, which is the
-/// order llama.cpp's grammar makes the model write them in.
+/// about 4 on SmolLM2's JSON output). Request bodies have sorted keys, and llama.cpp's grammar
+/// makes the model write properties in the order sent (`definition`, `description`, `evidence`, `name`).
 public struct AnswerSchema: Hashable, Sendable {
   /// The schema's name (`[a-zA-Z0-9_-]`, as OpenAI requires).
   public var name: String
