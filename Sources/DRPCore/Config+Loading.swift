@@ -16,7 +16,8 @@ extension DRPConfig {
   /// - Parameters:
   ///   - file: An explicit file; it must exist.
   ///   - environment: The process environment (injectable for tests).
-  /// - Throws: `ConfigError` when a named file is missing or any file is not valid configuration JSON.
+  /// - Throws: `ConfigError` when a named file is missing, any file is not valid configuration JSON,
+  ///   or an environment variable has an invalid value.
   public static func load(file: String?, environment: [String: String]) throws -> DRPConfig {
     var config = DRPConfig()
     let explicit = file ?? environment["DRP_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }
@@ -31,13 +32,15 @@ extension DRPConfig {
         throw ConfigError(description: "invalid config file \(path): \(error)")
       }
     }
-    config.applyEnvironment(environment)
+    try config.applyEnvironment(environment)
     return config
   }
 
   /// Applies `DRP_HOME`, `DRP_EMBED_*`, `DRP_LLM_*` and `DRP_REASONER_*` overrides (empty values are
-  /// ignored); a reasoner with neither URL nor model then falls back to the `llm` settings.
-  public mutating func applyEnvironment(_ environment: [String: String]) {
+  /// ignored); a reasoner with neither URL nor model then falls back to the `llm` connection
+  /// settings, keeping its own `structured_output`.
+  /// - Throws: `ConfigError` for a `DRP_REASONER_STRUCTURED_OUTPUT` that is not a known value.
+  public mutating func applyEnvironment(_ environment: [String: String]) throws {
     func value(_ key: String) -> String? {
       guard let v = environment[key], !v.isEmpty else { return nil }
       return v
@@ -52,6 +55,17 @@ extension DRPConfig {
     if let v = value("DRP_REASONER_URL") { reasoner.url = v }
     if let v = value("DRP_REASONER_MODEL") { reasoner.model = v }
     if let v = value("DRP_REASONER_API_KEY") { reasoner.apiKey = v }
-    if reasoner.url == nil && reasoner.model == nil { reasoner = llm }
+    if let v = value("DRP_REASONER_STRUCTURED_OUTPUT") {
+      guard let mode = StructuredOutput(rawValue: v) else {
+        throw ConfigError(
+          description: "DRP_REASONER_STRUCTURED_OUTPUT: expected one of \(StructuredOutput.valueList), got '\(v)'")
+      }
+      reasoner.structuredOutput = mode
+    }
+    if reasoner.url == nil && reasoner.model == nil {
+      let structuredOutput = reasoner.structuredOutput
+      reasoner = llm
+      reasoner.structuredOutput = structuredOutput
+    }
   }
 }

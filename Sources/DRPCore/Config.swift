@@ -126,6 +126,10 @@ public struct LLMConfig: Codable, Sendable, Equatable {
   public var maxRetries: Int = 2
   /// Requests in flight at once.
   public var concurrency: Int = 4
+  /// Whether reasoning calls constrain answers to JSON (`response_format`). Only the reasoner's
+  /// value is used (generation writes free text); a file without a `reasoner` section gets the
+  /// `llm` section's, as for every other key.
+  public var structuredOutput: StructuredOutput = .none
 
   /// The defaults.
   public init() {}
@@ -135,6 +139,7 @@ public struct LLMConfig: Codable, Sendable, Equatable {
     case apiKey = "api_key"
     case timeoutS = "timeout_s"
     case maxRetries = "max_retries"
+    case structuredOutput = "structured_output"
   }
 
   /// Decodes with every key optional.
@@ -146,6 +151,7 @@ public struct LLMConfig: Codable, Sendable, Equatable {
     timeoutS = try c.decodeIfPresent(Double.self, forKey: .timeoutS) ?? timeoutS
     maxRetries = try c.decodeIfPresent(Int.self, forKey: .maxRetries) ?? maxRetries
     concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency) ?? concurrency
+    structuredOutput = try c.decodeIfPresent(StructuredOutput.self, forKey: .structuredOutput) ?? structuredOutput
   }
 }
 

@@ -6,12 +6,16 @@ import DRPStore
 import Foundation
 
 extension Engine {
-  /// The pipeline defaults of the configuration's `pipeline` section.
+  /// The pipeline defaults of the configuration's `pipeline` section, with `structuredOutput` from
+  /// `reasoner.structured_output`.
   /// - Throws: `EngineError` (invalid argument) when the section holds an invalid value.
   public func pipelineOptions() throws -> PipelineOptions {
-    do { return try PipelineOptions(config: config.pipeline) } catch let error as PipelineOptionsError {
+    var options: PipelineOptions
+    do { options = try PipelineOptions(config: config.pipeline) } catch let error as PipelineOptionsError {
       throw EngineError(.invalidArgument, "config pipeline section: \(error)")
     }
+    options.structuredOutput = config.reasoner.structuredOutput
+    return options
   }
 
   /// The difference profile of `user`.
@@ -28,8 +32,9 @@ extension Engine {
   ///   - options: the knobs (default: `pipelineOptions()`).
   ///   - excluding: held-out review ids, invisible to the whole computation.
   ///   - progress: receives a line per step.
-  /// - Throws: `EngineError` for an unknown user, a user without vector (run `drp embed`) or an
-  ///   invalid option; store errors; cancellation.
+  /// - Throws: `EngineError` for an unknown user, a user without vector (run `drp embed`), an
+  ///   invalid option, or a reasoner that rejects `structured_output` (invalid argument, naming the
+  ///   setting); store errors; cancellation.
   public func profile(
     user: String, mode: PipelineMode? = nil, options: PipelineOptions? = nil, excluding: Set<Int64> = [],
     refresh: Bool = false, progress: (@Sendable (String) -> Void)? = nil
@@ -57,8 +62,12 @@ extension Engine {
         prompts: try ReasoningPrompts(
           directory: Self.promptDirectory, budget: PromptBudget(maxTokens: options.promptBudget)), model: reasoner,
         cache: SQLiteLLMCache(store: store))
-      result = try await orchestrator.profile(
-        userID: user, keySamples: samples, options: options, created: created, progress: progress)
+      do {
+        result = try await orchestrator.profile(
+          userID: user, keySamples: samples, options: options, created: created, progress: progress)
+      } catch let error as StructuredOutputError {
+        throw EngineError(.invalidArgument, error.description)
+      }
     } else {
       progress?("statistical analysis of \(samples.count) key samples (no LLM configured)")
       var profile = StatisticalAnalyser().analyse(
@@ -126,14 +135,16 @@ extension Engine {
   }
 
   /// The stored-profile variant: a digest of every option that shapes a profile, the model and
-  /// the held-out reviews.
+  /// the held-out reviews. Structured output is named only when on (and only with a reasoner), so
+  /// profiles stored before the option existed keep their variant.
   private func profileVariant(_ o: PipelineOptions, model: String?, excluding: Set<Int64>) -> String {
-    let parts: [String] = [
+    var parts: [String] = [
       "model=\(model ?? "statistical")", "samples=\(o.samples)", "validation=\(o.validation)", "k=\(o.keySamples)",
       "peers=\(o.peers)", "strategy=\(o.strategy)", "budget=\(o.thinkingBudget)", "temperature=\(o.temperature)",
       "retries=\(o.retries)", "prompt=\(o.promptBudget)",
       "excluding=" + excluding.sorted().map(String.init).joined(separator: ","),
     ]
+    if model != nil && o.structuredOutput != .none { parts.append("structured=\(o.structuredOutput.rawValue)") }
     return LLMCacheKey.digest(parts.joined(separator: ";"))
   }
 }

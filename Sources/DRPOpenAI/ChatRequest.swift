@@ -14,13 +14,16 @@ public struct ChatRequest: Sendable, Equatable {
   public var seed: Int?
   /// Stop sequences, omitted when nil.
   public var stop: [String]?
+  /// Constrains the answer to JSON (`response_format`), omitted when nil.
+  public var responseFormat: ResponseFormat?
   /// Further body parameters, merged last (they override the fields above).
   public var extra: [String: OpenAIJSON]
 
   /// Creates a request.
   public init(
     messages: [ChatMessage], model: String? = nil, maxTokens: Int = 512, temperature: Double = 0.7,
-    topP: Double? = nil, seed: Int? = nil, stop: [String]? = nil, extra: [String: OpenAIJSON] = [:]
+    topP: Double? = nil, seed: Int? = nil, stop: [String]? = nil, responseFormat: ResponseFormat? = nil,
+    extra: [String: OpenAIJSON] = [:]
   ) {
     self.messages = messages
     self.model = model
@@ -29,6 +32,7 @@ public struct ChatRequest: Sendable, Equatable {
     self.topP = topP
     self.seed = seed
     self.stop = stop
+    self.responseFormat = responseFormat
     self.extra = extra
   }
 
@@ -44,6 +48,7 @@ public struct ChatRequest: Sendable, Equatable {
     if let topP { body["top_p"] = .double(topP) }
     if let seed { body["seed"] = .int(seed) }
     if let stop { body["stop"] = .array(stop.map { .string($0) }) }
+    if let responseFormat { body["response_format"] = responseFormat.json }
     if stream {
       body["stream"] = .bool(true)
       body["stream_options"] = .object(["include_usage": .bool(true)])

@@ -1,5 +1,6 @@
-/// A JSON value for request parameters this client has no field for (`ChatRequest.extra`).
-public enum OpenAIJSON: Sendable, Codable, Equatable {
+/// A JSON value in a request body: parameters this client has no field for (`ChatRequest.extra`)
+/// and JSON schemas (`ResponseFormat.jsonSchema`).
+public enum OpenAIJSON: Sendable, Codable, Hashable {
   /// JSON `null`.
   case null
   /// A boolean.
@@ -48,4 +49,13 @@ public enum OpenAIJSON: Sendable, Codable, Equatable {
     case .object(let value): try c.encode(value)
     }
   }
+}
+
+extension OpenAIJSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral {
+  /// A string literal as `.string`.
+  public init(stringLiteral value: String) { self = .string(value) }
+  /// An integer literal as `.int`.
+  public init(integerLiteral value: Int) { self = .int(value) }
+  /// `true` or `false` as `.bool`.
+  public init(booleanLiteral value: Bool) { self = .bool(value) }
 }

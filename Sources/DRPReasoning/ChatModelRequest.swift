@@ -1,6 +1,11 @@
+import DRPOpenAI
 import Foundation
 
-/// One request to a `ChatModel`: rendered messages plus sampling parameters.
+/// One request to a `ChatModel`: rendered messages plus sampling parameters and, optionally, the
+/// JSON shape the answer must have.
+///
+/// Its sorted-key JSON encoding is what `LLMCacheKey` digests: `response_format` appears only when
+/// set, so keys of requests without one are the same as before the field existed.
 public struct ChatModelRequest: Codable, Hashable, Sendable {
   /// The chat messages, system first.
   public var messages: [PromptMessage]
@@ -10,17 +15,23 @@ public struct ChatModelRequest: Codable, Hashable, Sendable {
   public var temperature: Double
   /// Sampling seed (distinguishes self-consistency samples and retries).
   public var seed: Int
+  /// Constrains the answer to JSON (`response_format`); nil: free text.
+  public var responseFormat: ResponseFormat?
 
   /// Creates a request.
-  public init(messages: [PromptMessage], maxTokens: Int, temperature: Double, seed: Int) {
+  public init(
+    messages: [PromptMessage], maxTokens: Int, temperature: Double, seed: Int, responseFormat: ResponseFormat? = nil
+  ) {
     self.messages = messages
     self.maxTokens = maxTokens
     self.temperature = temperature
     self.seed = seed
+    self.responseFormat = responseFormat
   }
 
   private enum CodingKeys: String, CodingKey {
     case messages, seed, temperature
     case maxTokens = "max_tokens"
+    case responseFormat = "response_format"
   }
 }

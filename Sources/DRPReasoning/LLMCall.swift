@@ -1,3 +1,4 @@
+import DRPOpenAI
 import Foundation
 
 /// What `LLMCaller.run` sends: one rendered prompt for one stage, with its sampling budget.
@@ -16,11 +17,13 @@ public struct LLMCall: Sendable {
   public var temperature: Double
   /// Attempts after the first one when the reply cannot be used.
   public var retries: Int
+  /// The JSON shape the answer must have (`response_format`); nil: free text.
+  public var responseFormat: ResponseFormat?
 
   /// Creates a call.
   public init(
     stage: String, prompt: RenderedPrompt, itemID: String? = nil, sample: Int = 0, maxTokens: Int,
-    temperature: Double, retries: Int
+    temperature: Double, retries: Int, responseFormat: ResponseFormat? = nil
   ) {
     self.stage = stage
     self.prompt = prompt
@@ -29,5 +32,6 @@ public struct LLMCall: Sendable {
     self.maxTokens = maxTokens
     self.temperature = temperature
     self.retries = retries
+    self.responseFormat = responseFormat
   }
 }

@@ -8,7 +8,11 @@ import Foundation
 /// failures included — without calling the model. Transport errors are not cached.
 /// A reply is rejected (and the call retried) when the reasoning was truncated — it is never parsed —
 /// or when `parse` throws (empty or unparseable answer). After a truncation the next attempt gets
-/// twice the token budget; every retry uses a new seed.
+/// twice the token budget, and so does a constrained call (with `response_format`) whose answer
+/// was cut off at `max_tokens` and did not parse: its schema keeps the first budget's bounds, so
+/// the longer limit lets even a degenerate answer (one character per token) close its JSON. Every
+/// retry uses a new seed. A server that rejects the call's
+/// `response_format` (`StructuredOutputError`) ends the run: every other call would fail the same way.
 public final class LLMCaller: @unchecked Sendable {
   /// The model called.
   public let model: any ChatModel
@@ -35,7 +39,8 @@ public final class LLMCaller: @unchecked Sendable {
   ///   - parse: turns the answer into a result; throwing rejects the reply.
   /// - Returns: the parsed result, or nil when every attempt failed (each failure is recorded, the
   ///   last one marked `final`).
-  /// - Throws: only `CancellationError` when the task is cancelled.
+  /// - Throws: `CancellationError` when the task is cancelled; `StructuredOutputError` when the
+  ///   server rejects the call's `response_format`.
   public func run<T>(
     _ call: LLMCall, onDelta: (@Sendable (String) -> Void)? = nil, parse: (String) throws -> T
   ) async throws -> T? {
@@ -44,7 +49,7 @@ public final class LLMCaller: @unchecked Sendable {
       try Task.checkCancellation()
       let request = ChatModelRequest(
         messages: call.prompt.messages, maxTokens: budget, temperature: call.temperature,
-        seed: call.sample + 1000 * attempt)
+        seed: call.sample + 1000 * attempt, responseFormat: call.responseFormat)
       let key = LLMCacheKey.make(
         stage: call.stage, templateID: call.prompt.templateID, model: model.name, request: request,
         tag: "s\(call.sample)a\(attempt)")
@@ -54,6 +59,8 @@ public final class LLMCaller: @unchecked Sendable {
         reply = try await fetch(request, key: key, stage: call.stage, onDelta: onDelta)
       } catch is CancellationError {
         throw CancellationError()
+      } catch let error as StructuredOutputError {
+        throw error
       } catch {
         if Task.isCancelled { throw CancellationError() }
         recordFailure(call, attempt: attempt, reason: "\(error)", final: final)
@@ -67,7 +74,10 @@ public final class LLMCaller: @unchecked Sendable {
       do {
         return try parse(reply.content)
       } catch {
-        recordFailure(call, attempt: attempt, reason: "\(error)", final: final)
+        let cutOff = reply.finishReason == "length"
+        recordFailure(
+          call, attempt: attempt, reason: "\(error)" + (cutOff ? " (cut off at \(budget) tokens)" : ""), final: final)
+        if cutOff && call.responseFormat != nil { budget *= 2 }
       }
     }
     return nil

@@ -27,13 +27,23 @@ public struct OpenAIChatModel: ChatModel {
   }
 
   /// Sends the request (streamed when `onDelta` is given).
-  /// - Throws: `OpenAIError` after the client's retries.
+  /// - Throws: `StructuredOutputError` when the server rejects the request's `response_format`,
+  ///   else `OpenAIError` after the client's retries.
   public func complete(_ request: ChatModelRequest, onDelta: (@Sendable (String) -> Void)?) async throws
     -> ChatModelReply
   {
     let chat = ChatRequest(
       messages: request.messages.map { ChatMessage(role: $0.role, content: $0.content) }, model: name,
-      maxTokens: request.maxTokens, temperature: request.temperature, seed: request.seed)
+      maxTokens: request.maxTokens, temperature: request.temperature, seed: request.seed,
+      responseFormat: request.responseFormat)
+    do {
+      return try await send(chat, onDelta: onDelta)
+    } catch {
+      throw StructuredOutputError.rejection(in: error, format: request.responseFormat) ?? error
+    }
+  }
+
+  private func send(_ chat: ChatRequest, onDelta: (@Sendable (String) -> Void)?) async throws -> ChatModelReply {
     guard let onDelta else {
       let response = try await client.chat(chat)
       return ChatModelReply(

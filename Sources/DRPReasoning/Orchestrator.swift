@@ -11,8 +11,9 @@ import Foundation
 /// - mode `dpl`: one extraction per key sample with the three-dimension template, no validation, no
 ///   synthesis call; only the three base dimensions are kept.
 ///
-/// Failed calls (truncated reasoning, empty or unparseable answers, transport errors) are retried
-/// by `LLMCaller` and never used. A key sample whose every extraction fails contributes nothing; a
+/// With `options.structuredOutput` set, every call carries its stage's `AnswerSchema` (or asks for
+/// any JSON object). Failed calls (truncated reasoning, empty or unparseable answers, transport
+/// errors) are retried by `LLMCaller` and never used. A key sample whose every extraction fails contributes nothing; a
 /// failed validation leaves that sample's candidates unvalidated. Every failure is returned in
 /// `ProfileResult.failures`.
 public struct Orchestrator: Sendable {
@@ -38,7 +39,8 @@ public struct Orchestrator: Sendable {
   ///   - options: mode (`drp` or `dpl`), samples, validation, thinking budget, temperature, retries.
   ///   - created: the provenance timestamp.
   ///   - progress: receives one line per LLM step.
-  /// - Throws: `PipelineOptionsError` for modes without a profile, template errors, or cancellation.
+  /// - Throws: `PipelineOptionsError` for modes without a profile, template errors, cancellation,
+  ///   or `StructuredOutputError` when the server rejects `response_format`.
   public func profile(
     userID: String, keySamples: [KeySample], options: PipelineOptions, created: Int64,
     progress: (@Sendable (String) -> Void)? = nil
@@ -57,9 +59,13 @@ public struct Orchestrator: Sendable {
       let extraction = try prompts.extraction(
         item: sample.item, userReview: sample.userReview, peerReviews: sample.peerReviews, mode: mode)
       templates.insert(extraction.templateID)
+      let schema =
+        mode == .dpl
+        ? AnswerSchema.baseDimensions(Self.baseDimensions, maxTokens: options.thinkingBudget)
+        : AnswerSchema.dimensions(maxTokens: options.thinkingBudget)
       var found: [[DifferenceDimension]] = []
       for s in 0..<samples {
-        let call = reasoningCall("extract", extraction, item: sample.item.id, sample: s, options)
+        let call = reasoningCall("extract", extraction, schema, item: sample.item.id, sample: s, options)
         if let dimensions = try await caller.run(call, parse: DimensionParser.parse) { found.append(dimensions) }
       }
       guard !found.isEmpty else { continue }
@@ -69,7 +75,8 @@ public struct Orchestrator: Sendable {
           item: sample.item, userReview: sample.userReview, peerReviews: sample.peerReviews, candidates: dimensions)
         templates.insert(validation.templateID)
         let candidates = dimensions
-        let call = reasoningCall("validate", validation, item: sample.item.id, sample: 0, options)
+        let schema = AnswerSchema.validation(candidates: candidates.map(\.name), maxTokens: options.thinkingBudget)
+        let call = reasoningCall("validate", validation, schema, item: sample.item.id, sample: 0, options)
         if let kept = try await caller.run(call, parse: { try ValidationParser.parse($0).apply(to: candidates) }) {
           dimensions = kept
         }
@@ -86,7 +93,8 @@ public struct Orchestrator: Sendable {
       progress?("drp synthesis over \(dimensions.count) dimensions")
       let synthesis = try prompts.synthesis(dimensions: dimensions, itemCount: perItem.count)
       templates.insert(synthesis.templateID)
-      let call = reasoningCall("synthesize", synthesis, item: nil, sample: 0, options)
+      let schema = AnswerSchema.summary(maxTokens: options.thinkingBudget)
+      let call = reasoningCall("synthesize", synthesis, schema, item: nil, sample: 0, options)
       if let written = try await caller.run(call, parse: Self.parseSummary) { summary = written }
     }
     let peerIDs = Set(keySamples.flatMap { $0.peerReviews.map(\.userID) })
@@ -100,11 +108,13 @@ public struct Orchestrator: Sendable {
   }
 
   private func reasoningCall(
-    _ stage: String, _ prompt: RenderedPrompt, item: String?, sample: Int, _ options: PipelineOptions
+    _ stage: String, _ prompt: RenderedPrompt, _ schema: AnswerSchema, item: String?, sample: Int,
+    _ options: PipelineOptions
   ) -> LLMCall {
     LLMCall(
       stage: stage, prompt: prompt, itemID: item, sample: sample, maxTokens: options.thinkingBudget,
-      temperature: options.temperature, retries: options.retries)
+      temperature: options.temperature, retries: options.retries,
+      responseFormat: schema.responseFormat(options.structuredOutput))
   }
 
   /// The synthesis answer's summary; an answer without one is rejected.

@@ -2,12 +2,13 @@ import DRPCore
 import Foundation
 
 /// Every knob of one profile or generation run. Defaults come from the configuration's `pipeline`
-/// section (`init(config:)`); callers override single fields per call, from command-line flags or
-/// from a JSON object (`applying(_:)`, also used by `Decodable`).
+/// section (`init(config:)`; `structuredOutput` from the `reasoner` section, see
+/// `Engine.pipelineOptions()`); callers override single fields per call, from command-line flags
+/// or from a JSON object (`applying(_:)`, also used by `Decodable`).
 ///
 /// JSON keys (all optional): `mode`, `extractor_model`, `generator_model`, `thinking_budget`,
 /// `samples`, `validation`, `key_samples`, `peers`, `strategy`, `history`, `max_tokens`,
-/// `temperature`, `retries`, `prompt_budget`.
+/// `temperature`, `retries`, `prompt_budget`, `structured_output`.
 public struct PipelineOptions: Codable, Hashable, Sendable {
   /// Which parts of the pipeline run.
   public var mode: PipelineMode = .drp
@@ -37,6 +38,8 @@ public struct PipelineOptions: Codable, Hashable, Sendable {
   public var promptBudget: Int = 6000
   /// Extra attempts after a failed reasoning call (truncated, empty or unparseable answer).
   public var retries: Int = 2
+  /// Whether the reasoning calls constrain their answers to JSON (`AnswerSchema`).
+  public var structuredOutput: StructuredOutput = .none
 
   /// The built-in defaults (equal to `PipelineConfig()`).
   public init() {}
@@ -63,6 +66,7 @@ public struct PipelineOptions: Codable, Hashable, Sendable {
     case thinkingBudget = "thinking_budget"
     case keySamples = "key_samples"
     case maxTokens = "max_tokens"
+    case structuredOutput = "structured_output"
   }
 
   /// Decodes a JSON object of overrides on top of the built-in defaults.
@@ -123,6 +127,11 @@ public struct PipelineOptions: Codable, Hashable, Sendable {
         o.temperature = t
       case .retries: o.retries = try int(0...8)
       case .promptBudget: o.promptBudget = try int(64...1_000_000)
+      case .structuredOutput:
+        guard let mode = StructuredOutput(rawValue: try string()) else {
+          throw PipelineOptionsError(field: key, problem: "expected one of \(StructuredOutput.valueList)")
+        }
+        o.structuredOutput = mode
       }
     }
     return o

@@ -10,7 +10,7 @@ enum PipelineFlags {
     ("key-samples", "K", "key_samples", true), ("peers", nil, "peers", true), ("strategy", nil, "strategy", false),
     ("history", nil, "history", true), ("max-tokens", nil, "max_tokens", true),
     ("temperature", nil, "temperature", false), ("retries", nil, "retries", true),
-    ("prompt-budget", nil, "prompt_budget", true),
+    ("prompt-budget", nil, "prompt_budget", true), ("structured-output", nil, "structured_output", false),
     ("extractor-model", nil, "extractor_model", false), ("generator-model", nil, "generator_model", false),
   ]
 
@@ -31,6 +31,8 @@ enum PipelineFlags {
       --temperature T      sampling temperature (default 0.7)
       --retries N          extra attempts after an unusable reply (default 2)
       --prompt-budget N    estimated tokens per prompt; longer reviews are cut (default 6000)
+      --structured-output M   none, json_schema or json_object: constrain the reasoning answers to
+                           JSON via response_format (default reasoner.structured_output, none)
       --extractor-model M, --generator-model M   model names overriding the endpoints' models
     """
 

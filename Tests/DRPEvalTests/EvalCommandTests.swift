@@ -61,6 +61,8 @@ final class EvalCommandTests: XCTestCase {
     let settings = try XCTUnwrap(first["settings"] as? [String: Any])
     XCTAssertEqual(settings["evaluatedUsers"] as? Int, 5)
     XCTAssertEqual(settings["eligibleUsers"] as? Int, 40)
+    let pipeline = try XCTUnwrap((first["generation"] as? [String: Any])?["pipeline"] as? [String: Any])
+    XCTAssertEqual(pipeline["structured_output"] as? String, "none", "the report shows the reasoning output mode")
     XCTAssertNotNil(first["meteorSynonymStage"] as? Bool)
     XCTAssertEqual(first["newSamples"] as? Int, 20)
     XCTAssertTrue(progress.contains("eval: user 5/5 ("), progress)
@@ -127,6 +129,7 @@ final class EvalCommandTests: XCTestCase {
       (["--mode", "drp"], "unknown option --mode"),
       (["--key-samples", "0"], "--key-samples"),
       (["--temperature", "hot"], "--temperature expects a number"),
+      (["--structured-output", "yes"], "--structured-output: expected one of none, json_schema, json_object"),
       (["--users"], "option --users needs a value"),
       (["extra"], "unexpected argument 'extra'"),
     ]

@@ -82,6 +82,13 @@ final class EvalReportTests: XCTestCase {
       "neither the home nor the per-sample mode changes generations")
     options.keySamples = 2
     XCTAssertNotEqual(GenerationSettings(config: config, options: options).fingerprint, base)
+    let fingerprints = StructuredOutput.allCases.map { mode in
+      var options = PipelineOptions()
+      options.structuredOutput = mode
+      return GenerationSettings(config: DRPConfig(), options: options).fingerprint
+    }
+    XCTAssertEqual(fingerprints[0], base)
+    XCTAssertEqual(Set(fingerprints).count, 3, "constrained and free-text reasoning never share saved samples")
     config = DRPConfig()
     config.llm.model = "m"
     XCTAssertNotEqual(GenerationSettings(config: config, options: PipelineOptions()).fingerprint, base)

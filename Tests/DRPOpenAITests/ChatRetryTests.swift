@@ -1,3 +1,4 @@
+import DRPTestSupport
 import Foundation
 import XCTest
 

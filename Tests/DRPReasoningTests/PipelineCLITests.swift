@@ -10,7 +10,7 @@ final class PipelineCLITests: XCTestCase {
   /// No LLM: the test must not pick one up from the caller's environment.
   static let offline = ["DRP_LLM_URL": "", "DRP_REASONER_URL": "", "DRP_CONFIG": ""]
 
-  private static func prepare(_ dir: TemporaryDirectory) throws -> (home: URL, user: String, item: String) {
+  static func prepare(_ dir: TemporaryDirectory) throws -> (home: URL, user: String, item: String) {
     let home = dir.url.appendingPathComponent("home")
     let sample = dir.url.appendingPathComponent("sample")
     XCTAssertEqual(try drp(home: home, ["sample", "--out", sample.path, "--users", "30"]).status, 0)
@@ -122,6 +122,7 @@ final class PipelineCLITests: XCTestCase {
       (["generate", user], "--item is required"),
       (["generate", user, "--item", item, "--rating", "9"], "--rating"),
       (["generate", user, "--item", item, "--max-tokens", "0"], "--max-tokens"),
+      (["profile", user, "--structured-output", "json"], "--structured-output: expected one of none, json_schema"),
     ]
     for (arguments, message) in usage {
       let result = try drp(home: home, arguments, environment: Self.offline)
@@ -137,5 +138,55 @@ final class PipelineCLITests: XCTestCase {
       XCTAssertEqual(result.status, 1, "\(arguments): \(result.stderr)")
       XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
     }
+  }
+}
+
+/// Structured output through the CLI and the engine: the flag, the environment and the message
+/// when the reasoning server rejects `response_format`.
+final class StructuredOutputCLITests: XCTestCase {
+  func testRejectedResponseFormatNamesTheSetting() throws {
+    let dir = try TemporaryDirectory()
+    let (home, user, _) = try PipelineCLITests.prepare(dir)
+    let server = try FakeHTTPServer { request, _ in
+      request.json["response_format"] == nil
+        ? .respond(status: 200, body: StructuredOutputTests.chatBody(#"{"summary": "Writes like the others."}"#))
+        : .respond(status: 400, body: #"{"error":{"message":"'response_format' is not supported"}}"#)
+    }
+    let reasoner = PipelineCLITests.offline.merging([
+      "DRP_REASONER_URL": server.baseURL, "DRP_REASONER_MODEL": "m", "DRP_REASONER_STRUCTURED_OUTPUT": "",
+    ]) { _, new in new }
+    let flagged = try drp(
+      home: home, ["profile", user, "-K", "1", "--structured-output", "json_schema"], environment: reasoner)
+    XCTAssertEqual(flagged.status, 1, flagged.stderr)
+    XCTAssertTrue(
+      flagged.stderr.contains(
+        "drp: error: reasoner.structured_output=json_schema was rejected by \(server.baseURL)/chat/completions: "
+          + "'response_format' is not supported; set it to none"), flagged.stderr)
+
+    var environment = reasoner
+    environment["DRP_REASONER_STRUCTURED_OUTPUT"] = "json_object"
+    let fromEnvironment = try drp(home: home, ["profile", user, "-K", "1"], environment: environment)
+    XCTAssertEqual(fromEnvironment.status, 1, fromEnvironment.stderr)
+    XCTAssertTrue(fromEnvironment.stderr.contains("reasoner.structured_output=json_object was rejected"))
+
+    // The flag overrides the environment; without response_format the server answers.
+    let sent = server.requests.count
+    XCTAssertEqual(sent, 2)
+    XCTAssertTrue(server.requests.allSatisfy { $0.json["response_format"] != nil })
+    let off = try drp(
+      home: home, ["profile", user, "-K", "1", "--structured-output", "none", "--json"], environment: environment)
+    XCTAssertEqual(off.status, 0, off.stderr)
+    XCTAssertEqual((try off.json() as? [String: Any])?["mode"] as? String, "drp")
+    XCTAssertGreaterThan(server.requests.count, sent)
+    XCTAssertTrue(server.requests.dropFirst(sent).allSatisfy { $0.json["response_format"] == nil })
+  }
+
+  func testEngineDefaultsComeFromTheReasonerSection() throws {
+    let dir = try TemporaryDirectory()
+    var config = DRPConfig()
+    config.reasoner.structuredOutput = .jsonSchema
+    let engine = try Engine(home: dir.url.path, config: config)
+    XCTAssertEqual(try engine.pipelineOptions().structuredOutput, .jsonSchema)
+    XCTAssertEqual(try Engine(home: dir.path("other"), config: DRPConfig()).pipelineOptions().structuredOutput, .none)
   }
 }

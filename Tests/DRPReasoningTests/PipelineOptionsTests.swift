@@ -19,7 +19,8 @@ final class PipelineOptionsTests: XCTestCase {
 
   func testJSONOverrides() throws {
     let json =
-      #"{"mode": "rag", "samples": 3, "temperature": 0.2, "validation": false, "strategy": "nearest", "extractor_model": null}"#
+      #"{"mode": "rag", "samples": 3, "temperature": 0.2, "validation": false, "strategy": "nearest", "extractor_model": null, "#
+      + #""structured_output": "json_schema", "retries": 5}"#
     let options = try JSONDecoder().decode(PipelineOptions.self, from: Data(json.utf8))
     XCTAssertEqual(options.mode, .rag)
     XCTAssertEqual(options.samples, 3)
@@ -27,6 +28,9 @@ final class PipelineOptionsTests: XCTestCase {
     XCTAssertFalse(options.validation)
     XCTAssertEqual(options.strategy, "nearest")
     XCTAssertNil(options.extractorModel)
+    XCTAssertEqual(options.structuredOutput, .jsonSchema)
+    XCTAssertEqual(options.retries, 5)
+    XCTAssertEqual(PipelineOptions().structuredOutput, StructuredOutput.none)
     let encoded = try JSONEncoder().encode(options)
     XCTAssertEqual(try JSONDecoder().decode(PipelineOptions.self, from: encoded), options)
   }
@@ -41,6 +45,8 @@ final class PipelineOptionsTests: XCTestCase {
       (#"{"key_samples": 2.5}"#, "key_samples", "integer"),
       (#"{"strategy": ""}"#, "strategy", "non-empty"),
       (#"{"sample": 2}"#, "sample", "unknown option"),
+      (#"{"structured_output": "schema"}"#, "structured_output", "none, json_schema, json_object"),
+      (#"{"structured_output": true}"#, "structured_output", "non-empty string"),
       (#"[1, 2]"#, "options", "object"),
     ]
     for (json, field, fragment) in cases {

@@ -30,6 +30,34 @@ final class ConfigTests: XCTestCase {
     XCTAssertEqual(own.reasoner.url, "http://127.0.0.1:9/v1", "other reasoner keys still come from llm")
   }
 
+  func testStructuredOutputFromFileAndEnvironment() throws {
+    let dir = try TemporaryDirectory()
+    let path = dir.path("c.json")
+    // As in the checked-in file: a reasoner section without URL or model falls back to llm's
+    // connection but keeps its own structured_output.
+    try #"{"llm": {"url": "http://127.0.0.1:9/v1"}, "reasoner": {"url": null, "structured_output": "json_object"}}"#
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    let fromFile = try DRPConfig.load(file: path, environment: [:])
+    XCTAssertEqual(fromFile.reasoner.structuredOutput, .jsonObject)
+    XCTAssertEqual(fromFile.reasoner.url, "http://127.0.0.1:9/v1")
+    XCTAssertEqual(fromFile.llm.structuredOutput, StructuredOutput.none)
+    let fromEnvironment = try DRPConfig.load(
+      file: path,
+      environment: ["DRP_REASONER_STRUCTURED_OUTPUT": "json_schema", "DRP_LLM_URL": "http://127.0.0.1:8/v1"])
+    XCTAssertEqual(fromEnvironment.reasoner.structuredOutput, .jsonSchema)
+    XCTAssertEqual(fromEnvironment.reasoner.url, "http://127.0.0.1:8/v1")
+    XCTAssertEqual(DRPConfig().reasoner.structuredOutput, StructuredOutput.none, "off by default")
+
+    XCTAssertThrowsError(try DRPConfig.load(file: path, environment: ["DRP_REASONER_STRUCTURED_OUTPUT": "json"])) {
+      XCTAssertEqual(
+        "\($0)", "DRP_REASONER_STRUCTURED_OUTPUT: expected one of none, json_schema, json_object, got 'json'")
+    }
+    try #"{"reasoner": {"structured_output": "schema"}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+    XCTAssertThrowsError(try DRPConfig.load(file: path, environment: [:])) { error in
+      XCTAssertTrue("\(error)".contains("expected one of none, json_schema, json_object, got 'schema'"), "\(error)")
+    }
+  }
+
   func testBadConfigFiles() throws {
     let dir = try TemporaryDirectory()
     XCTAssertThrowsError(try DRPConfig.load(file: dir.path("none.json"), environment: [:]))

@@ -4,23 +4,28 @@ import Foundation
   import Glibc
 #endif
 
-/// A scripted HTTP/1.1 server on an ephemeral 127.0.0.1 port: one thread accepts, one thread per
+/// A scripted HTTP/1.1 server on an ephemeral 127.0.0.1 port (a stand-in for OpenAI-compatible
+/// servers in the client and pipeline tests): one thread accepts, one thread per
 /// connection answers with the `Reply` the handler picks. Every reply closes the connection, so
 /// each client attempt is one connection. All waits are bounded; `stop()` ends every thread.
-final class FakeHTTPServer: @unchecked Sendable {
+public final class FakeHTTPServer: @unchecked Sendable {
   /// A request as received.
-  struct Request: Sendable {
-    var method: String
-    var path: String
-    var headers: [String: String]
-    var body: Data
+  public struct Request: Sendable {
+    /// The HTTP method.
+    public var method: String
+    /// The request target.
+    public var path: String
+    /// Header fields, names lowercased.
+    public var headers: [String: String]
+    /// The body.
+    public var body: Data
 
     /// The body parsed as a JSON object (empty when it is not one).
-    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
+    public var json: [String: Any] { (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] ?? [:] }
   }
 
   /// What to do with a request.
-  enum Reply: Sendable {
+  public enum Reply: Sendable {
     /// A complete response with `Content-Length`.
     case respond(status: Int, headers: [String: String] = [:], body: String)
     /// A 200 `text/event-stream` body written piece by piece with `delay` seconds between pieces,
@@ -34,9 +39,9 @@ final class FakeHTTPServer: @unchecked Sendable {
   }
 
   /// The port the server listens on.
-  let port: UInt16
+  public let port: UInt16
   /// The base URL of the fake API (`http://127.0.0.1:PORT/v1`).
-  var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+  public var baseURL: String { "http://127.0.0.1:\(port)/v1" }
 
   private let listener: Int32
   private let handler: @Sendable (Request, Int) -> Reply
@@ -48,7 +53,7 @@ final class FakeHTTPServer: @unchecked Sendable {
   private var maxInFlight = 0
 
   /// Starts listening; `handler` gets each request and its 0-based arrival number.
-  init(handler: @escaping @Sendable (Request, Int) -> Reply) throws {
+  public init(handler: @escaping @Sendable (Request, Int) -> Reply) throws {
     signal(SIGPIPE, SIG_IGN)
     self.handler = handler
     let (fd, port) = try Self.listen()
@@ -60,14 +65,14 @@ final class FakeHTTPServer: @unchecked Sendable {
   deinit { stop() }
 
   /// Requests received so far.
-  var requests: [Request] { lock.withLock { received } }
+  public var requests: [Request] { lock.withLock { received } }
   /// Connections the client closed while the server was holding them (`hang` or `hold`).
-  var clientDisconnects: Int { lock.withLock { clientsGone } }
+  public var clientDisconnects: Int { lock.withLock { clientsGone } }
   /// The most requests being answered at the same time.
-  var peakConcurrency: Int { lock.withLock { maxInFlight } }
+  public var peakConcurrency: Int { lock.withLock { maxInFlight } }
 
   /// Stops accepting and releases held connections (threads exit within ~50 ms).
-  func stop() {
+  public func stop() {
     let first: Bool = lock.withLock {
       defer { stopped = true }
       return !stopped
@@ -76,7 +81,7 @@ final class FakeHTTPServer: @unchecked Sendable {
   }
 
   /// A port on 127.0.0.1 with nothing listening (bound then closed).
-  static func closedPort() throws -> UInt16 {
+  public static func closedPort() throws -> UInt16 {
     let (fd, port) = try listen()
     close(fd)
     return port
