@@ -12,12 +12,16 @@ import Synchronization
 /// `drp-bench server [--n 100000] [--d 384] [--k 10] [--seconds 5] [--connections 1,16,64]`:
 /// builds a home with N users (one review each) and an index of N random unit vectors, serves it
 /// with the real handlers on 127.0.0.1, and drives it from client threads (one blocking
-/// connection each, one request in flight per connection). Measured in the same run, with the
-/// server's busy polling off and on: a minimal blocking echo server over the same loopback (the
-/// machine's round-trip floor, the peer), `ping`, an index-lane no-op, and `neighbors` with the
-/// handler's own engine time returned in each reply, so the protocol overhead of every single
-/// request is its round trip minus its own query time. Then `neighbors` at 1, 16 and 64
-/// connections: requests/s and p50/p99 against the in-process `Engine.neighbors` time.
+/// connection each, one request in flight per connection). Measured in the same run:
+/// - peers: a minimal blocking echo server over the same loopback (the machine's round-trip
+///   floor) and the same `neighbors` query behind a minimal blocking line server (what any server
+///   pays on this machine for this request);
+/// - drp with busy polling off and on: `ping`, an index-lane no-op (with CPU time per request),
+///   and `neighbors` with the handler's own engine time returned in each reply, so the overhead
+///   of every single request is its round trip minus its own query time;
+/// - a diagnostic with a polling client (the client's own wake-up removed);
+/// - `neighbors` at 1, 16 and 64 connections: requests/s and p50/p99 against the in-process
+///   `Engine.neighbors` time.
 enum ServerBenchmark {
   private struct Options {
     var users = 100_000
@@ -68,6 +72,13 @@ enum ServerBenchmark {
     /// The user of a client's `number`-th request: spread over the index, distinct per request.
     @Sendable func user(_ number: Int) -> String {
       users[Int(UInt64(truncatingIfNeeded: number &* 2_654_435_761) % UInt64(users.count))]
+    }
+    /// A `bench.neighbors` request line for the `number`-th request.
+    @Sendable func timedNeighbors(_ number: Int) -> [UInt8] {
+      Array(
+        #"{"jsonrpc":"2.0","id":1,"method":"bench.neighbors","params":{"user":"\#(user(number))","k":\#(options.k)}}"#
+          .utf8)
+        + [0x0A]
     }
     let setup = ContinuousClock.now
     try buildHome(home, users: users, dimension: options.dimension)
@@ -129,11 +140,7 @@ enum ServerBenchmark {
       let noop = try drive(port: port, connections: 1, seconds: min(options.seconds, 2)) { _ in
         Array(#"{"jsonrpc":"2.0","id":1,"method":"bench.noop"}"#.utf8) + [0x0A]
       }
-      let timed = try drive(port: port, connections: 1, seconds: options.seconds) { number in
-        Array(
-          #"{"jsonrpc":"2.0","id":1,"method":"bench.neighbors","params":{"user":"\#(user(number))","k":\#(options.k)}}"#
-            .utf8) + [0x0A]
-      }
+      let timed = try drive(port: port, connections: 1, seconds: options.seconds) { number in timedNeighbors(number) }
       let overheads = overheads(timed)
       print(
         "| \(micros(busyPoll)) us | \(micros(percentile(echoNow.latencies, 0.5))) us "
@@ -143,6 +150,19 @@ enum ServerBenchmark {
           + "| \(overheads[overheads.count / 2]) / \(overheads[overheads.count * 9 / 10]) us (n=\(overheads.count)) |")
     }
     defer { server?.shutdown(deadline: .seconds(2)) }
+    // Diagnostic: the same two neighbors measurements with a client that polls its socket, so the
+    // client's own wake-up is not in the round trip (applications normally block, as above).
+    let thinPolled = overheads(
+      try drive(port: minimal.port, connections: 1, seconds: options.seconds, pollingClient: true) { number in
+        Array(user(number).utf8) + [0x0A]
+      })
+    let ownPolled = overheads(
+      try drive(port: port, connections: 1, seconds: options.seconds, pollingClient: true) { number in
+        timedNeighbors(number)
+      })
+    print(
+      "diagnostic, polling client: round trip - engine p50 \(thinPolled[thinPolled.count / 2]) us behind the minimal "
+        + "server, \(ownPolled[ownPolled.count / 2]) us behind drp (busy poll \(micros(ServerLimits().busyPoll)) us)")
     print("| connections | requests/s | p50 (us) | p99 (us) | p50 - in-process p50 (us) |")
     print("|---|---|---|---|---|")
     for count in options.connections {
@@ -208,7 +228,7 @@ enum ServerBenchmark {
   /// Runs `connections` client threads for `seconds`, each sending `request(n)` and waiting for
   /// the reply line before the next; fails if any reply lacks `expect` (an error reply).
   private static func drive(
-    port: UInt16, connections: Int, seconds: Double, expect: String = #""result""#,
+    port: UInt16, connections: Int, seconds: Double, expect: String = #""result""#, pollingClient: Bool = false,
     request: @escaping @Sendable (Int) -> [UInt8]
   )
     throws -> Result
@@ -224,7 +244,7 @@ enum ServerBenchmark {
         defer { group.leave() }
         var local: [(Duration, Duration?)] = []
         do {
-          let client = try LineClient(port: port)
+          let client = try LineClient(port: port, polling: pollingClient)
           var number = thread * 1_000_003
           while ContinuousClock.now < end {
             let bytes = request(number)
@@ -328,7 +348,12 @@ private final class LineClient {
   private var buffer = [UInt8](repeating: 0, count: 1 << 16)
   private var pending: [UInt8] = []
 
-  init(port: UInt16) throws {
+  /// Poll the socket (non-blocking reads and `sched_yield`) instead of sleeping in `recv`: a
+  /// diagnostic that removes the client's own wake-up from the measured round trip.
+  private let polling: Bool
+
+  init(port: UInt16, polling: Bool = false) throws {
+    self.polling = polling
     fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
@@ -365,7 +390,13 @@ private final class LineClient {
         pending.removeSubrange(...newline)
         return line
       }
-      let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+      let count = buffer.withUnsafeMutableBytes {
+        recv(fd, $0.baseAddress, $0.count, polling ? Int32(MSG_DONTWAIT) : 0)
+      }
+      if count < 0 && polling && (errno == EAGAIN || errno == EWOULDBLOCK) {
+        sched_yield()
+        continue
+      }
       guard count > 0 else { throw BenchUsage(message: "connection closed (errno \(errno))") }
       pending.append(contentsOf: buffer[0..<count])
     }
