@@ -31,6 +31,12 @@ enum SampleHome {
         guard result.status == 0 else { throw ServerError("drp \(arguments[0...1]) failed: \(result.stderr)") }
       }
       prepared = home
+      // Removed when the test process exits (a static has no other end of life).
+      atexit {
+        if let root = SampleHome.template.withLock({ $0 })?.deletingLastPathComponent() {
+          try? FileManager.default.removeItem(at: root)
+        }
+      }
       return home
     }
     let home = directory.url.appendingPathComponent("home")
