@@ -153,6 +153,21 @@ public struct StatisticalAnalyser: Sendable {
     return DifferenceDimension(
       name: "Distinctive vocabulary", definition: "Words the user uses markedly more often than peers.",
       description: "often uses words peers rarely use: " + top.prefix(5).joined(separator: ", "),
-      evidence: top, support: agreeing.count, sources: agreeing.map(\.item.id))
+      evidence: Self.quotes(of: top, in: userReviews), support: agreeing.count, sources: agreeing.map(\.item.id))
+  }
+
+  /// Up to three of the user's sentences using the distinctive words, each showing a word not
+  /// shown yet (most distinctive first); the words themselves when no sentence is short enough.
+  static func quotes(of words: [String], in reviews: [ReviewSample]) -> [String] {
+    let sentences = reviews.flatMap { TextFeatures.sentences(of: $0.text) }.filter { $0.count <= 160 }
+    var shown: Set<String> = []
+    var quotes: [String] = []
+    for word in words where !shown.contains(word) && quotes.count < 3 {
+      guard let sentence = sentences.first(where: { !quotes.contains($0) && TextFeatures.tokenize($0).contains(word) })
+      else { continue }
+      quotes.append(PromptBudget.truncate(sentence, toCharacters: 80))
+      shown.formUnion(TextFeatures.tokenize(sentence))
+    }
+    return quotes.isEmpty ? words : quotes
   }
 }

@@ -50,8 +50,13 @@ final class StatisticalAnalyserTests: XCTestCase {
     XCTAssertTrue(byName["First-person voice"]?.description.hasPrefix("narrates more") ?? false)
     XCTAssertEqual(byName["Rating deviation"]?.description, "rates 2.0 stars higher than peers on the same items")
     let vocabulary = try XCTUnwrap(byName["Distinctive vocabulary"])
-    XCTAssertTrue(vocabulary.evidence.contains("wow"), "\(vocabulary.evidence)")
-    XCTAssertFalse(vocabulary.evidence.contains { ["works", "fine", "decent"].contains($0) })
+    // Evidence quotes the user's own sentences that use the distinctive words.
+    let userSentences = Set(history.flatMap { TextFeatures.sentences(of: $0.text) })
+    XCTAssertFalse(vocabulary.evidence.isEmpty)
+    XCTAssertTrue(vocabulary.evidence.allSatisfy { userSentences.contains($0) }, "\(vocabulary.evidence)")
+    XCTAssertTrue(
+      vocabulary.evidence.contains { TextFeatures.tokenize($0).contains("wow") }, "\(vocabulary.evidence)")
+    XCTAssertEqual(Set(vocabulary.evidence).count, vocabulary.evidence.count, "no sentence twice")
     XCTAssertEqual(
       Array(profile.dimensions.prefix(3).map(\.name)), ["Writing style", "Emotional style", "Semantic style"])
     XCTAssertNil(byName["Capitalisation"], "both capitalise sentence starts")
@@ -81,8 +86,16 @@ final class StatisticalAnalyserTests: XCTestCase {
     XCTAssertTrue(
       profile.dimensions.first { $0.name == "Review length" }?.description.hasPrefix("writes shorter") ?? false,
       "\(names)")
-    XCTAssertTrue(
-      profile.dimensions.first { $0.name == "Exclamation marks" }?.description.hasPrefix("uses fewer") ?? false)
+    let exclamation = try XCTUnwrap(profile.dimensions.first { $0.name == "Exclamation marks" })
+    XCTAssertTrue(exclamation.description.hasPrefix("uses fewer"), exclamation.description)
+    // Less of a habit cannot be quoted: the evidence is that metric's reading of the user's reviews.
+    XCTAssertFalse(exclamation.evidence.isEmpty)
+    for reading in exclamation.evidence {
+      XCTAssertNotNil(
+        reading.range(of: #"^review \S+: 0 exclamation marks in \d+ words$"#, options: .regularExpression), reading)
+    }
+    let length = try XCTUnwrap(profile.dimensions.first { $0.name == "Review length" })
+    XCTAssertTrue(length.evidence.allSatisfy { $0.hasSuffix(" words") && !$0.contains(" in ") }, "\(length.evidence)")
     XCTAssertTrue(profile.dimensions.first { $0.name == "Rating deviation" }?.description.contains("lower") ?? false)
   }
 
