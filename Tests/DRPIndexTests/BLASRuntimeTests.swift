@@ -53,7 +53,8 @@ final class BLASRuntimeTests: XCTestCase {
       ("/opt/intel/oneapi/mkl/2024.0/lib/libmkl_rt.so.2", "mkl"),
       ("/usr/lib64/libflexiblas.so.3", "flexiblas"),
       (
-        "/System/Library/Frameworks/Accelerate.framework/Versions/A/Frameworks/vecLib.framework/Versions/A/libBLAS.dylib",
+        "/System/Library/Frameworks/Accelerate.framework/Versions/A/Frameworks/"
+          + "vecLib.framework/Versions/A/libBLAS.dylib",
         "accelerate"
       ),
       ("/home/openblas-fan/lib/libsomething.so", "unknown"),
