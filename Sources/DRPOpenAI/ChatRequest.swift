@@ -1,3 +1,5 @@
+import DRPCore
+
 /// A chat-completions request.
 public struct ChatRequest: Sendable, Equatable {
   /// The conversation so far.
@@ -17,13 +19,13 @@ public struct ChatRequest: Sendable, Equatable {
   /// Constrains the answer to JSON (`response_format`), omitted when nil.
   public var responseFormat: ResponseFormat?
   /// Further body parameters, merged last (they override the fields above).
-  public var extra: [String: OpenAIJSON]
+  public var extra: [String: JSONValue]
 
   /// Creates a request.
   public init(
     messages: [ChatMessage], model: String? = nil, maxTokens: Int = 512, temperature: Double = 0.7,
     topP: Double? = nil, seed: Int? = nil, stop: [String]? = nil, responseFormat: ResponseFormat? = nil,
-    extra: [String: OpenAIJSON] = [:]
+    extra: [String: JSONValue] = [:]
   ) {
     self.messages = messages
     self.model = model
@@ -37,16 +39,16 @@ public struct ChatRequest: Sendable, Equatable {
   }
 
   /// The JSON body for `chat/completions`.
-  func body(defaultModel: String, stream: Bool) -> [String: OpenAIJSON] {
-    var body: [String: OpenAIJSON] = [
+  func body(defaultModel: String, stream: Bool) -> [String: JSONValue] {
+    var body: [String: JSONValue] = [
       "model": .string(model ?? defaultModel),
       "messages": .array(
         messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }),
-      "max_tokens": .int(maxTokens),
+      "max_tokens": .int(Int64(maxTokens)),
       "temperature": .double(temperature),
     ]
     if let topP { body["top_p"] = .double(topP) }
-    if let seed { body["seed"] = .int(seed) }
+    if let seed { body["seed"] = .int(Int64(seed)) }
     if let stop { body["stop"] = .array(stop.map { .string($0) }) }
     if let responseFormat { body["response_format"] = responseFormat.json }
     if stream {

@@ -1,3 +1,4 @@
+import DRPCore
 import Foundation
 
 extension OpenAIClient {
@@ -35,7 +36,7 @@ extension OpenAIClient {
   /// One embeddings request; checks that there is one non-empty vector per text, in index order.
   private func embedBatch(_ texts: [String], model: String?) async throws -> [[Float]] {
     try await metered {
-      let body: [String: OpenAIJSON] = [
+      let body: [String: JSONValue] = [
         "model": .string(model ?? endpoint.model), "input": .array(texts.map { .string($0) }),
       ]
       let data = try await post(path: "embeddings", body: body)

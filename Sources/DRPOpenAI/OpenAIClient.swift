@@ -1,3 +1,4 @@
+import DRPCore
 import Foundation
 
 #if canImport(FoundationNetworking)
@@ -41,7 +42,7 @@ public final class OpenAIClient: Sendable {
   }
 
   /// A POST request with a JSON body (keys sorted) and the endpoint's headers.
-  func makeRequest(path: String, body: [String: OpenAIJSON], streaming: Bool = false) throws -> URLRequest {
+  func makeRequest(path: String, body: [String: JSONValue], streaming: Bool = false) throws -> URLRequest {
     var request = URLRequest(url: try endpoint.url(path))
     request.httpMethod = "POST"
     request.timeoutInterval = endpoint.transportTimeout
@@ -87,7 +88,7 @@ public final class OpenAIClient: Sendable {
   }
 
   /// POSTs a JSON body with retries under the concurrency limit and returns the 2xx body.
-  func post(path: String, body: [String: OpenAIJSON]) async throws -> Data {
+  func post(path: String, body: [String: JSONValue]) async throws -> Data {
     let request = try makeRequest(path: path, body: body)
     let timeout = endpoint.timeout
     return try await withRetries { _ in

@@ -1,3 +1,5 @@
+import DRPCore
+
 /// The `response_format` of a chat request: asks the server to constrain the answer to JSON.
 ///
 /// Encoded exactly as the OpenAI chat-completions API defines it (also accepted by vLLM,
@@ -11,7 +13,7 @@ public enum ResponseFormat: Sendable, Hashable, Codable {
   /// Any JSON object.
   case jsonObject
   /// JSON conforming to `schema` (a JSON Schema object), enforced when `strict` is true.
-  case jsonSchema(name: String, schema: OpenAIJSON, strict: Bool)
+  case jsonSchema(name: String, schema: JSONValue, strict: Bool)
 
   /// The `type` member: `json_object` or `json_schema`.
   public var type: String {
@@ -22,7 +24,7 @@ public enum ResponseFormat: Sendable, Hashable, Codable {
   }
 
   /// The `response_format` value of the request body.
-  public var json: OpenAIJSON {
+  public var json: JSONValue {
     switch self {
     case .jsonObject:
       return .object(["type": .string(type)])
@@ -38,7 +40,7 @@ public enum ResponseFormat: Sendable, Hashable, Codable {
   /// - Throws: `DecodingError.dataCorrupted` for another type, or a `json_schema` without a name
   ///   or an object schema.
   public init(from decoder: any Decoder) throws {
-    let value = try OpenAIJSON(from: decoder)
+    let value = try JSONValue(from: decoder)
     func fail(_ problem: String) -> DecodingError {
       DecodingError.dataCorrupted(
         DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "response_format: \(problem)"))

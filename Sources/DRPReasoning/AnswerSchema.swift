@@ -25,7 +25,7 @@ public struct AnswerSchema: Hashable, Sendable {
   /// The schema's name (`[a-zA-Z0-9_-]`, as OpenAI requires).
   public var name: String
   /// The JSON Schema object.
-  public var schema: OpenAIJSON
+  public var schema: JSONValue
 
   /// Tokens per list entry spent on keys, quotes and punctuation.
   private static let dimensionOverhead = 30
@@ -62,9 +62,9 @@ public struct AnswerSchema: Hashable, Sendable {
     // Worst case: every candidate both kept and dropped.
     let entries = max(1, 2 * names.count)
     let text = characters(usableTokens(maxTokens) / entries - decisionOverhead, within: 16...400)
-    func decision(_ textKey: String) -> OpenAIJSON {
+    func decision(_ textKey: String) -> JSONValue {
       .object([
-        "type": "array", "maxItems": .int(names.count),
+        "type": "array", "maxItems": .int(Int64(names.count)),
         "items": object(["name": enumeration(names), textKey: string(maxLength: text)]),
       ])
     }
@@ -103,7 +103,7 @@ public struct AnswerSchema: Hashable, Sendable {
 
   /// `{"dimensions": [dimension × 1...count]}`; each dimension's text shares its part of the
   /// budget as name 10%, definition 30%, description 40%, two evidence quotes 10% each.
-  private static func dimensionList(count: Int, names: [String]?, maxTokens: Int) -> OpenAIJSON {
+  private static func dimensionList(count: Int, names: [String]?, maxTokens: Int) -> JSONValue {
     let text = max(0, usableTokens(maxTokens) / count - dimensionOverhead) * charactersPerToken
     let share = { (percent: Int, range: ClosedRange<Int>) in
       min(range.upperBound, max(range.lowerBound, text * percent / 100))
@@ -115,25 +115,25 @@ public struct AnswerSchema: Hashable, Sendable {
       "evidence": .object(["type": "array", "maxItems": 2, "items": string(maxLength: share(10, 12...120))]),
     ])
     return object([
-      "dimensions": .object(["type": "array", "minItems": 1, "maxItems": .int(count), "items": dimension])
+      "dimensions": .object(["type": "array", "minItems": 1, "maxItems": .int(Int64(count)), "items": dimension])
     ])
   }
 
   /// A strict object schema: every property required, no others allowed.
-  private static func object(_ properties: [String: OpenAIJSON]) -> OpenAIJSON {
+  private static func object(_ properties: [String: JSONValue]) -> JSONValue {
     .object([
       "type": "object", "properties": .object(properties),
       "required": .array(properties.keys.sorted().map { .string($0) }), "additionalProperties": false,
     ])
   }
 
-  private static func string(minLength: Int = 0, maxLength: Int) -> OpenAIJSON {
-    var members: [String: OpenAIJSON] = ["type": "string", "maxLength": .int(maxLength)]
-    if minLength > 0 { members["minLength"] = .int(minLength) }
+  private static func string(minLength: Int = 0, maxLength: Int) -> JSONValue {
+    var members: [String: JSONValue] = ["type": "string", "maxLength": .int(Int64(maxLength))]
+    if minLength > 0 { members["minLength"] = .int(Int64(minLength)) }
     return .object(members)
   }
 
-  private static func enumeration(_ values: [String]) -> OpenAIJSON {
+  private static func enumeration(_ values: [String]) -> JSONValue {
     .object(["type": "string", "enum": .array(values.map { .string($0) })])
   }
 }

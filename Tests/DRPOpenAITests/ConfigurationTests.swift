@@ -1,3 +1,4 @@
+import DRPCore
 import Foundation
 import XCTest
 
@@ -47,12 +48,32 @@ final class ConfigurationTests: XCTestCase {
     XCTAssertEqual(policy.delay(beforeRetry: 0, retryAfter: 3600), 60)
   }
 
-  func testJSONValuesRoundTrip() throws {
-    let value = OpenAIJSON.object([
-      "a": .array([.int(1), .double(2.5), .bool(true), .null, .string("x")]), "b": .object([:]),
-    ])
-    let encoded = try JSONEncoder().encode(value)
-    XCTAssertEqual(try JSONDecoder().decode(OpenAIJSON.self, from: encoded), value)
+  /// The sorted-key body the client sends for `request`.
+  private func sentBody(_ request: ChatRequest) throws -> String {
+    let client = OpenAIClient(endpoint: OpenAIEndpoint(baseURL: "http://127.0.0.1:9/v1", model: "d"))
+    let sent = try client.makeRequest(path: "chat/completions", body: request.body(defaultModel: "d", stream: false))
+    return String(decoding: try XCTUnwrap(sent.httpBody), as: UTF8.self)
+  }
+
+  func testIntegerParametersAreSentAsIntegers() throws {
+    let request = ChatRequest(
+      messages: [.user("x")], maxTokens: 4, temperature: 1, seed: 9_007_199_254_740_993,
+      extra: ["top_k": .int(-20), "big": .int(.max), "penalty": .double(1.25), "whole": .double(2)])
+    XCTAssertEqual(
+      try sentBody(request),
+      #"{"big":9223372036854775807,"max_tokens":4,"messages":[{"content":"x","role":"user"}],"model":"d","#
+        + #""penalty":1.25,"seed":9007199254740993,"temperature":1,"top_k":-20,"whole":2}"#)
+  }
+
+  func testRequestsThatCompareEqualSendTheSameBody() throws {
+    // JSONValue compares `.int(1)` and `.double(1.0)` equal; the bodies must not differ either.
+    let asInt = ChatRequest(messages: [.user("x")], extra: ["n": .int(1), "list": .array([.int(3)])])
+    let asDouble = ChatRequest(messages: [.user("x")], extra: ["n": .double(1.0), "list": .array([.double(3)])])
+    XCTAssertEqual(asInt, asDouble)
+    XCTAssertEqual(try sentBody(asInt), try sentBody(asDouble))
+    let fractional = ChatRequest(messages: [.user("x")], extra: ["n": .double(1.5), "list": .array([.double(3)])])
+    XCTAssertNotEqual(asInt, fractional)
+    XCTAssertNotEqual(try sentBody(asInt), try sentBody(fractional))
   }
 
   func testRequestBodyMergesExtraLast() {

@@ -1,3 +1,4 @@
+import DRPCore
 import DRPTestSupport
 import Foundation
 import XCTest
@@ -7,7 +8,7 @@ import XCTest
 /// `response_format`: its exact OpenAI encoding, its place in whole and streamed request bodies,
 /// and decoding (with bad inputs).
 final class ResponseFormatTests: XCTestCase {
-  private let schema = OpenAIJSON.object([
+  private let schema = JSONValue.object([
     "type": .string("object"),
     "properties": .object(["summary": .object(["type": .string("string"), "maxLength": .int(80)])]),
     "required": .array([.string("summary")]), "additionalProperties": .bool(false),
@@ -65,7 +66,7 @@ final class ResponseFormatTests: XCTestCase {
     XCTAssertEqual(bodies.count, 2)
     for body in bodies {
       let sent = try XCTUnwrap(
-        try JSONDecoder().decode([String: OpenAIJSON].self, from: body)["response_format"], "\(body)")
+        try JSONDecoder().decode([String: JSONValue].self, from: body)["response_format"], "\(body)")
       XCTAssertEqual(sent, format.json)
       XCTAssertEqual(try JSONDecoder().decode(ResponseFormat.self, from: try JSONEncoder().encode(sent)), format)
     }

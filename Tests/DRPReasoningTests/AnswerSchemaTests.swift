@@ -10,7 +10,7 @@ final class AnswerSchemaTests: XCTestCase {
 
   /// The longest answer `schema` allows: every property, `maxItems` elements, strings of
   /// `maxLength` characters (the longest `enum` value for enumerations).
-  private func longest(_ schema: OpenAIJSON, file: StaticString = #filePath, line: UInt = #line) -> Any {
+  private func longest(_ schema: JSONValue, file: StaticString = #filePath, line: UInt = #line) -> Any {
     guard case .object(let s) = schema else {
       XCTFail("a schema must be an object: \(schema)", file: file, line: line)
       return NSNull()
@@ -34,7 +34,7 @@ final class AnswerSchemaTests: XCTestCase {
         XCTFail("a string without maxLength is unbounded: \(s)", file: file, line: line)
         return ""
       }
-      return String(repeating: "w", count: length)
+      return String(repeating: "w", count: Int(length))
     default:
       XCTFail("unexpected schema type in \(s)", file: file, line: line)
       return NSNull()
@@ -46,7 +46,7 @@ final class AnswerSchemaTests: XCTestCase {
   }
 
   /// Every object is strict: all properties required, nothing else allowed.
-  private func assertStrict(_ schema: OpenAIJSON, file: StaticString = #filePath, line: UInt = #line) {
+  private func assertStrict(_ schema: JSONValue, file: StaticString = #filePath, line: UInt = #line) {
     guard case .object(let s) = schema else { return }
     if case .object(let properties)? = s["properties"] {
       XCTAssertEqual(s["required"], .array(properties.keys.sorted().map { .string($0) }), file: file, line: line)
