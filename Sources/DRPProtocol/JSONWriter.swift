@@ -55,7 +55,8 @@ public enum JSONWriter {
   private static func writeInteger(_ number: Int64, into output: inout [UInt8]) {
     if number < 0 { output.append(UInt8(ascii: "-")) }
     var magnitude = number.magnitude
-    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for Int64.min's 19 digits, least significant first
+    // 24 bytes: room for Int64.min's 19 digits, least significant first.
+    var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)
     var count = 0
     withUnsafeMutableBytes(of: &digits) { buffer in
       repeat {
