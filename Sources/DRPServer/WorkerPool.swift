@@ -109,18 +109,13 @@ final class WorkerPool: Sendable {
     defer { finished.leave() }
     var pollUntil = ContinuousClock.now
     while true {
-      switch next(sleep: false) {
-      case .run(let job):
-        pollUntil = run(job)
-        continue
-      case .exit: return
-      case .wait: break
-      }
-      while ContinuousClock.now < pollUntil && queued.load(ordering: .acquiring) == 0 { sched_yield() }
-      if queued.load(ordering: .acquiring) > 0 { continue }
-      switch next(sleep: true) {
+      let polling = ContinuousClock.now < pollUntil
+      switch next(sleep: !polling) {
       case .run(let job): pollUntil = run(job)
       case .exit: return
+      case .wait where polling:
+        // Watch the counter, not the lock, until a job is queued or the window ends.
+        while ContinuousClock.now < pollUntil && queued.load(ordering: .acquiring) == 0 { sched_yield() }
       case .wait: wakeUp.wait()
       }
     }
