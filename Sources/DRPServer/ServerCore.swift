@@ -36,6 +36,7 @@ final class ServerCore: @unchecked Sendable {
   private var backgroundQueueHead = 0
   private var shutdownDeadline: ContinuousClock.Instant?
   private var shutdownForced = false
+  /// The largest reply backlog of connections already closed (open ones report their own).
   private var peakOutput = 0
   private var accepted = 0
   private var readBuffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -399,6 +400,7 @@ final class ServerCore: @unchecked Sendable {
     connection.closed = true
     cancelInFlight(of: connection)
     connections[connection.id] = nil
+    peakOutput = max(peakOutput, connection.output.peak)
     connection.output.close()
     logger.log(.debug, "connection closed", ["conn": "\(connection.id)", "reason": reason])
   }
@@ -639,7 +641,6 @@ final class ServerCore: @unchecked Sendable {
     if connection.inFlight[id]?.token == token { connection.inFlight[id] = nil }
     log(outcome, connection: connection, id: id, method: method, elapsed: elapsed)
     connection.lastActivity = .now
-    peakOutput = max(peakOutput, connection.output.peak)
     if connection.output.failed { closeConnection(connection, reason: "write failed") }
   }
 
@@ -704,7 +705,6 @@ final class ServerCore: @unchecked Sendable {
   private func sendLine(_ line: [UInt8], to connection: Connection) {
     guard !connection.closed else { return }
     let ok = connection.output.send(line)
-    peakOutput = max(peakOutput, connection.output.peak)
     connection.lastActivity = .now
     if !ok { closeConnection(connection, reason: "write failed") }
   }
