@@ -28,15 +28,7 @@ final class ServerFixture: Sendable {
     server.register("echo") { params, _ in .object(params.members) }
     server.register("needs") { params, _ in .string(try params.requireString("user")) }
     server.register("fail") { _, _ in throw FixtureError() }
-    server.registerAsync("slow") { params, context in
-      let millis = try params.optionalInt("ms", default: 200, range: 0...60_000)
-      let start = ContinuousClock.now
-      while ContinuousClock.now - start < .milliseconds(millis) {
-        try context.checkCancellation()
-        try await Task.sleep(for: .milliseconds(5))
-      }
-      return ["slept": .int(Int64(millis))]
-    }
+    Self.registerSlow(on: server)
     server.registerAsync("stream") { params, context in
       let count = try params.optionalInt("n", default: 3, range: 0...1000)
       for index in 0..<count { context.notify(progress: ["delta": .string("part\(index)")]) }
@@ -48,6 +40,20 @@ final class ServerFixture: Sendable {
   }
 
   deinit { server.shutdown(deadline: .milliseconds(200)) }
+
+  /// Registers `slow` (background lane): sleeps `ms` (default 200) in 5 ms steps, checking for
+  /// cancellation, and answers `{"slept": ms}`.
+  static func registerSlow(on server: Server) {
+    server.registerAsync("slow") { params, context in
+      let millis = try params.optionalInt("ms", default: 200, range: 0...60_000)
+      let start = ContinuousClock.now
+      while ContinuousClock.now - start < .milliseconds(millis) {
+        try context.checkCancellation()
+        try await Task.sleep(for: .milliseconds(5))
+      }
+      return ["slept": .int(Int64(millis))]
+    }
+  }
 
   /// Open file descriptors of this process.
   static func openDescriptors() -> Int {

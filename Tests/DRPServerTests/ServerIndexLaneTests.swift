@@ -20,15 +20,7 @@ final class ServerIndexLaneTests: XCTestCase {
       return ["ms": .int(Int64(millis))]
     }
     server.register("reject", lane: .index) { params, _ in .string(try params.requireString("user")) }
-    server.registerAsync("slow") { params, context in
-      let millis = try params.optionalInt("ms", default: 200, range: 0...60_000)
-      let start = ContinuousClock.now
-      while ContinuousClock.now - start < .milliseconds(millis) {
-        try context.checkCancellation()
-        try await Task.sleep(for: .milliseconds(5))
-      }
-      return ["slept": .int(Int64(millis))]
-    }
+    ServerFixture.registerSlow(on: server)
     let endpoints = try server.start()
     return (server, endpoints[0])
   }
