@@ -17,45 +17,25 @@ private struct IndexBenchOptions {
   var switchover = true
 
   init(_ args: [String]) throws {
-    var i = 0
-    func value() throws -> String {
-      i += 1
-      guard i < args.count else { throw BenchUsage(message: "missing value for \(args[i - 1])") }
-      return args[i]
-    }
-    func ints() throws -> [Int] {
-      let text = try value()
-      let list = text.split(separator: ",").compactMap {
-        Int($0.replacingOccurrences(of: "k", with: "000").replacingOccurrences(of: "M", with: "000000"))
-      }
-      guard !list.isEmpty else { throw BenchUsage(message: "bad list \(text)") }
-      return list
-    }
-    while i < args.count {
-      switch args[i] {
-      case "--n": sizes = try ints()
-      case "--d": dimensions = try ints()
-      case "--data": kinds = try value().split(separator: ",").map(String.init)
-      case "--queries": singleQueries = try ints()[0]
-      case "--batch": batchQueries = try ints()[0]
-      case "--truth": truthQueries = try ints()[0]
-      case "--k": k = try ints()[0]
-      case "--out": outDirectory = try value()
+    var arguments = BenchArguments(args)
+    while let flag = arguments.next() {
+      switch flag {
+      case "--n": sizes = try arguments.integers()
+      case "--d": dimensions = try arguments.integers()
+      case "--data": kinds = try arguments.value().split(separator: ",").map(String.init)
+      case "--queries": singleQueries = try arguments.integers()[0]
+      case "--batch": batchQueries = try arguments.integers()[0]
+      case "--truth": truthQueries = try arguments.integers()[0]
+      case "--k": k = try arguments.integers()[0]
+      case "--out": outDirectory = try arguments.value()
       case "--no-switchover": switchover = false
       default:
         throw BenchUsage(
           message: "usage: drp-bench index [--n 10k,100k,1M] [--d 384,768] [--data gaussian,clustered] "
             + "[--queries 200] [--batch 1000] [--truth 20] [--k 10] [--out DIR] [--no-switchover]")
       }
-      i += 1
     }
   }
-}
-
-/// A usage error of the benchmark command line.
-struct BenchUsage: Error, CustomStringConvertible {
-  var message: String
-  var description: String { message }
 }
 
 /// Fixed-seed normal variates (xorshift64* + Box-Muller).

@@ -31,35 +31,22 @@ enum ServerBenchmark {
     var connections = [1, 16, 64]
 
     init(_ args: [String]) throws {
-      var index = 0
-      func value() throws -> String {
-        index += 1
-        guard index < args.count else { throw BenchUsage(message: "missing value for \(args[index - 1])") }
-        return args[index]
-      }
-      while index < args.count {
-        switch args[index] {
-        case "--n": users = try Self.positive(try value())
-        case "--d": dimension = try Self.positive(try value())
-        case "--k": k = try Self.positive(try value())
-        case "--seconds": seconds = Double(try value()) ?? 0
-        case "--connections": connections = try value().split(separator: ",").map { try Self.positive(String($0)) }
+      var arguments = BenchArguments(args)
+      while let flag = arguments.next() {
+        switch flag {
+        case "--n": users = try arguments.positive()
+        case "--d": dimension = try arguments.positive()
+        case "--k": k = try arguments.positive()
+        case "--seconds": seconds = Double(try arguments.value()) ?? 0
+        case "--connections": connections = try arguments.integers()
         default:
           throw BenchUsage(
             message: "usage: drp-bench server [--n 100000] [--d 384] [--k 10] [--seconds 5] [--connections 1,16,64]")
         }
-        index += 1
       }
-      guard seconds > 0, !connections.isEmpty else {
+      guard seconds > 0, !connections.isEmpty, connections.allSatisfy({ $0 > 0 }) else {
         throw BenchUsage(message: "--seconds and --connections must be positive")
       }
-    }
-
-    static func positive(_ text: String) throws -> Int {
-      guard let number = Int(text.replacingOccurrences(of: "k", with: "000")), number > 0 else {
-        throw BenchUsage(message: "expected a positive integer, got \(text)")
-      }
-      return number
     }
   }
 
