@@ -42,10 +42,10 @@ enum PeersBenchmark {
         format: "builtin embed: %d reviews, %d users in %.2f s (%@)", embedded.reviewsEmbedded, embedded.indexedUsers,
         embedded.seconds, embedded.embedder))
 
-    let users = engine.store.users(limit: Int.max).filter { $0.reviewCount >= minReviews }.map(\.id)
+    let users = try engine.store.users(limit: Int.max).filter { $0.reviewCount >= minReviews }.map(\.id)
     var pairs: [(user: String, item: String)] = []
     for user in users {
-      for item in Set(engine.store.reviews(ofUser: user).map(\.itemID)).sorted() { pairs.append((user, item)) }
+      for item in Set(try engine.store.reviews(ofUser: user).map(\.itemID)).sorted() { pairs.append((user, item)) }
     }
     print("\(users.count) users with >= \(minReviews) reviews, \(pairs.count) user/item pairs, 4 peers each")
     print("strategy         median ms   p90 ms   max ms   mean peers")

@@ -172,14 +172,12 @@ enum ServerBenchmark {
   private static func buildHome(_ home: String, users: [String], dimension: Int) throws {
     try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
     let store = try ReviewStore(home: home)
-    try store.transaction {
-      for (number, user) in users.enumerated() {
-        try store.addReview(
-          Review(
-            userID: user, itemID: "item\(number % 1000)", rating: 4, title: "t", text: "review \(number)",
-            timestamp: Int64(number)))
-      }
-    }
+    try store.addReviews(
+      users.enumerated().map { number, user in
+        Review(
+          userID: user, itemID: "item\(number % 1000)", rating: 4, title: "t", text: "review \(number)",
+          timestamp: Int64(number))
+      })
     let index = VectorIndex(dimension: dimension)
     index.reserveCapacity(users.count)
     var generator = SplitMix64(seed: 42)

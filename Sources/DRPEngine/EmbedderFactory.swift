@@ -12,28 +12,36 @@ enum EmbedderFactory {
   /// The key under which the builtin embedder's IDF fit is stored (without the fit's fingerprint).
   static func builtinKey(dimension: Int) -> String { BuiltinEmbedder(dimension: dimension).name }
 
-  /// The configured embedder. For `builtin`, `idf` is the stored fit (or nil before the first fit).
-  /// - Throws: ``EngineError`` for an unknown kind or an `openai` embedder without a URL.
-  static func make(_ config: EmbedderConfig, idf: HashedIDF?) throws -> any Embedder {
+  /// Checks the section and, for kind `openai`, creates the remote embedder (its HTTP client is
+  /// made once, here); nil for `builtin`, which needs the stored IDF fit (see ``builtin(_:idf:)``).
+  /// - Returns: the remote embedder, or the configuration error to report when an embedder is needed.
+  static func remote(_ config: EmbedderConfig) -> Result<(any Embedder)?, EngineError> {
     guard config.dimension >= 1 else {
-      throw EngineError(.invalidArgument, "embedder.dimension must be at least 1, got \(config.dimension)")
+      return .failure(EngineError(.invalidArgument, "embedder.dimension must be at least 1, got \(config.dimension)"))
     }
     switch config.kind.lowercased() {
     case "builtin":
-      return BuiltinEmbedder(dimension: config.dimension, idf: idf)
+      return .success(nil)
     case "openai":
       guard let url = config.url, !url.isEmpty else {
-        throw EngineError(
-          .invalidArgument,
-          "the openai embedder needs a server URL: set embedder.url in the config or DRP_EMBED_URL "
-            + "(e.g. http://127.0.0.1:18432/v1)")
+        return .failure(
+          EngineError(
+            .invalidArgument,
+            "the openai embedder needs a server URL: set embedder.url in the config or DRP_EMBED_URL "
+              + "(e.g. http://127.0.0.1:18432/v1)"))
       }
       let model = config.model.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
       let endpoint = OpenAIEndpoint(baseURL: url, model: model, apiKey: config.apiKey)
-      return OpenAIEmbedder(endpoint: endpoint, dimension: config.dimension)
+      return .success(OpenAIEmbedder(endpoint: endpoint, dimension: config.dimension))
     default:
-      throw EngineError(
-        .invalidArgument, "unknown embedder kind '\(config.kind)' (use \(kinds.joined(separator: " or ")))")
+      return .failure(
+        EngineError(
+          .invalidArgument, "unknown embedder kind '\(config.kind)' (use \(kinds.joined(separator: " or ")))"))
     }
+  }
+
+  /// The builtin embedder with the stored IDF fit (nil before the first fit).
+  static func builtin(_ config: EmbedderConfig, idf: HashedIDF?) -> BuiltinEmbedder {
+    BuiltinEmbedder(dimension: config.dimension, idf: idf)
   }
 }

@@ -2,6 +2,7 @@
 import DRPCore
 import DRPIndex
 import DRPPeers
+import DRPStore
 import Foundation
 
 extension Engine {
@@ -15,52 +16,54 @@ extension Engine {
   /// fitted over all stored reviews on the first run and kept (new reviews do not change it, so
   /// stored vectors stay comparable); `rebuild` refits it and re-embeds everything. When the
   /// configured embedder differs from the one that built the index, the index is rebuilt (a
-  /// note says so).
+  /// note says so). Reviews are embedded on the calling thread (a remote embedder's requests run
+  /// while no lock is held); the index is updated and saved by the engine's writer.
+  /// Blocks the calling thread: call it from a plain thread (the CLI), never from a task.
   /// - Parameters:
   ///   - rebuild: discard stored vectors of the configured embedder and start over.
   ///   - progress: called after each batch, on the calling thread.
   /// - Throws: ``EngineError``, store errors, embedder (HTTP) errors.
   public func embed(rebuild: Bool = false, progress: (EmbedProgress) -> Void = { _ in }) throws -> EmbedReport {
-    try lock.withLock {
-      let start = Date()
-      func elapsed() -> Double { Date().timeIntervalSince(start) }
-      var notes: [String] = []
-      var idfFitted = false
-      let embedder: any Embedder
-      if config.embedder.kind.lowercased() == "builtin" {
-        let key = EmbedderFactory.builtinKey(dimension: config.embedder.dimension)
-        var idf = rebuild ? nil : try storedIDF(key: key)
-        if rebuild { try tables.deleteVectors(embedderPrefix: key) }
-        if idf == nil {
-          idf = try fitIDF(key: key) {
-            progress(EmbedProgress(phase: .fitting, done: $0, total: $1, seconds: elapsed()))
-          }
-          idfFitted = true
+    let start = Date()
+    func elapsed() -> Double { Date().timeIntervalSince(start) }
+    var notes: [String] = []
+    var idfFitted = false
+    let embedder: any Embedder
+    if let remote = try remoteEmbedder.get() {
+      embedder = remote
+      if rebuild { try store.deleteReviewVectors(embedderPrefix: remote.name) }
+    } else {
+      let key = EmbedderFactory.builtinKey(dimension: config.embedder.dimension)
+      var idf = rebuild ? nil : try storedIDF(key: key)
+      if rebuild { try store.deleteReviewVectors(embedderPrefix: key) }
+      if idf == nil {
+        idf = try fitIDF(key: key) {
+          progress(EmbedProgress(phase: .fitting, done: $0, total: $1, seconds: elapsed()))
         }
-        embedder = try EmbedderFactory.make(config.embedder, idf: idf)
-      } else {
-        embedder = try EmbedderFactory.make(config.embedder, idf: nil)
-        if rebuild { try tables.deleteVectors(embedderPrefix: embedder.name) }
+        idfFitted = true
       }
-      cachedEmbedder = embedder
-      let previous = meta
-      var freshIndex = rebuild || previous == nil || previous?.stale == true
-      if let previous, previous.embedder != embedder.name || previous.dimension != embedder.dimension {
-        notes.append("the index was built with \(previous.embedder); rebuilding it for \(embedder.name)")
-        freshIndex = true
-      } else if previous?.stale == true && !rebuild {
-        notes.append("the index file lagged behind the store; rebuilding it")
-      }
+      embedder = EmbedderFactory.builtin(config.embedder, idf: idf)
+    }
+    remember(embedder)
+    let previous = snapshot().meta
+    var freshIndex = rebuild || previous == nil || previous?.stale == true
+    if let previous, previous.embedder != embedder.name || previous.dimension != embedder.dimension {
+      notes.append("the index was built with \(previous.embedder); rebuilding it for \(embedder.name)")
+      freshIndex = true
+    } else if previous?.stale == true && !rebuild {
+      notes.append("the index file lagged behind the store; rebuilding it")
+    }
 
-      let changedUsers = try embedPending(embedder, start: start, progress: progress)
-      let target = freshIndex ? VectorIndex(dimension: embedder.dimension) : index
-      var users = Set(changedUsers.users)
-      let withVectors = try tables.usersWithVectors(embedder: embedder.name)
+    let changed = try embedPending(embedder, start: start, progress: progress)
+    let withVectors = try store.usersWithVectors(embedder: embedder.name)
+    return try writer.runSync {
+      let target = freshIndex ? VectorIndex(dimension: embedder.dimension) : snapshot().index
+      var users = changed.users
       users.formUnion(withVectors.filter { !target.contains($0) })
       let ordered = users.sorted()
       var skipped = 0
       for (number, user) in ordered.enumerated() {
-        let vector = userVector(try tables.reviewVectors(ofUser: user, embedder: embedder.name))
+        let vector = userVector(try store.reviewVectors(ofUser: user, embedder: embedder.name))
         if vector.allSatisfy({ $0 == 0 }) {
           target.remove(id: user)
           skipped += 1
@@ -73,45 +76,62 @@ extension Engine {
       }
       try install(target, meta: IndexMeta(embedder: embedder.name, dimension: embedder.dimension, stale: false))
       return EmbedReport(
-        embedder: embedder.name, reviewsEmbedded: changedUsers.reviews, usersUpdated: ordered.count - skipped,
+        embedder: embedder.name, reviewsEmbedded: changed.reviews, usersUpdated: ordered.count - skipped,
         usersSkipped: skipped, indexedUsers: target.count, indexRebuilt: freshIndex, idfFitted: idfFitted,
         notes: notes, seconds: elapsed())
     }
   }
 
   /// The configured embedder, ready to embed new reviews consistently with stored vectors: for
-  /// builtin, the stored IDF fit is required.
-  /// - Throws: ``EngineError/unavailable`` before the first `drp embed`.
+  /// builtin, the stored IDF fit is required (it is read again when the index was rebuilt with
+  /// another fit, e.g. by `drp embed --rebuild` in another process).
+  /// - Throws: ``EngineError/unavailable`` before the first `drp embed`; the embedder
+  ///   configuration's error; store errors.
   func configuredEmbedder() throws -> any Embedder {
-    try lock.withLock {
-      if let cachedEmbedder { return cachedEmbedder }
-      let embedder: any Embedder
-      if config.embedder.kind.lowercased() == "builtin" {
-        let key = EmbedderFactory.builtinKey(dimension: config.embedder.dimension)
-        guard let idf = try storedIDF(key: key) else {
-          throw EngineError(.unavailable, "no review has been embedded yet: run `drp embed` first")
-        }
-        embedder = try EmbedderFactory.make(config.embedder, idf: idf)
-      } else {
-        embedder = try EmbedderFactory.make(config.embedder, idf: nil)
-      }
-      cachedEmbedder = embedder
+    let current = snapshot()
+    if let embedder = current.embedder, current.meta == nil || current.meta?.embedder == embedder.name {
       return embedder
     }
+    let embedder: any Embedder
+    if let remote = try remoteEmbedder.get() {
+      embedder = remote
+    } else {
+      guard let idf = try storedIDF(key: EmbedderFactory.builtinKey(dimension: config.embedder.dimension)) else {
+        throw EngineError(.unavailable, "no review has been embedded yet: run `drp embed` first")
+      }
+      embedder = EmbedderFactory.builtin(config.embedder, idf: idf)
+    }
+    remember(embedder)
+    return embedder
   }
 
-  /// Vectors for `texts` from `embedder`: builtin on this thread, remote by blocking on the call.
+  /// The text embedded for a review: its title and body.
+  static func embeddingText(title: String, text: String) -> String { title.isEmpty ? text : title + "\n" + text }
+
+  /// Vectors for `texts` from `embedder`, blocking the calling thread (a plain thread, not a task).
+  /// - Throws: embedder errors, or ``EngineError/unavailable`` for a wrong number of vectors.
   func vectors(_ texts: [String], embedder: any Embedder) throws -> [[Float]] {
     if let builtin = embedder as? BuiltinEmbedder { return builtin.vectors(for: texts) }
-    let vectors = try BlockingCall.run { try await embedder.embed(texts) }
-    guard vectors.count == texts.count else {
-      throw EngineError(.unavailable, "the embedder returned \(vectors.count) vectors for \(texts.count) texts")
+    return try Self.checked(try BlockingCall.run { try await embedder.embed(texts) }, count: texts.count)
+  }
+
+  /// Vectors for `texts` from `embedder`, from async code: the builtin embedder computes on the
+  /// blocking threads, a remote one is awaited.
+  /// - Throws: embedder errors, or ``EngineError/unavailable`` for a wrong number of vectors.
+  func vectors(_ texts: [String], embedder: any Embedder) async throws -> [[Float]] {
+    if let builtin = embedder as? BuiltinEmbedder { return try await blocking.run { builtin.vectors(for: texts) } }
+    return try Self.checked(try await embedder.embed(texts), count: texts.count)
+  }
+
+  private static func checked(_ vectors: [[Float]], count: Int) throws -> [[Float]] {
+    guard vectors.count == count else {
+      throw EngineError(.unavailable, "the embedder returned \(vectors.count) vectors for \(count) texts")
     }
     return vectors
   }
 
   private func storedIDF(key: String) throws -> HashedIDF? {
-    guard let data = try tables.embedderState(key), !data.isEmpty else { return nil }
+    guard let data = try store.embedderState(key), !data.isEmpty else { return nil }
     do {
       return try HashedIDF(serialized: data)
     } catch {
@@ -120,16 +140,16 @@ extension Engine {
   }
 
   private func fitIDF(key: String, progress: (Int, Int) -> Void) throws -> HashedIDF {
-    let total = store.stats().reviews
+    let total = try store.stats().reviews
     var builder = HashedIDF.Builder()
     var done = 0
-    try tables.forEachReviewText { text in
-      builder.add(text)
+    try store.forEachReviewText { title, text in
+      builder.add(Self.embeddingText(title: title, text: text))
       done += 1
       if done % 10_000 == 0 { progress(done, total) }
     }
     let idf = builder.build()
-    try tables.setEmbedderState(key, idf: idf.serialized(), documents: idf.documentCount)
+    try store.setEmbedderState(key, idf: idf.serialized(), documents: idf.documentCount)
     return idf
   }
 
@@ -137,15 +157,15 @@ extension Engine {
   private func embedPending(_ embedder: any Embedder, start: Date, progress: (EmbedProgress) -> Void) throws
     -> (users: Set<String>, reviews: Int)
   {
-    let total = try tables.pendingCount(embedder: embedder.name)
+    let total = try store.pendingReviewCount(embedder: embedder.name)
     var users = Set<String>()
     var done = 0
     var after: Int64 = 0
     while done < total {
-      let batch = try tables.pendingReviews(embedder: embedder.name, after: after, limit: Self.embedBatchSize)
+      let batch = try store.pendingReviews(embedder: embedder.name, after: after, limit: Self.embedBatchSize)
       guard let last = batch.last else { break }
-      let vectors = try vectors(batch.map(\.text), embedder: embedder)
-      try tables.storeVectors(Array(zip(batch, vectors)), embedder: embedder.name)
+      let vectors = try vectors(batch.map { Self.embeddingText(title: $0.title, text: $0.text) }, embedder: embedder)
+      try store.storeReviewVectors(Array(zip(batch, vectors)), embedder: embedder.name)
       for review in batch { users.insert(review.userID) }
       after = last.id
       done += batch.count

@@ -11,7 +11,9 @@ extension Engine {
   /// The prompt gets the item, (modes `rag`/`dpl`/`drp`) the user's `options.history` past reviews
   /// most relevant to the item by BM25, and (modes `dpl`/`drp`) the user's difference profile from
   /// `profile(user:...)`. With `llm.url` configured the review is written by that model
-  /// (`LLMGenerator`, streamed to `onDelta` when given); otherwise by the `OfflineGenerator`.
+  /// (`LLMGenerator`, streamed to `onDelta` when given); otherwise by the `OfflineGenerator`. A cold
+  /// `drp` generation waits for four LLM round trips: the profile's extraction, validation and
+  /// synthesis (see `Orchestrator`), then the review.
   /// - Parameters:
   ///   - rating, title: the target rating and review title, when known.
   ///   - mode: overrides `options.mode`.
@@ -28,9 +30,11 @@ extension Engine {
   ) async throws -> GenerationResult {
     var options = try options ?? pipelineOptions()
     if let mode { options.mode = mode }
-    guard let stored = store.item(item) else { throw EngineError.unknownItem(item) }
-    let target = ItemInfo(id: stored.id, title: stored.title, description: stored.description)
-    let history = try userReviews(user, excluding: excluding).map(Self.sample)
+    let (target, history) = try await blocking.run { [self] () -> (ItemInfo, [ReviewSample]) in
+      guard let stored = try store.item(item) else { throw EngineError.unknownItem(item) }
+      let target = ItemInfo(id: stored.id, title: stored.title, description: stored.description)
+      return (target, try userReviews(user, excluding: excluding).map(Self.sample))
+    }
     var stats = PipelineStats()
     var profile: DifferenceProfile?
     if options.mode.usesProfile {
@@ -38,7 +42,7 @@ extension Engine {
       stats = built.stats
       profile = built.profile
     }
-    guard let model = OpenAIChatModel(config: config.llm, model: options.generatorModel) else {
+    guard let model = models.generator(model: options.generatorModel) else {
       let review = OfflineGenerator().generate(
         item: target, history: history.filter { $0.itemID != item }, profile: profile, rating: rating, title: title,
         mode: options.mode)
@@ -48,7 +52,7 @@ extension Engine {
     let generator = LLMGenerator(
       prompt: try GenerationPrompt(
         directory: Self.promptDirectory, budget: PromptBudget(maxTokens: options.promptBudget)), model: model,
-      cache: SQLiteLLMCache(store: store))
+      cache: replyCache)
     var result = try await generator.generate(
       item: target, history: HistorySelector.mostRelevant(history, to: target, count: options.history),
       profile: profile, rating: rating, title: title, options: options, onDelta: onDelta)

@@ -1,16 +1,17 @@
 // Building the user index from stored review vectors or from a vector file.
 import DRPIndex
+import DRPStore
 import Foundation
 
 extension Engine {
   /// Rebuilds the user index from the stored review vectors of the configured embedder (no
-  /// embedding), and saves it atomically.
+  /// embedding), and saves it atomically (on the engine's writer; blocks the calling thread).
   /// - Throws: ``EngineError/unavailable`` when nothing has been embedded with that embedder.
   public func rebuildIndex() throws -> IndexBuildReport {
-    try lock.withLock {
-      let start = Date()
-      let embedder = try configuredEmbedder()
-      let users = try tables.usersWithVectors(embedder: embedder.name)
+    let start = Date()
+    let embedder = try configuredEmbedder()
+    return try writer.runSync {
+      let users = try store.usersWithVectors(embedder: embedder.name)
       guard !users.isEmpty else {
         throw EngineError(.unavailable, "no review vectors of \(embedder.name) are stored: run `drp embed` first")
       }
@@ -18,7 +19,7 @@ extension Engine {
       built.reserveCapacity(users.count)
       var skipped = 0
       for user in users {
-        let vector = userVector(try tables.reviewVectors(ofUser: user, embedder: embedder.name))
+        let vector = userVector(try store.reviewVectors(ofUser: user, embedder: embedder.name))
         if vector.allSatisfy({ $0 == 0 }) {
           skipped += 1
         } else {
@@ -59,7 +60,7 @@ extension Engine {
       }
     }
     let source = "file:" + (path as NSString).lastPathComponent
-    try install(built, meta: IndexMeta(embedder: source, dimension: dimension, stale: false))
+    try writer.runSync { try install(built, meta: IndexMeta(embedder: source, dimension: dimension, stale: false)) }
     return IndexBuildReport(
       source: source, count: built.count, dimension: dimension, skipped: 0, seconds: Date().timeIntervalSince(start))
   }

@@ -1,5 +1,5 @@
 // Difference profiles: built by the reasoning LLM (or the statistical analyser without one),
-// stored in the `profiles` table and reused until the user's reviews change.
+// stored in the store's `profiles` table and reused while the user's reviews stay the same.
 import DRPCore
 import DRPReasoning
 import DRPStore
@@ -20,13 +20,16 @@ extension Engine {
 
   /// The difference profile of `user`.
   ///
-  /// A stored profile built with the same mode, options and held-out reviews is returned as is
-  /// (`reused`) unless `refresh` is set or it is stale (the user got a new review since). Otherwise
-  /// the comparison data is gathered — the user's key items (history items with the most other
-  /// reviewers, newest first on ties), each with the user's review and the reviews of `options.peers`
-  /// peers chosen by `options.strategy` — and the profile is built by the `Orchestrator` with the
-  /// reasoner model (cached replies make a rebuild cheap), or by the `StatisticalAnalyser` when no
-  /// LLM is configured. The result is stored.
+  /// A stored profile built with the same mode, options and held-out reviews from the same set of
+  /// the user's reviews is returned as is (`reused`) unless `refresh` is set. The set is compared
+  /// by digest (`ReviewStore.reviewsDigest`), so a review added by any process — `reviews.add`,
+  /// `drp import` — makes the stored profile stale. Otherwise the comparison data is gathered — the
+  /// user's key items (history items with the most other reviewers, newest first on ties), each
+  /// with the user's review and the reviews of `options.peers` peers chosen by `options.strategy` —
+  /// and the profile is built by the `Orchestrator` with the reasoner model (its key items
+  /// concurrently; cached replies make a rebuild cheap), or by the `StatisticalAnalyser` when no
+  /// LLM is configured. The result is stored. Store reads and peer selection run on the engine's
+  /// blocking threads.
   /// - Parameters:
   ///   - mode: `drp` or `dpl` (overrides `options.mode`).
   ///   - options: the knobs (default: `pipelineOptions()`).
@@ -44,24 +47,34 @@ extension Engine {
     guard options.mode.usesProfile else {
       throw EngineError(.invalidArgument, "mode \(options.mode) uses no profile: use drp or dpl")
     }
-    let reasoner = OpenAIChatModel(config: config.reasoner, model: options.extractorModel)
+    let reasoner = models.reasoning(model: options.extractorModel)
     let variant = profileVariant(options, model: reasoner?.name, excluding: excluding)
-    let table = ProfileTable(store: store)
-    if !refresh, let stored = table.load(userID: user, mode: options.mode, variant: variant), !stored.stale {
-      var result = stored.result
+    let chosen = options
+    let inputs = try await blocking.run { [self] () -> ProfileInputs in
+      let digest = try store.reviewsDigest(ofUser: user, excluding: excluding)
+      if !refresh, let stored = try store.storedProfile(user: user, mode: chosen.mode.rawValue, variant: variant),
+        stored.reviewsDigest == digest,
+        let result = try? JSONDecoder().decode(ProfileResult.self, from: Data(stored.json.utf8))
+      {
+        return .stored(result)
+      }
+      let history = try userReviews(user, excluding: excluding)
+      let samples = try comparisonSamples(user: user, history: history, options: chosen, excluding: excluding)
+      return .build(history: history, samples: samples, digest: digest)
+    }
+    guard case .build(let history, let samples, let digest) = inputs else {
+      guard case .stored(var result) = inputs else { preconditionFailure() }
       result.stats = PipelineStats()
       result.reused = true
       return result
     }
-    let history = try userReviews(user, excluding: excluding)
-    let samples = try comparisonSamples(user: user, history: history, options: options, excluding: excluding)
     let created = Int64(Date().timeIntervalSince1970)
     let result: ProfileResult
     if let reasoner {
       let orchestrator = Orchestrator(
         prompts: try ReasoningPrompts(
           directory: Self.promptDirectory, budget: PromptBudget(maxTokens: options.promptBudget)), model: reasoner,
-        cache: SQLiteLLMCache(store: store))
+        cache: replyCache)
       do {
         result = try await orchestrator.profile(
           userID: user, keySamples: samples, options: options, created: created, progress: progress)
@@ -78,16 +91,24 @@ extension Engine {
       }
       result = ProfileResult(profile: profile)
     }
-    try table.save(result, variant: variant)
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let stored = StoredProfile(
+      json: String(decoding: try encoder.encode(result), as: UTF8.self), reviewsDigest: digest, created: created)
+    try await blocking.run { [self] in
+      try store.saveProfile(user: user, mode: result.profile.mode.rawValue, variant: variant, stored)
+    }
     return result
   }
 
-  /// Flags the user's stored profiles as stale so the next `profile` call rebuilds them (the
-  /// server calls this when the user adds a review).
-  /// - Throws: store errors.
-  public func markProfileStale(user: String) throws {
-    try ProfileTable(store: store).markStale(userID: user)
+  /// What a profile request starts from: a current stored profile, or the inputs of a new one.
+  private enum ProfileInputs: Sendable {
+    case stored(ProfileResult)
+    case build(history: [Review], samples: [KeySample], digest: String)
   }
+
+  /// The LLM reply cache of this home (queries on the blocking threads).
+  var replyCache: StoreLLMCache { StoreLLMCache(store: store, pool: blocking) }
 
   /// Where prompt templates are read from: `DRP_PROMPTS`, else `config/prompts`; templates missing
   /// there fall back to the embedded ones.
@@ -104,8 +125,8 @@ extension Engine {
   {
     var latest: [String: Review] = [:]
     for review in history { latest[review.itemID] = review }
-    let ranked = latest.values.map { review -> (Review, [Review]) in
-      let others = store.reviews(ofItem: review.itemID).filter { $0.userID != user && !excluding.contains($0.id) }
+    let ranked = try latest.values.map { review -> (Review, [Review]) in
+      let others = try store.reviews(ofItem: review.itemID).filter { $0.userID != user && !excluding.contains($0.id) }
       return (review, others)
     }
     .filter { !$0.1.isEmpty }
@@ -120,7 +141,7 @@ extension Engine {
         user: user, item: own.itemID, strategy: options.strategy, count: options.peers, excluding: excluding)
       var peerReview: [String: Review] = [:]
       for review in others { peerReview[review.userID] = review }
-      let item = store.item(own.itemID) ?? Item(id: own.itemID)
+      let item = try store.item(own.itemID) ?? Item(id: own.itemID)
       return KeySample(
         item: ItemInfo(id: item.id, title: item.title, description: item.description), userReview: Self.sample(own),
         peerReviews: chosen.compactMap { peerReview[$0.id] }.map(Self.sample))

@@ -15,26 +15,29 @@ extension Engine {
   ///     of it is excluded are not returned.
   /// - Throws: ``EngineError`` for an unknown user or item, a user without vector, `k < 1`.
   public func neighbors(user: String, k: Int, item: String? = nil, excluding: Set<Int64> = []) throws -> [Neighbor] {
-    let query = try targetVector(user: user, excluding: try excludedByUser(excluding))
-    return try neighbors(vector: query, k: k, item: item, excludingUsers: [user], excludingReviews: excluding)
+    let current = snapshot()
+    let query = try targetVector(user: user, excluding: try excludedByUser(excluding), in: current)
+    return try neighbors(
+      vector: query, k: k, item: item, excludingUsers: [user], excludingReviews: excluding, in: current)
   }
 
   /// The `k` users whose vectors are most similar to `vector`, best first.
   /// - Parameter item: only reviewers of this item are returned.
   /// - Throws: ``EngineError`` for an unknown item, a wrong dimension, a zero vector or `k < 1`.
   public func neighbors(vector: [Float], k: Int, item: String? = nil) throws -> [Neighbor] {
-    try neighbors(vector: vector, k: k, item: item, excludingUsers: [], excludingReviews: [])
+    try neighbors(vector: vector, k: k, item: item, excludingUsers: [], excludingReviews: [], in: snapshot())
   }
 
   private func neighbors(
-    vector: [Float], k: Int, item: String?, excludingUsers: Set<String>, excludingReviews: Set<Int64>
+    vector: [Float], k: Int, item: String?, excludingUsers: Set<String>, excludingReviews: Set<Int64>,
+    in current: EngineState
   ) throws -> [Neighbor] {
     guard k >= 1 else { throw EngineError(.invalidArgument, "k must be at least 1, got \(k)") }
     var filter: SearchFilter?
     if let item {
       filter = .ids(try itemReviews(item, excluding: excludingReviews).map(\.userID))
     }
-    return try search(vector, k: k, filter: filter, excluding: excludingUsers)
+    return try search(vector, k: k, filter: filter, excluding: excludingUsers, in: current.index)
   }
 
   /// Up to `count` peers of `user` among the other reviewers of `item`, chosen by `strategy`.
@@ -58,21 +61,22 @@ extension Engine {
     }
     let count = count ?? config.pipeline.peers
     guard count >= 1 else { throw EngineError(.invalidArgument, "the peer count must be at least 1, got \(count)") }
+    let current = snapshot()
     let excludedByUser = try excludedByUser(excluding)
-    let query = try targetVector(user: user, excluding: excludedByUser)
+    let query = try targetVector(user: user, excluding: excludedByUser, in: current)
     let reviews = try itemReviews(item, excluding: excluding)
-    let embedder = meta?.embedder
+    let embedder = current.meta?.embedder
     let ownReview = reviews.last { $0.userID == user }
-    let target = PeerTarget(
-      id: user, userVector: query,
-      reviewVector: try ownReview.flatMap { review in
-        try embedder.flatMap { try tables.reviewVector(review.id, embedder: $0) }
-      })
     // The latest review of the item per other reviewer.
     var latest: [String: Review] = [:]
     for review in reviews where review.userID != user { latest[review.userID] = review }
+    let reviewVectors =
+      try embedder.map { name in
+        try store.reviewVectors(latest.values.map(\.id) + (ownReview.map { [$0.id] } ?? []), embedder: name)
+      } ?? [:]
+    let target = PeerTarget(id: user, userVector: query, reviewVector: ownReview.flatMap { reviewVectors[$0.id] })
     let scores = Dictionary(
-      try search(query, k: max(1, latest.count), filter: .ids(latest.keys), excluding: [user]).map {
+      try search(query, k: max(1, latest.count), filter: .ids(latest.keys), excluding: [user], in: current.index).map {
         ($0.id, Double($0.score))
       }, uniquingKeysWith: { first, _ in first })
     var candidates: [PeerCandidate] = []
@@ -80,18 +84,22 @@ extension Engine {
       let vector: [Float]
       var similarity = scores[peer]
       if excludedByUser[peer] != nil {
-        guard let recomputed = try? targetVector(user: peer, excluding: excludedByUser) else { continue }
+        let recomputed: [Float]
+        do {
+          recomputed = try targetVector(user: peer, excluding: excludedByUser, in: current)
+        } catch is EngineError {
+          continue  // no vector left without the excluded reviews: not a candidate
+        }
         vector = recomputed
         similarity = VectorMath.cosine(recomputed, query)
       } else {
-        guard let stored = index.vector(for: peer) else { continue }
+        guard let stored = current.index.vector(for: peer) else { continue }
         vector = stored
       }
       candidates.append(
         PeerCandidate(
-          id: peer, userVector: vector,
-          reviewVector: try embedder.flatMap { try tables.reviewVector(review.id, embedder: $0) },
-          reviewID: String(review.id), similarity: similarity))
+          id: peer, userVector: vector, reviewVector: reviewVectors[review.id], reviewID: String(review.id),
+          similarity: similarity))
     }
     return chooser.select(PeerSelectionInput(target: target, candidates: candidates), count: count)
   }
@@ -110,14 +118,15 @@ extension Engine {
     guard count >= 1 else {
       throw EngineError(.invalidArgument, "the key sample count must be at least 1, got \(count)")
     }
-    guard let targetItem = store.item(item) else { throw EngineError.unknownItem(item) }
+    guard let targetItem = try store.item(item) else { throw EngineError.unknownItem(item) }
     let history = try userReviews(user, excluding: excluding)
     var items: [String: Item] = [:]
-    let candidates = history.map { review in
-      let historyItem = store.item(review.itemID) ?? Item(id: review.itemID)
+    let candidates = try history.map { review in
+      let historyItem = try store.item(review.itemID) ?? Item(id: review.itemID)
       items[review.itemID] = historyItem
       let others = Set(
-        store.reviews(ofItem: review.itemID).filter { $0.userID != user && !excluding.contains($0.id) }.map(\.userID))
+        try store.reviews(ofItem: review.itemID).filter { $0.userID != user && !excluding.contains($0.id) }.map(
+          \.userID))
       return KeySampleCandidate(
         itemID: review.itemID, reviewTitle: review.title,
         itemDescription: historyItem.title + " " + historyItem.description, otherReviewerCount: others.count)
@@ -136,8 +145,8 @@ extension Engine {
   /// The user's reviews minus `excluding`, oldest first.
   /// - Throws: ``EngineError`` for an unknown user or one without (visible) reviews.
   func userReviews(_ user: String, excluding: Set<Int64>) throws -> [Review] {
-    guard store.user(user) != nil else { throw EngineError.unknownUser(user) }
-    let reviews = store.reviews(ofUser: user).filter { !excluding.contains($0.id) }
+    guard try store.user(user) != nil else { throw EngineError.unknownUser(user) }
+    let reviews = try store.reviews(ofUser: user).filter { !excluding.contains($0.id) }
     guard !reviews.isEmpty else { throw EngineError(.notFound, "user '\(user)' has no reviews") }
     return reviews
   }
@@ -145,27 +154,29 @@ extension Engine {
   /// The item's reviews minus `excluding`, oldest first.
   /// - Throws: ``EngineError`` for an unknown item.
   private func itemReviews(_ item: String, excluding: Set<Int64>) throws -> [Review] {
-    guard store.item(item) != nil else { throw EngineError.unknownItem(item) }
-    return store.reviews(ofItem: item).filter { !excluding.contains($0.id) }
+    guard try store.item(item) != nil else { throw EngineError.unknownItem(item) }
+    return try store.reviews(ofItem: item).filter { !excluding.contains($0.id) }
   }
 
   /// The excluded review ids grouped by author (unknown ids are ignored).
   private func excludedByUser(_ excluding: Set<Int64>) throws -> [String: Set<Int64>] {
     var result: [String: Set<Int64>] = [:]
     for id in excluding {
-      if let review = store.review(id: id) { result[review.userID, default: []].insert(id) }
+      if let review = try store.review(id: id) { result[review.userID, default: []].insert(id) }
     }
     return result
   }
 
   /// The user's vector: from the index, or recomputed from their review vectors without the
   /// excluded ones when any of their reviews is excluded.
-  private func targetVector(user: String, excluding: [String: Set<Int64>]) throws -> [Float] {
+  private func targetVector(user: String, excluding: [String: Set<Int64>], in current: EngineState) throws
+    -> [Float]
+  {
     let hidden = excluding[user] ?? []
     _ = try userReviews(user, excluding: hidden)
-    if hidden.isEmpty, let stored = index.vector(for: user) { return stored }
-    guard let embedder = meta?.embedder else { throw EngineError.notEmbedded("user '\(user)'") }
-    let vectors = try tables.reviewVectors(ofUser: user, embedder: embedder).filter { !hidden.contains($0.reviewID) }
+    if hidden.isEmpty, let stored = current.index.vector(for: user) { return stored }
+    guard let embedder = current.meta?.embedder else { throw EngineError.notEmbedded("user '\(user)'") }
+    let vectors = try store.reviewVectors(ofUser: user, embedder: embedder).filter { !hidden.contains($0.reviewID) }
     let vector = userVector(vectors)
     guard !vector.isEmpty, vector.contains(where: { $0 != 0 }) else {
       throw EngineError.notEmbedded("user '\(user)'" + (hidden.isEmpty ? "" : " (without the excluded reviews)"))
@@ -174,7 +185,9 @@ extension Engine {
   }
 
   /// Index search with index errors turned into engine errors.
-  private func search(_ vector: [Float], k: Int, filter: SearchFilter?, excluding: Set<String>) throws -> [Neighbor] {
+  private func search(
+    _ vector: [Float], k: Int, filter: SearchFilter?, excluding: Set<String>, in index: VectorIndex
+  ) throws -> [Neighbor] {
     do {
       return try index.search(vector, k: k, filter: filter, excluding: excluding)
     } catch let error as IndexError {

@@ -9,12 +9,19 @@ final class AsyncSemaphore: @unchecked Sendable {
   }
 
   private let lock = NSLock()
+  private let permits: Int
   private var available: Int
   private var waiters: [Waiter] = []
   private var nextID: UInt64 = 0
 
   /// Creates a semaphore with `permits` (at least 1) permits.
-  init(permits: Int) { available = max(1, permits) }
+  init(permits: Int) {
+    self.permits = max(1, permits)
+    available = self.permits
+  }
+
+  /// Permits currently held.
+  var inUse: Int { lock.withLock { permits - available } }
 
   /// Waits for a permit; throws `OpenAIError.cancelled` if the task is cancelled while waiting.
   func acquire() async throws(OpenAIError) {

@@ -41,6 +41,9 @@ public final class OpenAIClient: Sendable {
     retryPolicy = RetryPolicy(maxRetries: max(0, endpoint.maxRetries), baseDelay: max(0, endpoint.retryBaseDelay))
   }
 
+  /// Requests of this client in flight now (holding one of its `endpoint.concurrency` permits).
+  public var requestsInFlight: Int { permits.inUse }
+
   /// A POST request with a JSON body (keys sorted) and the endpoint's headers.
   func makeRequest(path: String, body: [String: JSONValue], streaming: Bool = false) throws -> URLRequest {
     var request = URLRequest(url: try endpoint.url(path))

@@ -55,16 +55,20 @@ public final class LLMCaller: @unchecked Sendable {
         tag: "s\(call.sample)a\(attempt)")
       let final = attempt == max(0, call.retries)
       let reply: ChatModelReply
-      do {
-        reply = try await fetch(request, key: key, stage: call.stage, onDelta: onDelta)
-      } catch is CancellationError {
-        throw CancellationError()
-      } catch let error as StructuredOutputError {
-        throw error
-      } catch {
-        if Task.isCancelled { throw CancellationError() }
-        recordFailure(call, attempt: attempt, reason: "\(error)", final: final)
-        continue
+      if let cached = try await cachedReply(key, stage: call.stage, onDelta: onDelta) {
+        reply = cached
+      } else {
+        do {
+          reply = try await fetch(request, key: key, stage: call.stage, onDelta: onDelta)
+        } catch is CancellationError {
+          throw CancellationError()
+        } catch let error as StructuredOutputError {
+          throw error
+        } catch {
+          if Task.isCancelled { throw CancellationError() }
+          recordFailure(call, attempt: attempt, reason: "\(error)", final: final)
+          continue
+        }
       }
       if reply.truncatedReasoning {
         recordFailure(call, attempt: attempt, reason: ReasoningError.truncatedReasoning.description, final: final)
@@ -83,15 +87,25 @@ public final class LLMCaller: @unchecked Sendable {
     return nil
   }
 
-  /// The cached reply for `key`, or a new one from the model (then cached).
+  /// The reply cached under `key` (counted as a cache hit and streamed to `onDelta` in one piece),
+  /// or nil. An entry that does not decode is a miss.
+  /// - Throws: when the cache cannot be read: a store failure ends the run instead of passing
+  ///   for a miss.
+  private func cachedReply(_ key: String, stage: String, onDelta: (@Sendable (String) -> Void)?) async throws
+    -> ChatModelReply?
+  {
+    guard let text = try await cache?.get(key),
+      let cached = try? JSONDecoder().decode(ChatModelReply.self, from: Data(text.utf8))
+    else { return nil }
+    update(stage) { $0.cacheHits += 1 }
+    if let onDelta, !cached.content.isEmpty { onDelta(cached.content) }
+    return cached
+  }
+
+  /// A new reply from the model (then cached).
   private func fetch(
     _ request: ChatModelRequest, key: String, stage: String, onDelta: (@Sendable (String) -> Void)?
   ) async throws -> ChatModelReply {
-    if let text = cache?.get(key), let cached = try? JSONDecoder().decode(ChatModelReply.self, from: Data(text.utf8)) {
-      update(stage) { $0.cacheHits += 1 }
-      if let onDelta, !cached.content.isEmpty { onDelta(cached.content) }
-      return cached
-    }
     let reply: ChatModelReply
     do {
       reply = try await model.complete(request, onDelta: onDelta)
@@ -106,7 +120,7 @@ public final class LLMCaller: @unchecked Sendable {
     }
     let encoder = JSONEncoder()
     encoder.outputFormatting = .sortedKeys
-    if let cache, let data = try? encoder.encode(reply) { cache.put(key, String(decoding: data, as: UTF8.self)) }
+    if let cache, let data = try? encoder.encode(reply) { await cache.put(key, String(decoding: data, as: UTF8.self)) }
     return reply
   }
 

@@ -9,8 +9,8 @@ public final class MemoryLLMCache: LLMCache, @unchecked Sendable {
   public init() {}
 
   /// The value stored under `key`, or nil.
-  public func get(_ key: String) -> String? { lock.withLock { values[key] } }
+  public func get(_ key: String) async -> String? { lock.withLock { values[key] } }
 
   /// Stores `value` under `key`.
-  public func put(_ key: String, _ value: String) { lock.withLock { values[key] = value } }
+  public func put(_ key: String, _ value: String) async { lock.withLock { values[key] = value } }
 }

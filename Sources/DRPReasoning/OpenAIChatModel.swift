@@ -16,16 +16,6 @@ public struct OpenAIChatModel: ChatModel {
     self.name = model ?? client.endpoint.model
   }
 
-  /// A model for an `llm`/`reasoner` configuration section, or nil when it names no server URL.
-  /// - Parameter model: overrides the section's model name.
-  public init?(config: LLMConfig, model: String? = nil) {
-    guard let url = config.url, !url.isEmpty else { return nil }
-    let endpoint = OpenAIEndpoint(
-      baseURL: url, model: model ?? config.model ?? "default", apiKey: config.apiKey, timeout: config.timeoutS,
-      maxRetries: config.maxRetries, concurrency: max(1, config.concurrency))
-    self.init(client: OpenAIClient(endpoint: endpoint), model: model)
-  }
-
   /// Sends the request (streamed when `onDelta` is given).
   /// - Throws: `StructuredOutputError` when the server rejects the request's `response_format`,
   ///   else `OpenAIError` after the client's retries.

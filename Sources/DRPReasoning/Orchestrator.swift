@@ -1,7 +1,7 @@
 import Foundation
 
 /// Builds a difference profile with a reasoning LLM, following the steps documented on
-/// `ReasoningPrompts`:
+/// `ReasoningPrompts` (the key samples concurrently, see `profile(userID:keySamples:options:created:progress:)`):
 ///
 /// - mode `drp`: for each key sample, difference discovery `samples` times (self-consistency,
 ///   merged with `DimensionMerger.mergeSamples` over the successful samples), then — when
@@ -35,12 +35,20 @@ public struct Orchestrator: Sendable {
   }
 
   /// Builds the profile of `userID` from `keySamples`.
+  ///
+  /// The key samples are analysed concurrently: each one's extractions (all its self-consistency
+  /// samples at once), then its validation as soon as they are in; then the synthesis. A cold
+  /// `drp` profile therefore waits for three LLM round trips (extraction, validation, synthesis),
+  /// a `dpl` profile for one, as long as the model's client allows that many requests in flight
+  /// (its concurrency limit queues the rest). Results are merged in key-sample order and failures
+  /// sorted by key sample, stage, sample and attempt, so the profile does not depend on which
+  /// reply came first.
   /// - Parameters:
   ///   - options: mode (`drp` or `dpl`), samples, validation, thinking budget, temperature, retries.
   ///   - created: the provenance timestamp.
   ///   - progress: receives one line per LLM step.
   /// - Throws: `PipelineOptionsError` for modes without a profile, template errors, cancellation,
-  ///   or `StructuredOutputError` when the server rejects `response_format`.
+  ///   a cache that cannot be read, or `StructuredOutputError` when the server rejects `response_format`.
   public func profile(
     userID: String, keySamples: [KeySample], options: PipelineOptions, created: Int64,
     progress: (@Sendable (String) -> Void)? = nil
@@ -50,39 +58,19 @@ public struct Orchestrator: Sendable {
     }
     let caller = LLMCaller(model: model, cache: cache)
     let mode = options.mode
-    let samples = mode == .drp ? options.samples : 1
-    let validates = mode.validates && options.validation
-    var templates: Set<String> = []
-    var perItem: [(itemID: String, dimensions: [DifferenceDimension])] = []
-    for (index, sample) in keySamples.enumerated() {
-      progress?("\(mode) key sample \(index + 1)/\(keySamples.count): item \(sample.item.id)")
-      let extraction = try prompts.extraction(
-        item: sample.item, userReview: sample.userReview, peerReviews: sample.peerReviews, mode: mode)
-      templates.insert(extraction.templateID)
-      let schema =
-        mode == .dpl
-        ? AnswerSchema.baseDimensions(Self.baseDimensions, maxTokens: options.thinkingBudget)
-        : AnswerSchema.dimensions(maxTokens: options.thinkingBudget)
-      var found: [[DifferenceDimension]] = []
-      for s in 0..<samples {
-        let call = reasoningCall("extract", extraction, schema, item: sample.item.id, sample: s, options)
-        if let dimensions = try await caller.run(call, parse: DimensionParser.parse) { found.append(dimensions) }
-      }
-      guard !found.isEmpty else { continue }
-      var dimensions = DimensionMerger().mergeSamples(found)
-      if validates && !dimensions.isEmpty {
-        let validation = try prompts.validation(
-          item: sample.item, userReview: sample.userReview, peerReviews: sample.peerReviews, candidates: dimensions)
-        templates.insert(validation.templateID)
-        let candidates = dimensions
-        let schema = AnswerSchema.validation(candidates: candidates.map(\.name), maxTokens: options.thinkingBudget)
-        let call = reasoningCall("validate", validation, schema, item: sample.item.id, sample: 0, options)
-        if let kept = try await caller.run(call, parse: { try ValidationParser.parse($0).apply(to: candidates) }) {
-          dimensions = kept
+    let outcomes = try await withThrowingTaskGroup(of: (Int, KeyItemOutcome).self) { group in
+      for (index, sample) in keySamples.enumerated() {
+        group.addTask {
+          progress?("\(mode) key sample \(index + 1)/\(keySamples.count): item \(sample.item.id)")
+          return (index, try await analyse(sample, caller: caller, options: options))
         }
       }
-      perItem.append((sample.item.id, dimensions))
+      var slots = [KeyItemOutcome?](repeating: nil, count: keySamples.count)
+      for try await (index, outcome) in group { slots[index] = outcome }
+      return slots.compactMap { $0 }
     }
+    var templates = outcomes.reduce(into: Set<String>()) { $0.formUnion($1.templates) }
+    let perItem = outcomes.compactMap { outcome in outcome.dimensions.map { (itemID: outcome.itemID, dimensions: $0) } }
     var dimensions = DimensionMerger().mergeItems(perItem)
     if mode == .dpl {
       let merger = DimensionMerger()
@@ -104,7 +92,71 @@ public struct Orchestrator: Sendable {
     return ProfileResult(
       profile: DifferenceProfile(
         userID: userID, mode: mode, dimensions: dimensions, summary: summary, provenance: provenance),
-      stats: caller.stats, failures: caller.failures)
+      stats: caller.stats, failures: Self.ordered(caller.failures, keyItems: keySamples.map(\.item.id)))
+  }
+
+  /// What one key sample contributed: its dimensions (nil when every extraction failed) and the
+  /// templates its calls used.
+  private struct KeyItemOutcome: Sendable {
+    var itemID: String
+    var dimensions: [DifferenceDimension]?
+    var templates: Set<String>
+  }
+
+  /// Discovery on one key sample (its `samples` extractions concurrently, merged), then — in
+  /// `drp` mode with validation on — the validation of the merged candidates.
+  private func analyse(_ sample: KeySample, caller: LLMCaller, options: PipelineOptions) async throws
+    -> KeyItemOutcome
+  {
+    let mode = options.mode
+    let extraction = try prompts.extraction(
+      item: sample.item, userReview: sample.userReview, peerReviews: sample.peerReviews, mode: mode)
+    var templates: Set<String> = [extraction.templateID]
+    let schema =
+      mode == .dpl
+      ? AnswerSchema.baseDimensions(Self.baseDimensions, maxTokens: options.thinkingBudget)
+      : AnswerSchema.dimensions(maxTokens: options.thinkingBudget)
+    let samples = mode == .drp ? options.samples : 1
+    let found = try await withThrowingTaskGroup(of: (Int, [DifferenceDimension]?).self) { group in
+      for s in 0..<samples {
+        let call = reasoningCall("extract", extraction, schema, item: sample.item.id, sample: s, options)
+        group.addTask { (s, try await caller.run(call, parse: DimensionParser.parse)) }
+      }
+      var slots = [[DifferenceDimension]?](repeating: nil, count: samples)
+      for try await (s, dimensions) in group { slots[s] = dimensions }
+      return slots.compactMap { $0 }
+    }
+    guard !found.isEmpty else { return KeyItemOutcome(itemID: sample.item.id, dimensions: nil, templates: templates) }
+    var dimensions = DimensionMerger().mergeSamples(found)
+    if mode.validates && options.validation && !dimensions.isEmpty {
+      let validation = try prompts.validation(
+        item: sample.item, userReview: sample.userReview, peerReviews: sample.peerReviews, candidates: dimensions)
+      templates.insert(validation.templateID)
+      let candidates = dimensions
+      let schema = AnswerSchema.validation(candidates: candidates.map(\.name), maxTokens: options.thinkingBudget)
+      let call = reasoningCall("validate", validation, schema, item: sample.item.id, sample: 0, options)
+      if let kept = try await caller.run(call, parse: { try ValidationParser.parse($0).apply(to: candidates) }) {
+        dimensions = kept
+      }
+    }
+    return KeyItemOutcome(itemID: sample.item.id, dimensions: dimensions, templates: templates)
+  }
+
+  /// Failures in a stable order: by key item (in key-sample order; calls about no item last),
+  /// stage (extract, validate, synthesize, then any other), sample and attempt.
+  static func ordered(_ failures: [PipelineFailure], keyItems: [String]) -> [PipelineFailure] {
+    let itemRank = Dictionary(keyItems.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    let stages = ["extract", "validate", "synthesize"]
+    func key(_ f: PipelineFailure) -> (Int, Int, Int, Int) {
+      (
+        f.itemID.flatMap { itemRank[$0] } ?? keyItems.count, stages.firstIndex(of: f.stage) ?? stages.count,
+        f.sample, f.attempt
+      )
+    }
+    return failures.enumerated().sorted { a, b in
+      let (ka, kb) = (key(a.element), key(b.element))
+      return ka != kb ? ka < kb : a.offset < b.offset
+    }.map(\.element)
   }
 
   private func reasoningCall(

@@ -10,9 +10,10 @@ import Dispatch
 import Foundation
 
 /// Registers drp's application methods on a `Server`, each answered by one `Engine`:
-/// `stats`, `neighbors`, `peers` and `users.get` on the index lane; `reviews.add` (blocking
-/// store write and embedding, run on a dedicated serial queue), `profile` and `generate` on the
-/// background lane.
+/// `stats`, `neighbors`, `peers` and `users.get` on the index lane (quick reads on the index
+/// workers); `reviews.add`, `profile` and `generate` on the background lane (tasks that await the
+/// embedder and LLMs; the engine runs their store and index work on its own blocking threads and
+/// their writes on its single writer).
 ///
 ///     let engine = try Engine(home: home, config: config)
 ///     DRPMethods.register(on: server, engine: engine)
@@ -23,8 +24,6 @@ public final class DRPMethods: Sendable {
   public static let maxRecentReviews = 1000
 
   private let engine: Engine
-  /// Serialises store writes and embedding off the event loop and the Swift-concurrency pool.
-  private let writes = DispatchQueue(label: "drp-server-writes")
 
   private init(engine: Engine) { self.engine = engine }
 
@@ -37,7 +36,9 @@ public final class DRPMethods: Sendable {
     server.register("users.get", lane: .index) { params, _ in try methods.guarded { try methods.user(params) } }
     server.registerAsync("reviews.add") { params, _ in
       let review = try methods.review(from: params)
-      return try await methods.onWriteQueue { try methods.guarded { try methods.add(review) } }
+      do { return try JSONValue(encoding: try await methods.engine.addReview(review)) } catch {
+        throw AppErrorCode.rpcError(for: error)
+      }
     }
     server.registerAsync("profile") { params, context in
       do { return try await methods.profile(params, context) } catch { throw AppErrorCode.rpcError(for: error) }
@@ -50,13 +51,6 @@ public final class DRPMethods: Sendable {
   /// Runs `body`, turning engine errors into their documented RPC errors.
   private func guarded(_ body: () throws -> JSONValue) throws(RPCError) -> JSONValue {
     do { return try body() } catch { throw AppErrorCode.rpcError(for: error) }
-  }
-
-  /// Runs blocking `work` on the write queue and awaits its result without holding a pool thread.
-  private func onWriteQueue(_ work: @escaping @Sendable () throws -> JSONValue) async throws -> JSONValue {
-    try await withCheckedThrowingContinuation { continuation in
-      writes.async { continuation.resume(with: Result { try work() }) }
-    }
   }
 
   // MARK: - stats
@@ -133,8 +127,8 @@ public final class DRPMethods: Sendable {
     try params.rejectUnknown(allowing: ["user", "limit"])
     let id = try nonEmpty(params.requireString("user"), "user")
     let limit = try params.optionalInt("limit", default: 10, range: 0...Self.maxRecentReviews)
-    guard let user = engine.store.user(id) else { throw EngineError(.notFound, "unknown user '\(id)'") }
-    let recent = engine.store.reviews(ofUser: id).reversed().prefix(limit)
+    guard let user = try engine.store.user(id) else { throw EngineError(.notFound, "unknown user '\(id)'") }
+    let recent = try engine.store.reviews(ofUser: id).reversed().prefix(limit)
     return [
       "user": .string(user.id), "review_count": .int(Int64(user.reviewCount)),
       "reviews": try JSONValue(encoding: Array(recent)),
@@ -161,12 +155,6 @@ public final class DRPMethods: Sendable {
     let timestamp = try params.optionalInt("timestamp", default: Int(now), range: 0...Int(Int64.max))
     return Review(
       userID: user, itemID: item, rating: rating, title: title, text: text, timestamp: Int64(timestamp))
-  }
-
-  private func add(_ review: Review) throws -> JSONValue {
-    let outcome = try engine.addReview(review)
-    if !outcome.duplicate { try engine.markProfileStale(user: review.userID) }
-    return try JSONValue(encoding: outcome)
   }
 
   // MARK: - profile

@@ -63,15 +63,15 @@ public final class ReviewImporter {
     lastUser = ""
     knownItems.removeAll()
     // Fewer, larger checkpoints: hot index pages are copied back to the database less often.
-    try store.withConnection { try $0.execute("PRAGMA wal_autocheckpoint=16384") }
-    defer { _ = try? store.withConnection { try $0.execute("PRAGMA wal_autocheckpoint=1000") } }
+    try store.withWriter { try $0.execute("PRAGMA wal_autocheckpoint=16384") }
+    defer { _ = try? store.withWriter { try $0.execute("PRAGMA wal_autocheckpoint=1000") } }
     // Into an empty store, lookup-only indexes are built once at the end. If the process dies
     // before that, the next `ReviewStore` open rebuilds them.
     let deferred = try store.dropDeferrableIndexesIfEmpty()
     // Every review's user and item are inserted before it, in the same transaction, so the two
     // foreign-key lookups per row are redundant here.
-    try store.withConnection { try $0.execute("PRAGMA foreign_keys=OFF") }
-    defer { _ = try? store.withConnection { try $0.execute("PRAGMA foreign_keys=ON") } }
+    try store.withWriter { try $0.execute("PRAGMA foreign_keys=OFF") }
+    defer { _ = try? store.withWriter { try $0.execute("PRAGMA foreign_keys=ON") } }
     do {
       try importAll(paths)
     } catch {
@@ -109,11 +109,9 @@ public final class ReviewImporter {
       finished.wait()
     }
     while let batch = pipe.take() {
-      try store.transaction {
-        try store.withConnection { db in
-          for line in batch.lines { try write(line, path: reader.path, db) }
-          if let error = batch.error { throw error }
-        }
+      try store.transaction { db in
+        for line in batch.lines { try write(line, path: reader.path, db) }
+        if let error = batch.error { throw error }
       }
       reportProgressIfDue()
       if batch.isLast { return }

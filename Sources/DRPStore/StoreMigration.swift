@@ -99,5 +99,12 @@ public struct StoreMigration: Sendable {
           PRIMARY KEY (user_id, mode, variant)
         ) WITHOUT ROWID;
         """),
+    StoreMigration(
+      name: "profiles keyed by the user's review set",
+      sql: """
+        -- A digest of the user's (visible) reviews when the profile was built: a stored profile is
+        -- current only while the digest still matches, whichever process added a review since.
+        ALTER TABLE profiles ADD COLUMN reviews_digest TEXT NOT NULL DEFAULT '';
+        """),
   ]
 }

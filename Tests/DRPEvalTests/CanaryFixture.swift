@@ -31,11 +31,13 @@ struct CanaryFixture {
     try Self.check(
       drp(home: home, ["import", sample + "/reviews.jsonl", sample + "/items.jsonl"]))
     let store = try ReviewStore(home: home.path)
-    let byReviewers = Dictionary(grouping: store.allUserIDs().flatMap { store.reviews(ofUser: $0) }, by: \.itemID)
-      .mapValues { Set($0.map(\.userID)).count }
+    let byReviewers = Dictionary(
+      grouping: try store.allUserIDs().flatMap { try store.reviews(ofUser: $0) }, by: \.itemID
+    )
+    .mapValues { Set($0.map(\.userID)).count }
     var planted: [(String, Review, String)] = []
-    for (index, user) in store.allUserIDs().prefix(canaryUsers).enumerated() {
-      let own = store.reviews(ofUser: user)
+    for (index, user) in try store.allUserIDs().prefix(canaryUsers).enumerated() {
+      let own = try store.reviews(ofUser: user)
       let reviewed = Set(own.map(\.itemID))
       let item = try XCTUnwrap(
         byReviewers.filter { !reviewed.contains($0.key) }.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key)

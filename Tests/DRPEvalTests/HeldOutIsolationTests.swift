@@ -72,11 +72,8 @@ final class HeldOutIsolationTests: XCTestCase {
     XCTAssertEqual(run.samples.count, cases.count * modes.count)
 
     var found: [String] = []
-    let profiles: [(user: String, json: String)] = engine.store.withConnection { db in
-      guard let stmt = try? db.cached("SELECT user_id, result FROM profiles") else { return [] }
-      var rows: [(String, String)] = []
-      while (try? stmt.step()) == true { rows.append((stmt.string(0), stmt.string(1))) }
-      return rows
+    let profiles: [(user: String, json: String)] = try engine.store.allUserIDs().flatMap { user in
+      try engine.store.storedProfiles(ofUser: user).map { (user, $0.json) }
     }
     XCTAssertFalse(profiles.isEmpty, "dpl and drp store profiles")
     let requests = llm?.requests ?? []
@@ -148,22 +145,11 @@ final class HeldOutIsolationTests: XCTestCase {
     config.home = fixture.home.path
     let engine = try Engine(home: fixture.home.path, config: config)
     let embedder = try XCTUnwrap(engine.indexEmbedder)
-    let everyone = engine.store.allUserIDs().count
+    let everyone = try engine.store.allUserIDs().count
     for (user, review, _) in fixture.heldOut {
-      let vectors: [[Float]] = try engine.store.withConnection { db in
-        let stmt = try db.cached(
-          """
-          SELECT v.vector FROM reviews r JOIN review_vectors v ON v.review_id = r.id AND v.embedder = ?
-          WHERE r.user_id = ? AND r.id != ? ORDER BY r.timestamp, r.id
-          """)
-        stmt.bind(1, embedder)
-        stmt.bind(2, user)
-        stmt.bind(3, review.id)
-        var rows: [[Float]] = []
-        while try stmt.step() { rows.append(stmt.floats(0)) }
-        return rows
-      }
-      XCTAssertEqual(vectors.count, engine.store.reviews(ofUser: user).count - 1)
+      let vectors = try engine.store.reviewVectors(ofUser: user, embedder: embedder)
+        .filter { $0.reviewID != review.id }.map(\.vector)
+      XCTAssertEqual(vectors.count, try engine.store.reviews(ofUser: user).count - 1)
       let expected = try engine.neighbors(vector: UserVector.mean(of: vectors), k: everyone)
         .filter { $0.id != user }
       let excluded = try engine.neighbors(user: user, k: everyone - 1, excluding: [review.id])

@@ -33,8 +33,8 @@ final class EngineTests: XCTestCase {
       reviews, items: ["k1": "Steel Kettle", "b1": "Road Bicycle", "lamp": "Reading Lamp"], into: dir)
     let engine = try Engine(home: home.path, config: DRPConfig())
     _ = try engine.embed()
-    let heldOut = try XCTUnwrap(engine.store.reviews(ofUser: "target").last { $0.itemID == "b1" }?.id)
-    let gamma = try XCTUnwrap(engine.store.reviews(ofUser: "gamma").first { $0.itemID == "b1" }?.id)
+    let heldOut = try XCTUnwrap(try engine.store.reviews(ofUser: "target").last { $0.itemID == "b1" }?.id)
+    let gamma = try XCTUnwrap(try engine.store.reviews(ofUser: "gamma").first { $0.itemID == "b1" }?.id)
     return (engine, heldOut, gamma)
   }
 
@@ -76,7 +76,7 @@ final class EngineTests: XCTestCase {
     XCTAssertFalse(heldOutKeys.contains { $0.itemID == "b1" })
     XCTAssertEqual(heldOutKeys.first { $0.itemID == "k1" }?.otherReviewers, 5)
     // All of a user's reviews held out: the user has no reviews.
-    let everything = Set(engine.store.reviews(ofUser: "clone").map(\.id))
+    let everything = Set(try engine.store.reviews(ofUser: "clone").map(\.id))
     XCTAssertThrowsError(try engine.neighbors(user: "clone", k: 3, excluding: everything)) { error in
       XCTAssertEqual((error as? EngineError)?.kind, .notFound)
     }
@@ -88,13 +88,13 @@ final class EngineTests: XCTestCase {
     let before = try XCTUnwrap(engine.index.vector(for: "clone"))
     let review = Review(
       userID: "clone", itemID: "b1", rating: 3, title: "", text: Self.bicycle, timestamp: 1_700_000_000_000)
-    let outcome = try engine.addReview(review)
+    let outcome = try BlockingCall.run { try await engine.addReview(review) }
     XCTAssertTrue(outcome.indexed, outcome.note ?? "")
     XCTAssertNotNil(outcome.reviewID)
     let after = try XCTUnwrap(engine.index.vector(for: "clone"))
     XCTAssertNotEqual(before, after)
     XCTAssertTrue(try engine.stats().indexStale)
-    XCTAssertEqual(try engine.addReview(review).duplicate, true)
+    XCTAssertEqual(try BlockingCall.run { try await engine.addReview(review) }.duplicate, true)
     try engine.flush()
     XCTAssertFalse(try engine.stats().indexStale)
     let reopened = try Engine(home: engine.home, config: DRPConfig())
@@ -142,9 +142,9 @@ final class EngineTests: XCTestCase {
     let deadline = Date().addingTimeInterval(60)
     var compared = 0
     var differing = 0
-    for user in engine.store.users(limit: 1000) where user.reviewCount >= 5 {
-      for review in engine.store.reviews(ofUser: user.id) where engine.store.reviewers(ofItem: review.itemID).count > 8
-      {
+    for user in try engine.store.users(limit: 1000) where user.reviewCount >= 5 {
+      for review in try engine.store.reviews(ofUser: user.id)
+      where try engine.store.reviewers(ofItem: review.itemID).count > 8 {
         let nearest = try engine.peers(user: user.id, item: review.itemID, strategy: "nearest", count: 4)
         let diverse = try engine.peers(user: user.id, item: review.itemID, strategy: "diverse", count: 4)
         XCTAssertEqual(nearest.count, 4)

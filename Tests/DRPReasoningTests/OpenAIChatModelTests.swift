@@ -4,17 +4,8 @@ import DRPReasoning
 import XCTest
 
 /// The OpenAIClient adapter inside the orchestrator: transport failures after the client's own
-/// retries are recorded per key sample, and configuration without a URL means "no model".
+/// retries are recorded per key sample.
 final class OpenAIChatModelTests: XCTestCase {
-  func testNoURLMeansNoModel() {
-    XCTAssertNil(OpenAIChatModel(config: LLMConfig()))
-    var config = LLMConfig()
-    config.url = "http://127.0.0.1:9/v1"
-    config.model = "m"
-    XCTAssertEqual(OpenAIChatModel(config: config)?.name, "m")
-    XCTAssertEqual(OpenAIChatModel(config: config, model: "other")?.name, "other")
-  }
-
   func testUnreachableServerIsRetriedByClientAndOrchestratorThenRecorded() async throws {
     // Port 9 (discard) on loopback: nothing listens, connections are refused at once.
     let endpoint = OpenAIEndpoint(

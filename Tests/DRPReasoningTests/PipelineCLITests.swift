@@ -1,6 +1,7 @@
 import DRPCore
 import DRPEngine
 import DRPReasoning
+import DRPStore
 import DRPTestSupport
 import XCTest
 
@@ -99,11 +100,20 @@ final class PipelineCLITests: XCTestCase {
     let second = try await engine.profile(user: user)
     XCTAssertTrue(second.reused)
     XCTAssertEqual(second.profile, first.profile)
-    try engine.markProfileStale(user: user)
+    // A review stored through another store on the same file (as `drp import` in another process
+    // would) changes the user's review set: the stored profile is stale.
+    let other = try ReviewStore(home: home.path)
+    let known = try XCTUnwrap(try other.reviews(ofUser: user).last)
+    try other.addReview(
+      Review(
+        userID: user, itemID: known.itemID, rating: 2, title: "later", text: "A later thought on the same thing.",
+        timestamp: known.timestamp + 1))
     let third = try await engine.profile(user: user)
     XCTAssertFalse(third.reused, "a stale profile is rebuilt")
+    let fourth = try await engine.profile(user: user)
+    XCTAssertTrue(fourth.reused, "the rebuilt profile is stored")
     // Held-out reviews make a different stored variant.
-    let held = try XCTUnwrap(engine.store.reviews(ofUser: user).first?.id)
+    let held = try XCTUnwrap(try engine.store.reviews(ofUser: user).first?.id)
     let heldOut = try await engine.profile(user: user, excluding: [held])
     XCTAssertFalse(heldOut.reused)
     XCTAssertFalse(heldOut.profile.provenance.keyItems.isEmpty)

@@ -1,7 +1,8 @@
 import CZlib
-import DRPStore
 import DRPTestSupport
 import XCTest
+
+@testable import DRPStore
 
 final class ReviewImporterTests: XCTestCase {
   private func line(
@@ -50,7 +51,7 @@ final class ReviewImporterTests: XCTestCase {
     XCTAssertEqual(first.itemsAdded, 3)
     XCTAssertEqual(first.itemMetadata, 2)
     XCTAssertEqual(first.skippedTotal, 0)
-    let lamp = try XCTUnwrap(store.item("i1"))
+    let lamp = try XCTUnwrap(try store.item("i1"))
     XCTAssertEqual(lamp.title, "Lamp")
     XCTAssertEqual(lamp.description, "Bright.\nWarm.")
     XCTAssertEqual(lamp.categories, ["Home", "Lighting"])
@@ -59,8 +60,8 @@ final class ReviewImporterTests: XCTestCase {
     XCTAssertEqual(extra?["price"] as? Double, 9.5)
     XCTAssertEqual((extra?["details"] as? [String: String])?["color"], "red")
     XCTAssertNil(extra?["title"])
-    XCTAssertEqual(store.item("i9")?.description, "One line.")
-    let review = try XCTUnwrap(store.reviews(ofUser: "u1").first)
+    XCTAssertEqual(try store.item("i9")?.description, "One line.")
+    let review = try XCTUnwrap(try store.reviews(ofUser: "u1").first)
     XCTAssertEqual(review.helpfulVotes, 3)
     XCTAssertTrue(review.verified)
     XCTAssertEqual(review.timestamp, 1_600_000_000_000)
@@ -68,7 +69,7 @@ final class ReviewImporterTests: XCTestCase {
     let again = try importer(store).importFiles([reviews, items])
     XCTAssertEqual([again.reviewsAdded, again.usersAdded, again.itemsAdded], [0, 0, 0])
     XCTAssertEqual(again.duplicates, 4)
-    XCTAssertEqual(store.stats(), StoreStats(users: 2, items: 3, reviews: 3))
+    XCTAssertEqual(try store.stats(), StoreStats(users: 2, items: 3, reviews: 3))
   }
 
   func testBadLinesAreCountedReportedAndSkipped() throws {
@@ -97,7 +98,7 @@ final class ReviewImporterTests: XCTestCase {
     XCTAssertEqual(report.lines, 12)
     XCTAssertEqual(
       report.skipped, ["invalid_json": 2, "missing_user": 1, "missing_item": 1, "wrong_type": 2, "bad_rating": 4])
-    XCTAssertEqual(store.stats(), StoreStats(users: 2, items: 2, reviews: 2))
+    XCTAssertEqual(try store.stats(), StoreStats(users: 2, items: 2, reviews: 2))
     XCTAssertTrue(log.lines.contains { $0.hasPrefix("\(path):2: invalid_json") }, "\(log.lines)")
     XCTAssertTrue(log.lines.contains { $0.hasPrefix("\(path):3: missing_user") })
     XCTAssertTrue(log.lines.contains { $0.hasPrefix("\(path):4: missing_item") })
@@ -120,7 +121,7 @@ final class ReviewImporterTests: XCTestCase {
   }
 
   private func hasItemIndex(_ store: ReviewStore) throws -> Bool {
-    try store.withConnection {
+    try store.withWriter {
       try $0.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'reviews_by_item_user'")
     } == 1
   }
@@ -133,20 +134,20 @@ final class ReviewImporterTests: XCTestCase {
       let store = try ReviewStore(home: dir.path("fresh"))
       _ = try importer(store).importFiles([reviews])
       XCTAssertTrue(try hasItemIndex(store))
-      XCTAssertEqual(store.reviewers(ofItem: "i1"), ["u1", "u2"])
+      XCTAssertEqual(try store.reviewers(ofItem: "i1"), ["u1", "u2"])
     }
     do {
       let store = try ReviewStore(home: dir.path("failed"))
       XCTAssertThrowsError(try importer(store).importFiles([reviews, dir.path("missing.jsonl")]))
       XCTAssertTrue(try hasItemIndex(store))
-      XCTAssertEqual(store.stats().reviews, 3)
+      XCTAssertEqual(try store.stats().reviews, 3)
       // A process killed mid-import leaves the store without the index it dropped.
-      try store.withConnection { try $0.execute("DROP INDEX reviews_by_item_user") }
+      try store.withWriter { try $0.execute("DROP INDEX reviews_by_item_user") }
       XCTAssertFalse(try hasItemIndex(store))
     }
     let reopened = try ReviewStore(home: dir.path("failed"))
     XCTAssertTrue(try hasItemIndex(reopened))
-    XCTAssertEqual(reopened.reviewers(ofItem: "i2"), ["u2"])
+    XCTAssertEqual(try reopened.reviewers(ofItem: "i2"), ["u2"])
   }
 
   func testGzipInput() throws {
@@ -160,7 +161,7 @@ final class ReviewImporterTests: XCTestCase {
     gzclose(gz)
     let report = try importer(store).importFiles([path])
     XCTAssertEqual(report.reviewsAdded, 2000)
-    XCTAssertEqual(store.stats(), StoreStats(users: 37, items: 11, reviews: 2000))
+    XCTAssertEqual(try store.stats(), StoreStats(users: 37, items: 11, reviews: 2000))
 
     // A gzip file cut in the middle: what was readable is imported, then a clear error.
     let data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -182,7 +183,7 @@ final class ReviewImporterTests: XCTestCase {
     let report = try importer(store).importFiles([path])
     XCTAssertEqual(report.reviewsAdded, 2)
     XCTAssertEqual(report.skippedTotal, 0)
-    XCTAssertEqual(store.reviews(ofUser: "u1").first?.text.count, longText.count)
+    XCTAssertEqual(try store.reviews(ofUser: "u1").first?.text.count, longText.count)
   }
 
   func testFieldMappingForOtherLayouts() throws {
@@ -197,7 +198,7 @@ final class ReviewImporterTests: XCTestCase {
         "user=reviewerID,item=asin,rating=overall,title=summary,text=reviewText,timestamp=unixReviewTime,helpful=vote")
     let report = try importer(store, mapping: mapping).importFiles([path])
     XCTAssertEqual(report.reviewsAdded, 1)
-    let review = try XCTUnwrap(store.reviews(ofUser: "R1").first)
+    let review = try XCTUnwrap(try store.reviews(ofUser: "R1").first)
     XCTAssertEqual(review.text, "Great stuff")
     XCTAssertEqual(review.title, "Yes")
     XCTAssertEqual(review.timestamp, 1_400_000_000_000)
@@ -213,8 +214,8 @@ final class ReviewImporterTests: XCTestCase {
     try write(#"{"parent_asin": "B1", "title": "A Book", "rating_number": 10, "average_rating": 4.5}"# + "\n", to: path)
     let report = try importer(store).importFiles([path])
     XCTAssertEqual(report.itemMetadata, 1)
-    XCTAssertEqual(store.item("B1")?.title, "A Book")
-    XCTAssertEqual(store.stats().reviews, 0)
+    XCTAssertEqual(try store.item("B1")?.title, "A Book")
+    XCTAssertEqual(try store.stats().reviews, 0)
   }
 
   func testSharedAmazonSubsetImportsExactly() throws {
@@ -224,9 +225,9 @@ final class ReviewImporterTests: XCTestCase {
     let store = try ReviewStore(home: dir.path("home"))
     let first = try ReviewImporter(store: store).importFiles([reviews.path, items.path])
     XCTAssertEqual(first.skippedTotal, 0)
-    XCTAssertEqual(store.stats(), StoreStats(users: 803, items: 298, reviews: 4125))
+    XCTAssertEqual(try store.stats(), StoreStats(users: 803, items: 298, reviews: 4125))
     let second = try ReviewImporter(store: store).importFiles([reviews.path, items.path])
     XCTAssertEqual([second.reviewsAdded, second.usersAdded, second.itemsAdded], [0, 0, 0])
-    XCTAssertEqual(store.stats(), StoreStats(users: 803, items: 298, reviews: 4125))
+    XCTAssertEqual(try store.stats(), StoreStats(users: 803, items: 298, reviews: 4125))
   }
 }

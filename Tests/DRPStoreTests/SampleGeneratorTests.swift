@@ -28,18 +28,18 @@ final class SampleGeneratorTests: XCTestCase {
     let report = try ReviewImporter(store: store).importFiles([summary.itemsPath, summary.reviewsPath])
     XCTAssertEqual(report.skippedTotal, 0)
     XCTAssertEqual(report.reviewsAdded, summary.reviews)
-    XCTAssertEqual(store.stats(), StoreStats(users: 300, items: 80, reviews: summary.reviews))
+    XCTAssertEqual(try store.stats(), StoreStats(users: 300, items: 80, reviews: summary.reviews))
 
     for index in 0..<80 {
       let id = SampleGenerator.itemID(index)
-      XCTAssertGreaterThanOrEqual(store.reviewers(ofItem: id).count, 10, id)
-      XCTAssertFalse(store.item(id)?.title.isEmpty ?? true)
+      XCTAssertGreaterThanOrEqual(try store.reviewers(ofItem: id).count, 10, id)
+      XCTAssertFalse(try store.item(id)?.title.isEmpty ?? true)
     }
     var meanLengths: [Double] = []
     var exclaimRate: [(persona: Double, observed: Double)] = []
     var lowerCaseUsersAllLower = true
     for index in 0..<300 {
-      let reviews = store.reviews(ofUser: SampleGenerator.userID(index))
+      let reviews = try store.reviews(ofUser: SampleGenerator.userID(index))
       XCTAssertTrue((10...14).contains(reviews.count), "user \(index) has \(reviews.count) reviews")
       XCTAssertEqual(reviews.map(\.timestamp), reviews.map(\.timestamp).sorted())
       XCTAssertEqual(Set(reviews.map(\.timestamp)).count, reviews.count)

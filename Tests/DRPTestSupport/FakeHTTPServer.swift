@@ -68,7 +68,8 @@ public final class FakeHTTPServer: @unchecked Sendable {
   public var requests: [Request] { lock.withLock { received } }
   /// Connections the client closed while the server was holding them (`hang` or `hold`).
   public var clientDisconnects: Int { lock.withLock { clientsGone } }
-  /// The most requests being answered at the same time.
+  /// The most requests being answered at the same time (from the request read to just before
+  /// the last bytes of its answer).
   public var peakConcurrency: Int { lock.withLock { maxInFlight } }
 
   /// Stops accepting and releases held connections (threads exit within ~50 ms).
@@ -132,26 +133,38 @@ public final class FakeHTTPServer: @unchecked Sendable {
       maxInFlight = max(maxInFlight, inFlight)
       return received.count - 1
     }
-    defer { lock.withLock { inFlight -= 1 } }
+    // A request stops counting as in flight just before the last bytes of its answer are written:
+    // a client that starts its next request as soon as it has an answer must not overlap with it.
+    var answered = false
+    func answer() {
+      if !answered { lock.withLock { inFlight -= 1 } }
+      answered = true
+    }
+    defer { answer() }
     switch handler(request, number) {
     case .respond(let status, let headers, let body):
       var head = "HTTP/1.1 \(status) Fake\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n"
       if headers["Content-Type"] == nil { head += "Content-Type: application/json\r\n" }
       for (name, value) in headers { head += "\(name): \(value)\r\n" }
+      answer()
       write(client, head + "\r\n" + body)
     case .stream(let pieces, let delay, let hold):
       write(client, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n")
-      writePieces(client, pieces, delay: delay, hold: hold)
+      writePieces(client, pieces, delay: delay, hold: hold, beforeLast: answer)
     case .hang:
       holdUntilClientLeaves(client)
     case .raw(let pieces, let delay, let hold):
-      writePieces(client, pieces, delay: delay, hold: hold)
+      writePieces(client, pieces, delay: delay, hold: hold, beforeLast: answer)
     }
   }
 
-  /// Writes `pieces` with `delay` seconds after each, then holds the connection if asked.
-  private func writePieces(_ client: Int32, _ pieces: [String], delay: Double, hold: Bool) {
-    for piece in pieces {
+  /// Writes `pieces` with `delay` seconds after each (calling `beforeLast` before the last one
+  /// unless the connection is held), then holds the connection if asked.
+  private func writePieces(
+    _ client: Int32, _ pieces: [String], delay: Double, hold: Bool, beforeLast: () -> Void
+  ) {
+    for (number, piece) in pieces.enumerated() {
+      if number == pieces.count - 1 && !hold { beforeLast() }
       guard write(client, piece) else { return }
       Thread.sleep(forTimeInterval: delay)
     }

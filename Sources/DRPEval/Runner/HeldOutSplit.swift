@@ -28,17 +28,18 @@ public struct HeldOutSplit: Sendable {
   }
 
   /// Every eligible user's case, sorted by user id.
-  public func cases(in store: ReviewStore) -> [HeldOutCase] {
+  /// - Throws: store errors.
+  public func cases(in store: ReviewStore) throws -> [HeldOutCase] {
     var itemMatches: [String: Bool] = [:]
     var cases: [HeldOutCase] = []
-    for userID in store.allUserIDs() {
-      let reviews = store.reviews(ofUser: userID)
+    for userID in try store.allUserIDs() {
+      let reviews = try store.reviews(ofUser: userID)
       guard reviews.count >= minReviews else { continue }
       let counted: [Review]
       if let category {
-        counted = reviews.filter { review in
+        counted = try reviews.filter { review in
           if let known = itemMatches[review.itemID] { return known }
-          let match = store.item(review.itemID).map { Self.matches($0, category: category) } ?? false
+          let match = try store.item(review.itemID).map { Self.matches($0, category: category) } ?? false
           itemMatches[review.itemID] = match
           return match
         }

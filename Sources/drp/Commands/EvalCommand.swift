@@ -57,7 +57,7 @@ struct EvalCommand: Command {
 
     let engine = try context.engine()
     let options = try PipelineFlags.apply(args, to: try engine.pipelineOptions())
-    let eligible = split.cases(in: engine.store)
+    let eligible = try split.cases(in: engine.store)
     guard !eligible.isEmpty else {
       throw EvalError.noEligibleUsers(minReviews: split.minReviews, category: split.category)
     }

@@ -24,9 +24,9 @@ struct ItemsCommand: Command {
     guard args.count == 2, args[0] == "show" else { throw UsageError(description: "expected 'show ITEM_ID'") }
     let limit = try context.arguments.int("limit", default: Int.max, in: 1...Int.max)
     let store = try context.store()
-    guard let item = store.item(args[1]) else { throw RuntimeError(description: "no item '\(args[1])'") }
-    let reviews = Array(store.reviews(ofItem: item.id).reversed().prefix(limit))
-    let reviewers = store.reviewers(ofItem: item.id)
+    guard let item = try store.item(args[1]) else { throw RuntimeError(description: "no item '\(args[1])'") }
+    let reviews = Array(try store.reviews(ofItem: item.id).reversed().prefix(limit))
+    let reviewers = try store.reviewers(ofItem: item.id)
     if context.json {
       try context.printJSON(ShowResult(item: item, reviewers: reviewers, reviews: reviews))
       return

@@ -26,8 +26,8 @@ struct UsersCommand: Command {
     case ("show", 2):
       let limit = try context.arguments.int("limit", default: Int.max, in: 1...Int.max)
       let store = try context.store()
-      guard let user = store.user(args[1]) else { throw RuntimeError(description: "no user '\(args[1])'") }
-      let reviews = Array(store.reviews(ofUser: user.id).reversed().prefix(limit))
+      guard let user = try store.user(args[1]) else { throw RuntimeError(description: "no user '\(args[1])'") }
+      let reviews = Array(try store.reviews(ofUser: user.id).reversed().prefix(limit))
       if context.json {
         try context.printJSON(ShowResult(user: user, reviews: reviews))
       } else {

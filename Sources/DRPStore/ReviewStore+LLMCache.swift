@@ -1,0 +1,20 @@
+// The LLM reply cache (the `llm_cache` table), shared by every process on the same home.
+import Foundation
+
+extension ReviewStore {
+  /// The reply cached under `key`, or nil.
+  /// - Throws: `SQLiteError`.
+  public func cachedReply(_ key: String) throws -> String? {
+    try read { db in try db.first("SELECT value FROM llm_cache WHERE key = ?", [key]) { $0.string(0) } }
+  }
+
+  /// Caches `value` under `key`, replacing any previous value.
+  /// - Throws: `SQLiteError`.
+  public func cacheReply(_ key: String, _ value: String) throws {
+    try transaction { db in
+      try db.run(
+        "INSERT OR REPLACE INTO llm_cache (key, value, created) VALUES (?, ?, ?)",
+        [key, value, Int64(Date().timeIntervalSince1970)])
+    }
+  }
+}
