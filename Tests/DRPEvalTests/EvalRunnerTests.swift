@@ -78,6 +78,70 @@ final class EvalRunnerTests: XCTestCase {
     XCTAssertEqual(run.samples[1].prediction, "an edited review")
   }
 
+  /// A writer that sleeps a per-sample time (later samples finish first) and records how many
+  /// writes overlap.
+  final class SlowWriter: ReviewWriter {
+    let inner = CountingWriter()
+    let failing: (user: String, mode: PipelineMode)?
+    private let active = Mutex<(now: Int, peak: Int)>((0, 0))
+    init(failing: (user: String, mode: PipelineMode)? = nil) { self.failing = failing }
+    var peak: Int { active.withLock { $0.peak } }
+
+    func write(_ heldOut: HeldOutCase, mode: PipelineMode) async throws -> WrittenReview {
+      active.withLock {
+        $0.now += 1
+        $0.peak = max($0.peak, $0.now)
+      }
+      defer { active.withLock { $0.now -= 1 } }
+      let order = Int(heldOut.heldOut.id - 100) * 4 + (PipelineMode.allCases.firstIndex(of: mode) ?? 0)
+      try await Task.sleep(nanoseconds: UInt64(40 - order % 8 * 5) * 1_000_000)
+      if let failing, failing.user == heldOut.userID, failing.mode == mode { throw CountingWriter.Failure() }
+      return try await inner.write(heldOut, mode: mode)
+    }
+  }
+
+  func testConcurrentRunKeepsTheOrderAndTheReportOfASequentialOne() async throws {
+    let sequential = try await EvalRunner(writer: CountingWriter(), checkpoint: nil).run(makeCases(6), modes: modes)
+    let writer = SlowWriter()
+    let events = Mutex<[EvalProgress]>([])
+    let concurrent = try await EvalRunner(writer: writer, checkpoint: nil, inFlight: { 7 }).run(
+      makeCases(6), modes: modes, concurrency: 5
+    ) { progress in events.withLock { $0.append(progress) } }
+    XCTAssertEqual(writer.peak, 5, "exactly the requested number of samples at once")
+    XCTAssertEqual(concurrent.samples.map(\.key), sequential.samples.map(\.key))
+    XCTAssertEqual(concurrent.samples.map(\.prediction), sequential.samples.map(\.prediction))
+    let seen = events.withLock { $0 }
+    XCTAssertEqual(seen.map(\.done), Array(1...24))
+    XCTAssertNotEqual(seen.map(\.userIndex), seen.map(\.userIndex).sorted(), "samples finished out of order")
+    XCTAssertTrue(seen[0].line.contains(" generating, 7 LLM requests in flight"), seen[0].line)
+  }
+
+  func testConcurrentRunSavesEverySampleFinishedBeforeAFailure() async throws {
+    let directory = try TemporaryDirectory()
+    let path = EvalCheckpoint.path(home: directory.path("home"), fingerprint: "abc")
+    do {
+      _ = try await EvalRunner(
+        writer: SlowWriter(failing: ("user2", .dpl)), checkpoint: try EvalCheckpoint(path: path)
+      ).run(makeCases(4), modes: modes, concurrency: 4)
+      XCTFail("user2's dpl sample fails")
+    } catch let error as EvalError {
+      XCTAssertEqual(error, .generationFailed(user: "user2", mode: "dpl", detail: "the fake model is down"))
+    }
+    let saved = try EvalCheckpoint(path: path)
+    // Nothing starts after the failure; everything started before it (at least user0, user1 and
+    // user2's nonp and rag: 10 samples) finishes and is saved.
+    XCTAssertGreaterThanOrEqual(saved.count, 10)
+    XCTAssertLessThanOrEqual(saved.count, 13, "at most the 3 samples running beside the failed one")
+    for (index, heldOut) in makeCases(2).enumerated() {
+      for mode in modes { XCTAssertNotNil(saved.sample(for: heldOut, mode: mode), "user\(index) \(mode)") }
+    }
+    let before = saved.count
+    let resumed = CountingWriter()
+    let run = try await EvalRunner(writer: resumed, checkpoint: saved).run(makeCases(4), modes: modes, concurrency: 4)
+    XCTAssertEqual(resumed.calls, 16 - before)
+    XCTAssertEqual(run.samples.count, 16)
+  }
+
   struct CancellingWriter: ReviewWriter {
     func write(_ heldOut: HeldOutCase, mode: PipelineMode) async throws -> WrittenReview { throw CancellationError() }
   }

@@ -1,4 +1,5 @@
 // Finished samples persisted as JSON lines, so a killed evaluation resumes without redoing them.
+import DRPCore
 import DRPReasoning
 import Foundation
 
@@ -11,6 +12,8 @@ public final class EvalCheckpoint: @unchecked Sendable {
   private let lock = NSLock()
   private var samples: [EvalSample.Key: EvalSample] = [:]
   private let handle: FileHandle
+  /// The thread that appends and fsyncs samples for async callers.
+  private let writer = BlockingPool(name: "drp-eval-checkpoint", threads: 1)
 
   /// The checkpoint of settings `fingerprint` inside a drp home: `<home>/eval/<fingerprint>.jsonl`.
   public static func path(home: String, fingerprint: String) -> String {
@@ -57,7 +60,10 @@ public final class EvalCheckpoint: @unchecked Sendable {
     }
   }
 
-  deinit { try? handle.close() }
+  deinit {
+    writer.shutdown()
+    try? handle.close()
+  }
 
   /// Number of saved samples.
   public var count: Int { lock.withLock { samples.count } }
@@ -69,6 +75,13 @@ public final class EvalCheckpoint: @unchecked Sendable {
       guard let sample = samples[key], sample.reference == heldOut.heldOut.text else { return nil }
       return sample
     }
+  }
+
+  /// ``record(_:)`` on the checkpoint's own thread, so its write and fsync never occupy the
+  /// Swift-concurrency pool.
+  /// - Throws: ``EvalError/checkpoint(path:detail:)`` when writing fails.
+  public func recordAsync(_ sample: EvalSample) async throws {
+    try await writer.run { [self] in try record(sample) }
   }
 
   /// Appends `sample` to the file and flushes it to disk.

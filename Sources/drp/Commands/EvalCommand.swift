@@ -11,7 +11,7 @@ struct EvalCommand: Command {
   let summary = "score pipeline modes on held-out reviews (ROUGE, METEOR, BLEU)"
   let usage = """
     usage: drp eval [--modes nonp,rag,dpl,drp] [--users N] [--seed S] [--min-reviews N] [--category C]
-                    [--fresh] [--out FILE] [--json] [pipeline flags]
+                    [--concurrency N] [--fresh] [--out FILE] [--json] [pipeline flags]
 
     The paper's protocol: each user's last review (by time) is held out and the rest is history.
     N eligible users are drawn with seed S; for each user and mode the held-out review is generated
@@ -20,12 +20,15 @@ struct EvalCommand: Command {
     ROUGE-1, ROUGE-L, METEOR (0-1) and BLEU (0-100) with 95% bootstrap intervals, LLM calls,
     tokens and wall time. Finished samples are saved in <home>/eval/<fingerprint>.jsonl as they
     are generated, so an interrupted run resumes where it stopped (LLM replies are cached too).
-    Progress on stderr. Run `drp embed` first.
+    Several samples are generated at once (--concurrency); the report is the same whatever the
+    concurrency. Progress on stderr. Run `drp embed` first.
       --modes LIST         comma-separated modes among nonp, rag, dpl, drp (default all four)
       --users N            users to evaluate (default 100; all eligible users when fewer)
       --seed S             seed of the user sample and the bootstrap (default 0)
       --min-reviews N      reviews a user needs to be eligible, held-out one included (default 5)
       --category C         only reviews of items in category C count (e.g. Magazine_Subscriptions)
+      --concurrency N      samples (users x modes) generated at once (default llm.concurrency); LLM
+                           requests stay within llm.concurrency / reasoner.concurrency whatever N
       --fresh              discard the saved samples of this configuration and start over
       --out FILE           also write the JSON report to FILE
       --json               print the JSON report (every sample included) instead of the table
@@ -34,7 +37,8 @@ struct EvalCommand: Command {
     """
   let options: [OptionSpec] =
     [
-      .value("modes"), .value("users"), .value("seed"), .value("min-reviews"), .value("category"), .flag("fresh"),
+      .value("modes"), .value("users"), .value("seed"), .value("min-reviews"), .value("category"),
+      .value("concurrency"), .flag("fresh"),
       .value("out", short: "o"), .json,
     ] + PipelineFlags.options.filter { $0.name != "mode" }
 
@@ -45,6 +49,7 @@ struct EvalCommand: Command {
     }
     let modes = try Self.modes(args.value("modes") ?? "nonp,rag,dpl,drp")
     let users = try args.int("users", default: 100, in: 1...1_000_000)
+    let concurrency = try args.int("concurrency", default: max(1, context.config.llm.concurrency), in: 1...4096)
     let seed = UInt64(try args.int("seed", default: 0))
     let split: HeldOutSplit
     do {
@@ -68,9 +73,11 @@ struct EvalCommand: Command {
     context.stderr.line(
       "eval: \(cases.count) of \(eligible.count) eligible users x \(modes.count) modes; "
         + "saved samples: \(checkpoint.path) (\(checkpoint.count))")
-    let runner = EvalRunner(writer: EngineReviewWriter(engine: engine, options: options), checkpoint: checkpoint)
+    let runner = EvalRunner(
+      writer: EngineReviewWriter(engine: engine, options: options), checkpoint: checkpoint,
+      inFlight: { engine.llmRequestsInFlight })
     let run = try BlockingCall.run {
-      try await runner.run(cases, modes: modes) { progress in
+      try await runner.run(cases, modes: modes, concurrency: concurrency) { progress in
         FileHandle.standardError.write(Data((progress.line + "\n").utf8))
       }
     }
