@@ -35,9 +35,11 @@ let package = Package(
     // Embedders, user vectors, peer selection strategies, key samples.
     .target(name: "DRPPeers", dependencies: ["DRPCore", "DRPStore", "DRPIndex", "DRPOpenAI"], swiftSettings: simd),
     // Reasoning orchestrator: difference discovery, validation, profile synthesis, statistical analyser.
-    .target(name: "DRPReasoning", dependencies: ["DRPCore", "DRPStore", "DRPPeers", "DRPOpenAI"], swiftSettings: common),
+    .target(
+      name: "DRPReasoning", dependencies: ["DRPCore", "DRPStore", "DRPPeers", "DRPOpenAI"], swiftSettings: common),
     // Generator: personalised generation prompt, LLM generation, offline generator.
-    .target(name: "DRPGenerator", dependencies: ["DRPCore", "DRPStore", "DRPReasoning", "DRPOpenAI"], swiftSettings: common),
+    .target(
+      name: "DRPGenerator", dependencies: ["DRPCore", "DRPStore", "DRPReasoning", "DRPOpenAI"], swiftSettings: common),
     // The application facade: opens a data directory and offers every operation (CLI and server share it).
     .target(
       name: "DRPEngine",
@@ -60,20 +62,30 @@ let package = Package(
 
     // Benchmarks (see BENCHMARKS.md).
     .executableTarget(
-      name: "drp-bench", dependencies: ["DRPCore", "DRPStore", "DRPSample", "DRPIndex", "DRPPeers", "DRPProtocol", "DRPServer", "DRPEngine"],
+      name: "drp-bench",
+      dependencies: [
+        "DRPCore", "DRPStore", "DRPSample", "DRPIndex", "DRPPeers", "DRPProtocol", "DRPServer", "DRPEngine",
+      ],
       path: "Benchmarks/drp-bench", swiftSettings: simd),
 
     // Tests.
     .target(name: "DRPTestSupport", path: "Tests/DRPTestSupport", swiftSettings: common),
-    .testTarget(name: "DRPStoreTests", dependencies: ["DRPStore", "DRPSample", "DRPTestSupport", "drp"], swiftSettings: common),
+    .testTarget(
+      name: "DRPStoreTests", dependencies: ["DRPStore", "DRPSample", "DRPTestSupport", "drp"], swiftSettings: common),
     .testTarget(name: "DRPIndexTests", dependencies: ["DRPIndex", "DRPTestSupport", "drp"], swiftSettings: common),
     .testTarget(name: "DRPOpenAITests", dependencies: ["DRPOpenAI", "DRPTestSupport"], swiftSettings: common),
-    .testTarget(name: "DRPPeersTests", dependencies: ["DRPPeers", "DRPSample", "DRPStore", "DRPIndex", "DRPEngine", "DRPTestSupport", "drp"], swiftSettings: common),
+    .testTarget(
+      name: "DRPPeersTests",
+      dependencies: ["DRPPeers", "DRPSample", "DRPStore", "DRPIndex", "DRPEngine", "DRPTestSupport", "drp"],
+      swiftSettings: common),
     .testTarget(
       name: "DRPReasoningTests", dependencies: ["DRPReasoning", "DRPGenerator", "DRPEngine", "DRPTestSupport", "drp"],
       swiftSettings: common),
     .testTarget(name: "DRPProtocolTests", dependencies: ["DRPProtocol", "DRPTestSupport"], swiftSettings: common),
-    .testTarget(name: "DRPServerTests", dependencies: ["DRPServer", "DRPProtocol", "DRPEngine", "DRPTestSupport", "drp"], swiftSettings: common),
+    .testTarget(
+      name: "DRPServerTests",
+      dependencies: ["DRPServer", "DRPProtocol", "DRPEngine", "DRPStore", "DRPTestSupport", "drp"],
+      swiftSettings: common),
     .testTarget(name: "DRPEvalTests", dependencies: ["DRPEval", "DRPTestSupport", "drp"], swiftSettings: common),
     .testTarget(name: "DRPCLITests", dependencies: ["DRPTestSupport", "drp"], swiftSettings: common),
   ]

@@ -46,7 +46,7 @@ enum SampleHome {
 }
 
 /// A real `drp serve` subprocess on 127.0.0.1 port 0 and a Unix socket, over a copy of the
-/// sample home. Killed (SIGKILL) on deinit if still running.
+/// sample home (or a home the test prepared). Killed (SIGKILL) on deinit if still running.
 final class ServeProcess {
   let directory: TemporaryDirectory
   let home: URL
@@ -58,9 +58,11 @@ final class ServeProcess {
   private let stderrFile: URL
 
   /// Starts the server and waits (at most 30 s) until it prints both listeners.
-  init(extraArguments: [String] = [], environment: [String: String] = [:]) throws {
+  /// - Parameter home: the home to serve (default: a fresh copy of the sample home).
+  init(home: URL? = nil, extraArguments: [String] = [], environment: [String: String] = [:]) throws {
     directory = try TemporaryDirectory("drp-serve")
-    home = try SampleHome.copy(into: directory)
+    let home = try home ?? SampleHome.copy(into: directory)
+    self.home = home
     socketPath = directory.path("drp.sock")
     unix = .unix(path: socketPath)
     stdoutFile = directory.url.appendingPathComponent("serve.out")
