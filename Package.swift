@@ -35,11 +35,9 @@ let package = Package(
     // Embedders, user vectors, peer selection strategies, key samples.
     .target(name: "DRPPeers", dependencies: ["DRPCore", "DRPStore", "DRPIndex", "DRPOpenAI"], swiftSettings: simd),
     // Reasoning orchestrator: difference discovery, validation, profile synthesis, statistical analyser.
-    .target(
-      name: "DRPReasoning", dependencies: ["DRPCore", "DRPStore", "DRPPeers", "DRPOpenAI"], swiftSettings: common),
+    .target(name: "DRPReasoning", dependencies: ["DRPCore", "DRPOpenAI"], swiftSettings: common),
     // Generator: personalised generation prompt, LLM generation, offline generator.
-    .target(
-      name: "DRPGenerator", dependencies: ["DRPCore", "DRPStore", "DRPReasoning", "DRPOpenAI"], swiftSettings: common),
+    .target(name: "DRPGenerator", dependencies: ["DRPCore", "DRPReasoning"], swiftSettings: common),
     // The application facade: opens a data directory and offers every operation (CLI and server share it).
     .target(
       name: "DRPEngine",
@@ -65,6 +63,7 @@ let package = Package(
       name: "drp-bench",
       dependencies: [
         "DRPCore", "DRPStore", "DRPSample", "DRPIndex", "DRPPeers", "DRPProtocol", "DRPServer", "DRPEngine",
+        "DRPEval", "DRPReasoning",
       ],
       path: "Benchmarks/drp-bench", swiftSettings: simd),
 

@@ -328,7 +328,7 @@ enum ServerBenchmark {
 
 /// A minimal blocking line client: one reusable buffer, no JSON parsing (so client cost stays
 /// out of the server's latency as far as possible).
-private final class LineClient {
+final class LineClient {
   private let fd: Int32
   private var buffer = [UInt8](repeating: 0, count: 1 << 16)
   private var pending: [UInt8] = []

@@ -10,9 +10,11 @@ do {
   case "index": try runIndexBenchmark(rest)
   case "server": try ServerBenchmark.run(rest)
   case "peers": try PeersBenchmark.run(rest)
+  case "pipeline": try PipelineBenchmark.run(rest)
   default:
     FileHandle.standardError.write(
-      Data("usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder, index, peers, server\n".utf8))
+      Data(
+        "usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder, index, peers, pipeline, server\n".utf8))
     exit(2)
   }
 } catch {

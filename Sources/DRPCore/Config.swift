@@ -124,8 +124,9 @@ public struct LLMConfig: Codable, Sendable, Equatable {
   public var timeoutS: Double = 120
   /// Retries after a failed request.
   public var maxRetries: Int = 2
-  /// Requests in flight at once.
-  public var concurrency: Int = 4
+  /// Most requests to this endpoint in flight at once, across everything the process does (the
+  /// engine makes one client per endpoint). 8 lets a cold profile's 8 key items go out together.
+  public var concurrency: Int = 8
   /// Whether reasoning calls constrain answers to JSON (`response_format`). Only the reasoner's
   /// value is used (generation writes free text); a file without a `reasoner` section gets the
   /// `llm` section's, as for every other key.

@@ -49,10 +49,9 @@ extension Engine {
       onDelta?(review)
       return GenerationResult(review: review, mode: options.mode, stats: stats)
     }
-    let generator = LLMGenerator(
-      prompt: try GenerationPrompt(
-        directory: Self.promptDirectory, budget: PromptBudget(maxTokens: options.promptBudget)), model: model,
-      cache: replyCache)
+    var prompt = try templates.get().generation
+    prompt.budget = PromptBudget(maxTokens: options.promptBudget)
+    let generator = LLMGenerator(prompt: prompt, model: model, cache: replyCache)
     var result = try await generator.generate(
       item: target, history: HistorySelector.mostRelevant(history, to: target, count: options.history),
       profile: profile, rating: rating, title: title, options: options, onDelta: onDelta)

@@ -71,10 +71,9 @@ extension Engine {
     let created = Int64(Date().timeIntervalSince1970)
     let result: ProfileResult
     if let reasoner {
-      let orchestrator = Orchestrator(
-        prompts: try ReasoningPrompts(
-          directory: Self.promptDirectory, budget: PromptBudget(maxTokens: options.promptBudget)), model: reasoner,
-        cache: replyCache)
+      var prompts = try templates.get().reasoning
+      prompts.budget = PromptBudget(maxTokens: options.promptBudget)
+      let orchestrator = Orchestrator(prompts: prompts, model: reasoner, cache: replyCache)
       do {
         result = try await orchestrator.profile(
           userID: user, keySamples: samples, options: options, created: created, progress: progress)
@@ -110,8 +109,8 @@ extension Engine {
   /// The LLM reply cache of this home (queries on the blocking threads).
   var replyCache: StoreLLMCache { StoreLLMCache(store: store, pool: blocking) }
 
-  /// Where prompt templates are read from: `DRP_PROMPTS`, else `config/prompts`; templates missing
-  /// there fall back to the embedded ones.
+  /// Where prompt templates are read from (once, when the engine opens): `DRP_PROMPTS`, else
+  /// `config/prompts`; templates missing there fall back to the embedded ones.
   static var promptDirectory: URL {
     let env = ProcessInfo.processInfo.environment["DRP_PROMPTS"] ?? ""
     return URL(fileURLWithPath: env.isEmpty ? "config/prompts" : env)
@@ -119,28 +118,29 @@ extension Engine {
 
   /// The key samples of a target-free profile: the user's history items with the most other
   /// (visible) reviewers, newest first on ties, at most `options.keySamples`, each with the
-  /// reviews of the peers `peers(user:item:...)` chooses.
+  /// reviews of the peers `peers(user:item:...)` would choose. The user's peer query is computed
+  /// once, and each key item's reviews are read once.
   func comparisonSamples(user: String, history: [Review], options: PipelineOptions, excluding: Set<Int64>) throws
     -> [KeySample]
   {
+    let chooser = try peerStrategy(options.strategy)
+    let query = try peerQuery(user: user, excluding: excluding, in: snapshot())
     var latest: [String: Review] = [:]
     for review in history { latest[review.itemID] = review }
-    let ranked = try latest.values.map { review -> (Review, [Review]) in
-      let others = try store.reviews(ofItem: review.itemID).filter { $0.userID != user && !excluding.contains($0.id) }
-      return (review, others)
-    }
-    .filter { !$0.1.isEmpty }
-    .sorted { a, b in
-      let (ca, cb) = (Set(a.1.map(\.userID)).count, Set(b.1.map(\.userID)).count)
-      if ca != cb { return ca > cb }
-      return a.0.timestamp != b.0.timestamp ? a.0.timestamp > b.0.timestamp : a.0.itemID < b.0.itemID
-    }
-    .prefix(options.keySamples)
-    return try ranked.map { own, others in
-      let chosen = try peers(
-        user: user, item: own.itemID, strategy: options.strategy, count: options.peers, excluding: excluding)
+    let others = try store.otherReviewerCounts(
+      ofItems: Array(latest.keys), excludingUser: user, excludingReviews: excluding)
+    let ranked = latest.values.filter { (others[$0.itemID] ?? 0) > 0 }
+      .sorted { a, b in
+        let (ca, cb) = (others[a.itemID] ?? 0, others[b.itemID] ?? 0)
+        if ca != cb { return ca > cb }
+        return a.timestamp != b.timestamp ? a.timestamp > b.timestamp : a.itemID < b.itemID
+      }
+      .prefix(options.keySamples)
+    return try ranked.map { own in
+      let reviews = try store.reviews(ofItem: own.itemID).filter { !excluding.contains($0.id) }
+      let chosen = try choosePeers(for: query, reviews: reviews, chooser, count: options.peers)
       var peerReview: [String: Review] = [:]
-      for review in others { peerReview[review.userID] = review }
+      for review in reviews where review.userID != user { peerReview[review.userID] = review }
       let item = try store.item(own.itemID) ?? Item(id: own.itemID)
       return KeySample(
         item: ItemInfo(id: item.id, title: item.title, description: item.description), userReview: Self.sample(own),

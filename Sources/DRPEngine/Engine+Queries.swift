@@ -53,18 +53,50 @@ extension Engine {
   public func peers(
     user: String, item: String, strategy: String? = nil, count: Int? = nil, excluding: Set<Int64> = []
   ) throws -> [PeerChoice] {
-    let strategyName = strategy ?? config.pipeline.peerStrategy
+    let chooser = try peerStrategy(strategy)
+    let count = count ?? config.pipeline.peers
+    guard count >= 1 else { throw EngineError(.invalidArgument, "the peer count must be at least 1, got \(count)") }
+    let query = try peerQuery(user: user, excluding: excluding, in: snapshot())
+    return try choosePeers(for: query, reviews: try itemReviews(item, excluding: excluding), chooser, count: count)
+  }
+
+  /// The strategy named `name` (default `pipeline.peer_strategy`).
+  /// - Throws: ``EngineError`` (invalid argument) for an unknown name.
+  func peerStrategy(_ name: String?) throws -> any PeerStrategy {
+    let strategyName = name ?? config.pipeline.peerStrategy
     guard let chooser = PeerStrategies.named(strategyName) else {
       throw EngineError(
         .invalidArgument,
         "unknown peer strategy '\(strategyName)' (use one of: \(PeerStrategies.names.joined(separator: ", ")))")
     }
-    let count = count ?? config.pipeline.peers
-    guard count >= 1 else { throw EngineError(.invalidArgument, "the peer count must be at least 1, got \(count)") }
-    let current = snapshot()
-    let excludedByUser = try excludedByUser(excluding)
-    let query = try targetVector(user: user, excluding: excludedByUser, in: current)
-    let reviews = try itemReviews(item, excluding: excluding)
+    return chooser
+  }
+
+  /// What choosing `user`'s peers needs whatever the item: the user's vector (without the
+  /// excluded reviews), the excluded reviews by author, and the state searched.
+  struct PeerQuery {
+    var user: String
+    var vector: [Float]
+    var excluded: Set<Int64>
+    var excludedByUser: [String: Set<Int64>]
+    var state: EngineState
+  }
+
+  /// The peer query of `user` (computed once per profile, shared by its key items).
+  /// - Throws: ``EngineError`` for an unknown user or one without a vector.
+  func peerQuery(user: String, excluding: Set<Int64>, in current: EngineState) throws -> PeerQuery {
+    let byUser = try excludedByUser(excluding)
+    return PeerQuery(
+      user: user, vector: try targetVector(user: user, excluding: byUser, in: current), excluded: excluding,
+      excludedByUser: byUser, state: current)
+  }
+
+  /// Up to `count` peers of `query.user` among the authors of `reviews` (one item's visible
+  /// reviews), chosen by `chooser` (see ``peers(user:item:strategy:count:excluding:)``).
+  func choosePeers(for query: PeerQuery, reviews: [Review], _ chooser: any PeerStrategy, count: Int) throws
+    -> [PeerChoice]
+  {
+    let (user, current) = (query.user, query.state)
     let embedder = current.meta?.embedder
     let ownReview = reviews.last { $0.userID == user }
     // The latest review of the item per other reviewer.
@@ -74,24 +106,24 @@ extension Engine {
       try embedder.map { name in
         try store.reviewVectors(latest.values.map(\.id) + (ownReview.map { [$0.id] } ?? []), embedder: name)
       } ?? [:]
-    let target = PeerTarget(id: user, userVector: query, reviewVector: ownReview.flatMap { reviewVectors[$0.id] })
+    let target = PeerTarget(
+      id: user, userVector: query.vector, reviewVector: ownReview.flatMap { reviewVectors[$0.id] })
     let scores = Dictionary(
-      try search(query, k: max(1, latest.count), filter: .ids(latest.keys), excluding: [user], in: current.index).map {
-        ($0.id, Double($0.score))
-      }, uniquingKeysWith: { first, _ in first })
+      try search(query.vector, k: max(1, latest.count), filter: .ids(latest.keys), excluding: [user], in: current.index)
+        .map { ($0.id, Double($0.score)) }, uniquingKeysWith: { first, _ in first })
     var candidates: [PeerCandidate] = []
     for (peer, review) in latest.sorted(by: { $0.key < $1.key }) {
       let vector: [Float]
       var similarity = scores[peer]
-      if excludedByUser[peer] != nil {
+      if query.excludedByUser[peer] != nil {
         let recomputed: [Float]
         do {
-          recomputed = try targetVector(user: peer, excluding: excludedByUser, in: current)
+          recomputed = try targetVector(user: peer, excluding: query.excludedByUser, in: current)
         } catch is EngineError {
           continue  // no vector left without the excluded reviews: not a candidate
         }
         vector = recomputed
-        similarity = VectorMath.cosine(recomputed, query)
+        similarity = VectorMath.cosine(recomputed, query.vector)
       } else {
         guard let stored = current.index.vector(for: peer) else { continue }
         vector = stored
@@ -120,16 +152,16 @@ extension Engine {
     }
     guard let targetItem = try store.item(item) else { throw EngineError.unknownItem(item) }
     let history = try userReviews(user, excluding: excluding)
+    let others = try store.otherReviewerCounts(
+      ofItems: Array(Set(history.map(\.itemID))), excludingUser: user, excludingReviews: excluding)
     var items: [String: Item] = [:]
     let candidates = try history.map { review in
       let historyItem = try store.item(review.itemID) ?? Item(id: review.itemID)
       items[review.itemID] = historyItem
-      let others = Set(
-        try store.reviews(ofItem: review.itemID).filter { $0.userID != user && !excluding.contains($0.id) }.map(
-          \.userID))
       return KeySampleCandidate(
         itemID: review.itemID, reviewTitle: review.title,
-        itemDescription: historyItem.title + " " + historyItem.description, otherReviewerCount: others.count)
+        itemDescription: historyItem.title + " " + historyItem.description,
+        otherReviewerCount: others[review.itemID] ?? 0)
     }
     let chosen = KeySampleSelector(count: count).select(
       targetItemID: item, targetText: targetItem.title + " " + targetItem.description, history: candidates)
@@ -173,7 +205,10 @@ extension Engine {
     -> [Float]
   {
     let hidden = excluding[user] ?? []
-    _ = try userReviews(user, excluding: hidden)
+    guard try store.user(user) != nil else { throw EngineError.unknownUser(user) }
+    guard try store.reviewCount(ofUser: user, excluding: hidden) > 0 else {
+      throw EngineError(.notFound, "user '\(user)' has no reviews")
+    }
     if hidden.isEmpty, let stored = current.index.vector(for: user) { return stored }
     guard let embedder = current.meta?.embedder else { throw EngineError.notEmbedded("user '\(user)'") }
     let vectors = try store.reviewVectors(ofUser: user, embedder: embedder).filter { !hidden.contains($0.reviewID) }

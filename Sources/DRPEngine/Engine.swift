@@ -1,7 +1,9 @@
 // The application facade: one data directory (store + user index) and every operation on it.
 import DRPCore
+import DRPGenerator
 import DRPIndex
 import DRPPeers
+import DRPReasoning
 import DRPStore
 import Foundation
 import Synchronization
@@ -61,6 +63,8 @@ public final class Engine: Sendable {
   /// The remote embedder (kind `openai`), created once; nil for `builtin`; the configuration
   /// error to report when the embedder section is unusable.
   let remoteEmbedder: Result<(any Embedder)?, EngineError>
+  /// The prompt templates, read once when the engine opens (see `promptDirectory`).
+  let templates: Result<(reasoning: ReasoningPrompts, generation: GenerationPrompt), any Error>
   private let guarded: Mutex<EngineState>
   /// Monotonic time (ns) of the last check for a replaced index file.
   private let lastFileCheck = Atomic<UInt64>(0)
@@ -86,6 +90,11 @@ public final class Engine: Sendable {
     writer = BlockingPool(name: "drp-writer", threads: 1)
     models = ModelClients(config: config)
     remoteEmbedder = EmbedderFactory.remote(config.embedder)
+    templates = Result {
+      (
+        try ReasoningPrompts(directory: Self.promptDirectory), try GenerationPrompt(directory: Self.promptDirectory)
+      )
+    }
     let meta = try store.indexMeta()
     if indexLoading == .require, let loaded = try Self.loadIndex(path: indexPath) {
       guarded = Mutex(EngineState(index: loaded.index, meta: meta, embedder: nil, file: loaded.file))

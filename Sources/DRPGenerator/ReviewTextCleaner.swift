@@ -1,3 +1,4 @@
+import DRPCore
 import DRPReasoning
 import Foundation
 
@@ -12,7 +13,7 @@ public enum ReviewTextCleaner {
   public static func clean(_ output: String) throws -> String {
     var text = try ModelOutput.answer(output)
     if let fenced = ModelOutput.codeFenceBodies(text).first(where: {
-      !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+      !$0.trimmingWhitespace().isEmpty
     }) {
       text = fenced
     }
@@ -20,7 +21,7 @@ public enum ReviewTextCleaner {
     while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty || isPreamble(first) {
       lines.removeFirst()
     }
-    text = lines.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    text = lines.joined(separator: "\n").trimmingWhitespace()
     text = stripQuotes(text)
     if text.isEmpty { throw ReasoningError.emptyAnswer }
     return text
@@ -39,7 +40,7 @@ public enum ReviewTextCleaner {
     for (open, close) in pairs where text.count >= 2 && text.first == open && text.last == close {
       let inner = text.dropFirst().dropLast()
       if !inner.contains(open) || open != close {
-        return inner.trimmingCharacters(in: .whitespacesAndNewlines)
+        return inner.trimmingWhitespace()
       }
     }
     return text

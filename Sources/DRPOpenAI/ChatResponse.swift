@@ -1,3 +1,4 @@
+import DRPCore
 import Foundation
 
 /// The answer to a chat request, with any reasoning separated from the answer.
@@ -33,8 +34,8 @@ public struct ChatResponse: Sendable, Equatable {
     let thinkText = parts.filter { $0.isReasoning }.map(\.text).joined()
     let answer = parts.filter { !$0.isReasoning }.map(\.text).joined()
     let reasoningParts = [reasoningContent ?? "", thinkText].filter { !$0.isEmpty }
-    self.reasoning = reasoningParts.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-    let trimmed = answer.trimmingCharacters(in: .whitespacesAndNewlines)
+    self.reasoning = reasoningParts.joined(separator: "\n").trimmingWhitespace()
+    let trimmed = answer.trimmingWhitespace()
     self.truncatedReasoning =
       split.isInsideThink || (trimmed.isEmpty && !reasoning.isEmpty && finishReason == "length")
     self.content = truncatedReasoning ? "" : trimmed

@@ -24,14 +24,14 @@ struct ThinkSplitter {
     var parts: [Part] = []
     while true {
       let tag = isInsideThink ? Self.close : Self.open
-      if let range = pending.range(of: tag) {
+      if let range = pending.firstRange(of: tag) {
         append(String(pending[..<range.lowerBound]), to: &parts)
         pending = String(pending[range.upperBound...])
         isInsideThink.toggle()
         orphanCloseRuledOut = true
         continue
       }
-      if !isInsideThink, !orphanCloseRuledOut, let range = pending.range(of: Self.close) {
+      if !isInsideThink, !orphanCloseRuledOut, let range = pending.firstRange(of: Self.close) {
         // `</think>` without `<think>` before any answer text: what precedes it was reasoning.
         let before = String(pending[..<range.lowerBound])
         if !before.isEmpty { parts.append(Part(text: before, isReasoning: true)) }

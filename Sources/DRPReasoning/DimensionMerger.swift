@@ -1,3 +1,4 @@
+import DRPCore
 import Foundation
 
 /// Merges difference dimensions across self-consistency samples and across key items.
@@ -114,7 +115,7 @@ public struct DimensionMerger: Sendable {
   static func dedupe(_ items: [String]) -> [String] {
     var seen: Set<String> = []
     return items.filter { item in
-      let key = item.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+      let key = item.trimmingWhitespace().lowercased()
       return !key.isEmpty && seen.insert(key).inserted
     }
   }

@@ -1,3 +1,4 @@
+import DRPCore
 import Foundation
 
 /// Parses difference dimensions out of a reasoning model's answer.
@@ -63,7 +64,7 @@ public enum DimensionParser {
     var fields: [String: Any] = [:]
     for (key, v) in object { fields[key.lowercased().filter { $0.isLetter }] = v }
     func string(_ keys: String...) -> String {
-      for key in keys { if let s = fields[key] as? String { return s.trimmingCharacters(in: .whitespacesAndNewlines) } }
+      for key in keys { if let s = fields[key] as? String { return s.trimmingWhitespace() } }
       return ""
     }
     let name = string("name", "dimension", "dimensionname", "title")
@@ -77,7 +78,7 @@ public enum DimensionParser {
     return DifferenceDimension(
       name: cleanName(name), definition: string("definition"),
       description: string("description", "differencedescription", "difference", "differences"),
-      evidence: evidence.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty })
+      evidence: evidence.map { $0.trimmingWhitespace() }.filter { !$0.isEmpty })
   }
 
   /// Parses the paper's text format and its Markdown variants.

@@ -1,3 +1,4 @@
+import DRPCore
 import Foundation
 
 /// Helpers for messy LLM output: reasoning blocks, code fences and lenient JSON.
@@ -11,29 +12,60 @@ public enum ModelOutput {
   public static func answer(_ text: String) throws -> String {
     var rest = Substring(text)
     for tag in ["think", "thinking", "reasoning"] {
-      let close = "</\(tag)>"
-      if let end = rest.range(of: close, options: [.caseInsensitive, .backwards]) {
+      if let end = asciiRange(of: "</\(tag)>", in: rest, last: true) {
         rest = rest[end.upperBound...]
       }
       // An opening tag left after the last closing one was never closed.
-      if rest.range(of: "<\(tag)>", options: .caseInsensitive) != nil {
+      if asciiRange(of: "<\(tag)>", in: rest, last: false) != nil {
         throw ReasoningError.truncatedReasoning
       }
     }
-    let answer = rest.trimmingCharacters(in: .whitespacesAndNewlines)
+    let answer = rest.trimmingWhitespace()
     if answer.isEmpty { throw ReasoningError.emptyAnswer }
     return answer
+  }
+
+  /// The first (or, with `last`, the last) occurrence of the ASCII `needle` in `text`, ignoring
+  /// ASCII case; a byte-level search (no `NSString` bridge).
+  static func asciiRange(of needle: String, in text: Substring, last: Bool) -> Range<String.Index>? {
+    let pattern = needle.utf8.map { $0 | ($0 >= 65 && $0 <= 90 ? 0x20 : 0) }
+    let bytes = text.utf8
+    guard pattern.count <= bytes.count, let head = pattern.first else { return nil }
+    var found: Range<String.Index>?
+    var index = bytes.startIndex
+    while index != bytes.endIndex {
+      let byte = bytes[index]
+      if byte | (byte >= 65 && byte <= 90 ? 0x20 : 0) == head {
+        var probe = index
+        var matched = true
+        for expected in pattern {
+          guard probe != bytes.endIndex else { return found }
+          let b = bytes[probe]
+          if b | (b >= 65 && b <= 90 ? 0x20 : 0) != expected {
+            matched = false
+            break
+          }
+          probe = bytes.index(after: probe)
+        }
+        if matched {
+          found = index..<probe
+          if !last { return found }
+        }
+      }
+      index = bytes.index(after: index)
+    }
+    return found
   }
 
   /// The bodies of Markdown code fences (```json … ```), in order; an unclosed last fence runs to the end.
   public static func codeFenceBodies(_ text: String) -> [String] {
     var bodies: [String] = []
     var rest = Substring(text)
-    while let open = rest.range(of: "```") {
+    while let open = rest.firstRange(of: "```") {
       var body = rest[open.upperBound...]
       // Skip the info string (e.g. "json") up to the end of the line.
       if let newline = body.firstIndex(of: "\n") { body = body[body.index(after: newline)...] } else { break }
-      if let close = body.range(of: "```") {
+      if let close = body.firstRange(of: "```") {
         bodies.append(String(body[..<close.lowerBound]))
         rest = body[close.upperBound...]
       } else {

@@ -51,7 +51,7 @@ public struct OpenAIChatModel: ChatModel {
         continue
       case .finished(let summary):
         return ChatModelReply(
-          content: summary.truncatedReasoning ? "" : content.trimmingCharacters(in: .whitespacesAndNewlines),
+          content: summary.truncatedReasoning ? "" : content.trimmingWhitespace(),
           truncatedReasoning: summary.truncatedReasoning, finishReason: summary.finishReason,
           promptTokens: summary.usage?.promptTokens ?? 0, completionTokens: summary.usage?.completionTokens ?? 0)
       }

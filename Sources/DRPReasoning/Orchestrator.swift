@@ -1,3 +1,4 @@
+import DRPCore
 import Foundation
 
 /// Builds a difference profile with a reasoning LLM, following the steps documented on
@@ -171,7 +172,7 @@ public struct Orchestrator: Sendable {
 
   /// The synthesis answer's summary; an answer without one is rejected.
   static func parseSummary(_ answer: String) throws -> String {
-    let summary = try DimensionParser.parseProfile(answer).summary.trimmingCharacters(in: .whitespacesAndNewlines)
+    let summary = try DimensionParser.parseProfile(answer).summary.trimmingWhitespace()
     if summary.isEmpty { throw ReasoningError.unparseable("the synthesis answer has no summary") }
     return summary
   }

@@ -1,3 +1,4 @@
+import DRPCore
 import Foundation
 
 /// A token budget for prompts and the truncation policy that enforces it.
@@ -29,7 +30,7 @@ public struct PromptBudget: Hashable, Sendable {
     guard text.count > limit else { return text }
     let head = text.prefix(max(0, limit - 1))
     let cut = head.lastIndex(where: { $0.isWhitespace }).map { head[..<$0] } ?? head
-    return cut.trimmingCharacters(in: .whitespacesAndNewlines) + "…"
+    return cut.trimmingWhitespace() + "…"
   }
 
   /// Renders with `render` and shortens or drops reviews until the prompt fits (see the type docs).

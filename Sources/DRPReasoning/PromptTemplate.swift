@@ -1,3 +1,4 @@
+import DRPCore
 import Foundation
 
 /// A versioned chat prompt template.
@@ -65,8 +66,8 @@ public struct PromptTemplate: Hashable, Sendable {
     }
     self.name = header[2]
     self.version = version
-    self.system = system.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
-    self.user = user.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+    self.system = system.joined(separator: "\n").trimmingWhitespace()
+    self.user = user.joined(separator: "\n").trimmingWhitespace()
   }
 
   /// Loads the newest version of template `name` from `directory` (files `name.vN.txt`), falling back
@@ -124,8 +125,8 @@ public struct PromptTemplate: Hashable, Sendable {
     var out = ""
     var rest = Substring(text)
     var skipping: String?
-    while let open = rest.range(of: "{{") {
-      guard let close = rest[open.upperBound...].range(of: "}}") else { break }
+    while let open = rest.firstRange(of: "{{") {
+      guard let close = rest[open.upperBound...].firstRange(of: "}}") else { break }
       let tag = String(rest[open.upperBound..<close.lowerBound])
       if skipping == nil { out += rest[..<open.lowerBound] }
       rest = rest[close.upperBound...]

@@ -9,6 +9,9 @@ import Foundation
 public enum PromptText {
   /// Escapes `&`, `<` and `>` (and `"` when `attribute` is true).
   public static func escape(_ text: String, attribute: Bool = false) -> String {
+    guard text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || (attribute && $0 == 0x22) }) else {
+      return text
+    }
     var out = ""
     out.reserveCapacity(text.utf8.count)
     for ch in text {

@@ -178,6 +178,39 @@ public final class ReviewStore: Sendable {
     try strings("SELECT DISTINCT user_id FROM reviews WHERE item_id = ? ORDER BY user_id", [itemID])
   }
 
+  /// For each of `items`, the number of users other than `user` with a review of it that is not
+  /// one of `excludingReviews` (items nobody else reviewed are absent).
+  /// - Throws: `SQLiteError` when the database cannot be read.
+  public func otherReviewerCounts(ofItems items: [String], excludingUser user: String, excludingReviews: Set<Int64>)
+    throws -> [String: Int]
+  {
+    let excluded = "[" + excludingReviews.sorted().map(String.init).joined(separator: ",") + "]"
+    return try read { db in
+      var counts: [String: Int] = [:]
+      for item in items {
+        let count = try db.scalar(
+          """
+          SELECT count(DISTINCT user_id) FROM reviews
+          WHERE item_id = ? AND user_id != ? AND id NOT IN (SELECT value FROM json_each(?))
+          """, [item, user, excluded])
+        if count > 0 { counts[item] = Int(count) }
+      }
+      return counts
+    }
+  }
+
+  /// The number of the user's reviews that are not in `excluding`.
+  /// - Throws: `SQLiteError` when the database cannot be read.
+  public func reviewCount(ofUser user: String, excluding: Set<Int64> = []) throws -> Int {
+    let excluded = "[" + excluding.sorted().map(String.init).joined(separator: ",") + "]"
+    return try read { db in
+      Int(
+        try db.scalar(
+          "SELECT count(*) FROM reviews WHERE user_id = ? AND id NOT IN (SELECT value FROM json_each(?))",
+          [user, excluded]))
+    }
+  }
+
   /// Every user id, sorted.
   /// - Throws: `SQLiteError` when the database cannot be read.
   public func allUserIDs() throws -> [String] { try strings("SELECT id FROM users ORDER BY id", []) }

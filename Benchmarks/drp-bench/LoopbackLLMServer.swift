@@ -1,0 +1,119 @@
+// An in-process OpenAI-compatible chat server on 127.0.0.1 with a fixed latency and no capacity limit.
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Answers every `POST …/chat/completions` after exactly `latency` seconds with a reply that
+/// each pipeline stage parses (dimensions, kept, summary; the generator keeps the text as the
+/// review) and that quotes a digest of the request, so different requests get different answers
+/// (the prompts built from them differ too, and nothing downstream is a cache hit by accident). One thread per connection, so any number of requests wait their latency at the same
+/// time: the server is never the bottleneck, and wall time measures the client's concurrency.
+final class LoopbackLLMServer: @unchecked Sendable {  // the listener is only closed by `stop()`
+  /// `http://127.0.0.1:PORT/v1`.
+  let baseURL: String
+  private let listener: Int32
+  private let latency: Double
+  private let counters = Mutex<(requests: Int, inFlight: Int, peak: Int)>((0, 0, 0))
+
+  /// The answer to a request whose bytes hash to `digest`.
+  static func body(digest: UInt64) -> [UInt8] {
+    let tag = String(digest, radix: 16)
+    let content =
+      #"{\"dimensions\":[{\"name\":\"Tone\",\"definition\":\"how warm the review sounds\",\"description\":\"warmer than the peers (\#(tag))\",\"evidence\":\"lovely\"}],\"kept\":[\"Tone\"],\"summary\":\"Writes more warmly than comparable reviewers (\#(tag)).\"}"#
+    return Array(
+      #"{"id":"c","object":"chat.completion","model":"loopback","choices":[{"index":0,"message":{"role":"assistant","content":"\#(content)"},"finish_reason":"stop"}],"usage":{"prompt_tokens":100,"completion_tokens":20,"total_tokens":120}}"#
+        .utf8)
+  }
+
+  /// Starts listening on an ephemeral port.
+  init(latency: Double) throws {
+    self.latency = latency
+    signal(SIGPIPE, SIG_IGN)
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(fd, $0, length) == 0 && listen(fd, 4096) == 0 && getsockname(fd, $0, &length) == 0
+      }
+    }
+    guard bound else { throw BenchUsage(message: "loopback LLM: bind failed, errno \(errno)") }
+    listener = fd
+    baseURL = "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))/v1"
+    Thread { [self] in acceptLoop() }.start()
+  }
+
+  /// Requests answered so far, and the most answered at once.
+  var requests: Int { counters.withLock { $0.requests } }
+  var peak: Int { counters.withLock { $0.peak } }
+
+  /// Zeroes the counters.
+  func reset() { counters.withLock { $0 = (0, $0.inFlight, $0.inFlight) } }
+
+  /// Stops accepting.
+  func stop() { shutdown(listener, Int32(SHUT_RDWR)) }
+
+  private func acceptLoop() {
+    while true {
+      let client = accept(listener, nil, nil)
+      guard client >= 0 else { return }
+      var one: Int32 = 1
+      setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+      Thread { [self] in answer(client) }.start()
+    }
+  }
+
+  /// Reads one request (head and `Content-Length` body), waits the latency, answers, closes.
+  private func answer(_ client: Int32) {
+    defer { close(client) }
+    var received: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 1 << 16)
+    var expected: Int?
+    while expected.map({ received.count < $0 }) ?? true {
+      let count = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+      guard count > 0 else { return }
+      received += buffer[0..<count]
+      if expected == nil, let end = Self.headEnd(received) {
+        let head = String(decoding: received[..<end], as: UTF8.self).lowercased()
+        let length =
+          head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+          .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+        expected = end + 4 + length
+      }
+    }
+    counters.withLock {
+      $0.requests += 1
+      $0.inFlight += 1
+      $0.peak = max($0.peak, $0.inFlight)
+    }
+    Thread.sleep(forTimeInterval: latency)
+    counters.withLock { $0.inFlight -= 1 }
+    let body = Self.body(digest: received.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 })
+    let reply =
+      Array(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
+          .utf8) + body
+    var offset = 0
+    while offset < reply.count {
+      let sent = reply.withUnsafeBytes {
+        send(client, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+      }
+      guard sent > 0 else { return }
+      offset += sent
+    }
+  }
+
+  private static func headEnd(_ bytes: [UInt8]) -> Int? {
+    guard bytes.count >= 4 else { return nil }
+    for index in 0...(bytes.count - 4)
+    where bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 && bytes[index + 3] == 10 {
+      return index
+    }
+    return nil
+  }
+}
