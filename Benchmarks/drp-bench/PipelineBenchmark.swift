@@ -27,7 +27,7 @@ enum PipelineBenchmark {
     var users = 40
     var concurrency = 32
     var requests = 64
-    var parts: Set<String> = ["a", "b", "c"]
+    var parts: Set<String> = ["a", "b", "c", "d"]
     var arguments = BenchArguments(args)
     while let flag = arguments.next() {
       switch flag {
@@ -56,6 +56,36 @@ enum PipelineBenchmark {
       try eval(root: root, llm: llm, latency: latency, users: users, concurrency: concurrency)
     }
     if parts.contains("c") { try served(root: root, llm: llm, requests: requests) }
+    if parts.contains("d") { try perTarget(root: root, llm: llm) }
+  }
+
+  /// (d) LLM calls per target for successive targets of one user (mode drp, both presets): the
+  /// released pipeline pays 18 per target and reuses nothing; drp's cache serves every key item
+  /// already analysed for an earlier target.
+  private static func perTarget(root: String, llm: LoopbackLLMServer) throws {
+    print("\n(d) LLM calls per target, successive targets of one user (mode drp); the released pipeline: 18 each")
+    print("preset   1st   2nd   3rd   5th   10th   total (10 targets)   paper's total")
+    for preset in [PipelinePreset.drp, .paper] {
+      let engine = try Self.engine(root + "/d-\(preset)", llm: llm, concurrency: 64, users: 60)
+      let user = try engine.store.allUserIDs()[0]
+      let reviewed = Set(try engine.store.reviews(ofUser: user).map(\.itemID))
+      let targets = try (0..<40).map { SampleGenerator.itemID($0) }.filter { !reviewed.contains($0) }.prefix(10)
+      guard targets.count == 10 else { throw BenchUsage(message: "the user reviewed too many items") }
+      var options = try engine.pipelineOptions().applying(["preset": .string(preset.rawValue)])
+      options.mode = .drp
+      let chosen = options
+      var calls: [Int] = []
+      for target in targets {
+        let result = try BlockingCall.run {
+          try await engine.generate(user: user, item: target, title: "A title", options: chosen)
+        }
+        calls.append(result.llmCalls)
+      }
+      let row = [0, 1, 2, 4, 9].map { String(calls[$0]).leftPad(4) }.joined(separator: "  ")
+      print(
+        "\(preset.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0))  \(row)   "
+          + "\(String(calls.reduce(0, +)).leftPad(18))   \(String(18 * targets.count).leftPad(13))")
+    }
   }
 
   /// (a) One cold request per mode.

@@ -36,9 +36,10 @@ extension DRPConfig {
     return config
   }
 
-  /// Applies `DRP_HOME`, `DRP_EMBED_*`, `DRP_LLM_*` and `DRP_REASONER_*` overrides (empty values are
-  /// ignored); a reasoner with neither URL nor model then falls back to the `llm` connection
-  /// settings, keeping its own `structured_output`.
+  /// Applies `DRP_HOME`, `DRP_EMBED_*`, `DRP_LLM_*`, `DRP_REASONER_*` and `DRP_SUMMARIZER_*`
+  /// overrides (empty values are ignored); a reasoner with neither URL nor model then falls back to
+  /// the `llm` connection settings, keeping its own `structured_output`; a summarizer with neither is
+  /// none (the preset chooses), and one with a model but no URL uses the `llm` server.
   /// - Throws: `ConfigError` for a `DRP_REASONER_STRUCTURED_OUTPUT` that is not a known value.
   public mutating func applyEnvironment(_ environment: [String: String]) throws {
     func value(_ key: String) -> String? {
@@ -66,6 +67,18 @@ extension DRPConfig {
       let structuredOutput = reasoner.structuredOutput
       reasoner = llm
       reasoner.structuredOutput = structuredOutput
+    }
+    var summarizer = self.summarizer ?? LLMConfig()
+    if let v = value("DRP_SUMMARIZER_URL") { summarizer.url = v }
+    if let v = value("DRP_SUMMARIZER_MODEL") { summarizer.model = v }
+    if let v = value("DRP_SUMMARIZER_API_KEY") { summarizer.apiKey = v }
+    // A summarizer section naming neither URL nor model leaves the choice to the preset.
+    self.summarizer = summarizer.url == nil && summarizer.model == nil ? nil : summarizer
+    if let configured = self.summarizer, configured.url == nil {
+      // Only a model name: the same server as the generation LLM.
+      var merged = llm
+      merged.model = configured.model
+      self.summarizer = merged
     }
   }
 }

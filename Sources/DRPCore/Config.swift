@@ -15,6 +15,9 @@ public struct DRPConfig: Codable, Sendable, Equatable {
   public var llm = LLMConfig()
   /// Reasoning LLM settings; when absent from the file it equals `llm`.
   public var reasoner = LLMConfig()
+  /// The model that writes the profile summary (synthesis), when configured separately; nil: the
+  /// preset decides (`drp`: the reasoner, `paper`: the generation LLM).
+  public var summarizer: LLMConfig?
   /// Personalisation pipeline settings.
   public var pipeline = PipelineConfig()
   /// Server settings.
@@ -23,7 +26,7 @@ public struct DRPConfig: Codable, Sendable, Equatable {
   /// The built-in defaults.
   public init() {}
 
-  enum CodingKeys: String, CodingKey { case home, store, index, embedder, llm, reasoner, pipeline, server }
+  enum CodingKeys: String, CodingKey { case home, store, index, embedder, llm, reasoner, summarizer, pipeline, server }
 
   /// Decodes a configuration in which every key is optional.
   public init(from decoder: Decoder) throws {
@@ -34,6 +37,7 @@ public struct DRPConfig: Codable, Sendable, Equatable {
     embedder = try c.decodeIfPresent(EmbedderConfig.self, forKey: .embedder) ?? embedder
     llm = try c.decodeIfPresent(LLMConfig.self, forKey: .llm) ?? llm
     reasoner = try c.decodeIfPresent(LLMConfig.self, forKey: .reasoner) ?? llm
+    summarizer = try c.decodeIfPresent(LLMConfig.self, forKey: .summarizer)
     pipeline = try c.decodeIfPresent(PipelineConfig.self, forKey: .pipeline) ?? pipeline
     server = try c.decodeIfPresent(ServerConfig.self, forKey: .server) ?? server
   }
@@ -92,12 +96,15 @@ public struct EmbedderConfig: Codable, Sendable, Equatable {
   public var model: String?
   /// API key (kind `openai`).
   public var apiKey: String?
+  /// What of a review is embedded: `title_text` (title and text, drp's default) or `text` (the text
+  /// only, as the DRP paper's peer selection does).
+  public var text: EmbeddingText = .titleText
 
   /// The defaults.
   public init() {}
 
   enum CodingKeys: String, CodingKey {
-    case kind, dimension, url, model
+    case kind, dimension, url, model, text
     case apiKey = "api_key"
   }
 
@@ -109,7 +116,16 @@ public struct EmbedderConfig: Codable, Sendable, Equatable {
     url = try c.decodeIfPresent(String.self, forKey: .url)
     model = try c.decodeIfPresent(String.self, forKey: .model)
     apiKey = try c.decodeIfPresent(String.self, forKey: .apiKey)
+    text = try c.decodeIfPresent(EmbeddingText.self, forKey: .text) ?? text
   }
+}
+
+/// What of a review an embedder sees (`embedder.text`).
+public enum EmbeddingText: String, Codable, CaseIterable, Sendable {
+  /// The review's title and text.
+  case titleText = "title_text"
+  /// The review's text only.
+  case text
 }
 
 /// `llm` and `reasoner` sections: an OpenAI-compatible chat model.
@@ -160,20 +176,26 @@ public struct LLMConfig: Codable, Sendable, Equatable {
 public struct PipelineConfig: Codable, Sendable, Equatable {
   /// `"drp"` (difference-aware), or a baseline mode name.
   public var mode: String = "drp"
+  /// The pipeline followed (`drp` or the authors' `paper`); a preset's knobs replace this section's.
+  public var preset: PipelinePreset = .drp
+  /// Profiles per (user, target item) (`target`) or one per user (`user`).
+  public var profileScope: ProfileScope = .target
   /// Key samples of the user's history compared with peers.
   public var keySamples: Int = 8
+  /// Other reviewers a history item needs to be a key sample.
+  public var minOtherReviewers: Int = 4
   /// Comparable peers.
   public var peers: Int = 4
   /// How peers are chosen (`"representative"`, ...).
   public var peerStrategy: String = "representative"
   /// Generations per request.
   public var samples: Int = 1
-  /// Whether discovered differences are validated.
-  public var validation: Bool = true
+  /// Whether discovered differences are validated (`use`, `record`, `off`; true/false).
+  public var validation: ValidationMode = .use
   /// Reasoning token budget.
   public var thinkingBudget: Int = 1024
   /// Maximum tokens of a generation.
-  public var maxTokens: Int = 300
+  public var maxTokens: Int = 1024
   /// Reviews of the user's history shown to the generator.
   public var history: Int = 8
 
@@ -181,8 +203,10 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
   public init() {}
 
   enum CodingKeys: String, CodingKey {
-    case mode, peers, samples, validation, history
+    case mode, preset, peers, samples, validation, history
+    case profileScope = "profile_scope"
     case keySamples = "key_samples"
+    case minOtherReviewers = "min_other_reviewers"
     case peerStrategy = "peer_strategy"
     case thinkingBudget = "thinking_budget"
     case maxTokens = "max_tokens"
@@ -192,11 +216,14 @@ public struct PipelineConfig: Codable, Sendable, Equatable {
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     mode = try c.decodeIfPresent(String.self, forKey: .mode) ?? mode
+    preset = try c.decodeIfPresent(PipelinePreset.self, forKey: .preset) ?? preset
+    profileScope = try c.decodeIfPresent(ProfileScope.self, forKey: .profileScope) ?? profileScope
     keySamples = try c.decodeIfPresent(Int.self, forKey: .keySamples) ?? keySamples
+    minOtherReviewers = try c.decodeIfPresent(Int.self, forKey: .minOtherReviewers) ?? minOtherReviewers
     peers = try c.decodeIfPresent(Int.self, forKey: .peers) ?? peers
     peerStrategy = try c.decodeIfPresent(String.self, forKey: .peerStrategy) ?? peerStrategy
     samples = try c.decodeIfPresent(Int.self, forKey: .samples) ?? samples
-    validation = try c.decodeIfPresent(Bool.self, forKey: .validation) ?? validation
+    validation = try c.decodeIfPresent(ValidationMode.self, forKey: .validation) ?? validation
     thinkingBudget = try c.decodeIfPresent(Int.self, forKey: .thinkingBudget) ?? thinkingBudget
     maxTokens = try c.decodeIfPresent(Int.self, forKey: .maxTokens) ?? maxTokens
     history = try c.decodeIfPresent(Int.self, forKey: .history) ?? history

@@ -10,7 +10,9 @@ enum EmbedderFactory {
   static let kinds = ["builtin", "openai"]
 
   /// The key under which the builtin embedder's IDF fit is stored (without the fit's fingerprint).
-  static func builtinKey(dimension: Int) -> String { BuiltinEmbedder(dimension: dimension).name }
+  static func builtinKey(_ config: EmbedderConfig) -> String {
+    BuiltinEmbedder(dimension: config.dimension, textOnly: config.text == .text).name
+  }
 
   /// Checks the section and, for kind `openai`, creates the remote embedder (its HTTP client is
   /// made once, here); nil for `builtin`, which needs the stored IDF fit (see ``builtin(_:idf:)``).
@@ -32,7 +34,7 @@ enum EmbedderFactory {
       }
       let model = config.model.flatMap { $0.isEmpty ? nil : $0 } ?? "default"
       let endpoint = OpenAIEndpoint(baseURL: url, model: model, apiKey: config.apiKey)
-      return .success(OpenAIEmbedder(endpoint: endpoint, dimension: config.dimension))
+      return .success(OpenAIEmbedder(endpoint: endpoint, dimension: config.dimension, textOnly: config.text == .text))
     default:
       return .failure(
         EngineError(
@@ -42,6 +44,6 @@ enum EmbedderFactory {
 
   /// The builtin embedder with the stored IDF fit (nil before the first fit).
   static func builtin(_ config: EmbedderConfig, idf: HashedIDF?) -> BuiltinEmbedder {
-    BuiltinEmbedder(dimension: config.dimension, idf: idf)
+    BuiltinEmbedder(dimension: config.dimension, idf: idf, textOnly: config.text == .text)
   }
 }

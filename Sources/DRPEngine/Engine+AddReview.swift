@@ -26,7 +26,7 @@ extension Engine {
     do {
       let embedder = try await blocking.run { [self] in try configuredEmbedder() }
       if let meta = snapshot().meta, meta.embedder == embedder.name {
-        let vector = try await vectors([Self.embeddingText(title: review.title, text: review.text)], embedder: embedder)
+        let vector = try await vectors([embeddingText(title: review.title, text: review.text)], embedder: embedder)
         embedded = (vector[0], embedder.name)
       } else {
         note = "the index is not built with the configured embedder: run `drp embed`"

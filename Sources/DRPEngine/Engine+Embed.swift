@@ -33,7 +33,7 @@ extension Engine {
       embedder = remote
       if rebuild { try store.deleteReviewVectors(embedderPrefix: remote.name) }
     } else {
-      let key = EmbedderFactory.builtinKey(dimension: config.embedder.dimension)
+      let key = EmbedderFactory.builtinKey(config.embedder)
       var idf = rebuild ? nil : try storedIDF(key: key)
       if rebuild { try store.deleteReviewVectors(embedderPrefix: key) }
       if idf == nil {
@@ -96,7 +96,7 @@ extension Engine {
     if let remote = try remoteEmbedder.get() {
       embedder = remote
     } else {
-      guard let idf = try storedIDF(key: EmbedderFactory.builtinKey(dimension: config.embedder.dimension)) else {
+      guard let idf = try storedIDF(key: EmbedderFactory.builtinKey(config.embedder)) else {
         throw EngineError(.unavailable, "no review has been embedded yet: run `drp embed` first")
       }
       embedder = EmbedderFactory.builtin(config.embedder, idf: idf)
@@ -105,8 +105,11 @@ extension Engine {
     return embedder
   }
 
-  /// The text embedded for a review: its title and body.
-  static func embeddingText(title: String, text: String) -> String { title.isEmpty ? text : title + "\n" + text }
+  /// The text embedded for a review: its title and body, or (`embedder.text: text`, as the DRP
+  /// paper's peer selection embeds) its body only.
+  func embeddingText(title: String, text: String) -> String {
+    config.embedder.text == .text || title.isEmpty ? text : title + "\n" + text
+  }
 
   /// Vectors for `texts` from `embedder`, blocking the calling thread (a plain thread, not a task).
   /// - Throws: embedder errors, or ``EngineError/unavailable`` for a wrong number of vectors.
@@ -144,7 +147,7 @@ extension Engine {
     var builder = HashedIDF.Builder()
     var done = 0
     try store.forEachReviewText { title, text in
-      builder.add(Self.embeddingText(title: title, text: text))
+      builder.add(embeddingText(title: title, text: text))
       done += 1
       if done % 10_000 == 0 { progress(done, total) }
     }
@@ -164,7 +167,7 @@ extension Engine {
     while done < total {
       let batch = try store.pendingReviews(embedder: embedder.name, after: after, limit: Self.embedBatchSize)
       guard let last = batch.last else { break }
-      let vectors = try vectors(batch.map { Self.embeddingText(title: $0.title, text: $0.text) }, embedder: embedder)
+      let vectors = try vectors(batch.map { embeddingText(title: $0.title, text: $0.text) }, embedder: embedder)
       try store.storeReviewVectors(Array(zip(batch, vectors)), embedder: embedder.name)
       for review in batch { users.insert(review.userID) }
       after = last.id

@@ -3,6 +3,7 @@
 import DRPCore
 import DRPIndex
 import DRPPeers
+import DRPReasoning
 import DRPStore
 import Foundation
 
@@ -136,39 +137,85 @@ extension Engine {
     return chooser.select(PeerSelectionInput(target: target, candidates: candidates), count: count)
   }
 
-  /// The user's history items most relevant to `item` (the paper's key samples): items at
-  /// least 4 other users reviewed, ranked by BM25 of (review title + item description) against
-  /// the target item's title + description; the target item itself never qualifies.
+  /// The user's key samples for a target: the history items most relevant to `item` that at
+  /// least `options.minOtherReviewers` other users reviewed, exactly as a target-conditioned
+  /// profile chooses them (see ``keyReviews(user:target:options:excluding:)``).
   /// - Parameters:
-  ///   - count: K, default `pipeline.key_samples`.
+  ///   - title: the target review's title, when known (part of the query).
+  ///   - options: the knobs (default: `pipelineOptions()`): preset, key samples, minimum reviewers.
+  ///   - count: K, overrides `options.keySamples`.
   ///   - excluding: held-out review ids, neither history nor counted as other reviewers.
   /// - Throws: ``EngineError`` for an unknown user or item, or a user without reviews.
-  public func keySamples(user: String, item: String, count: Int? = nil, excluding: Set<Int64> = []) throws
-    -> [KeySampleInfo]
-  {
-    let count = count ?? config.pipeline.keySamples
-    guard count >= 1 else {
-      throw EngineError(.invalidArgument, "the key sample count must be at least 1, got \(count)")
+  public func keySamples(
+    user: String, item: String, title: String? = nil, options: PipelineOptions? = nil, count: Int? = nil,
+    excluding: Set<Int64> = []
+  ) throws -> [KeySampleInfo] {
+    var options = try options ?? pipelineOptions()
+    if let count {
+      guard count >= 1 else {
+        throw EngineError(.invalidArgument, "the key sample count must be at least 1, got \(count)")
+      }
+      options.keySamples = count
     }
-    guard let targetItem = try store.item(item) else { throw EngineError.unknownItem(item) }
-    let history = try userReviews(user, excluding: excluding)
+    return try keyReviews(
+      user: user, target: ProfileTarget(itemID: item, title: title), options: options, excluding: excluding
+    )
+    .map(\.info)
+  }
+
+  /// The history reviews a target-conditioned profile compares with peers, best first.
+  ///
+  /// History: the user's reviews minus `excluding` and minus reviews of the target item. Eligible:
+  /// items that at least `options.minOtherReviewers` other users reviewed (held-out reviews not
+  /// counted). Ranking by the preset:
+  /// - `paper`: every history review is a document, `review title + " " + item description`, ranked
+  ///   by `BM25Okapi` (k1 1.5, b 0.75, epsilon 0.25; IDF over the eligible ones) on whitespace tokens
+  ///   against `target title + " " + target item description`; fewer eligible items give fewer key
+  ///   samples;
+  /// - `drp`: the user's latest review per item, document `review title + item title + item
+  ///   description`, query `target title + target item title + description`, drp's ``BM25`` on word
+  ///   tokens; when fewer than K items are eligible, items with fewer other reviewers (at least one)
+  ///   follow, so there is always something to compare.
+  /// Ties keep history (time) order.
+  /// - Throws: ``EngineError`` for an unknown user or item, or a user without reviews.
+  func keyReviews(user: String, target: ProfileTarget, options: PipelineOptions, excluding: Set<Int64>) throws
+    -> [(review: Review, info: KeySampleInfo)]
+  {
+    guard let targetItem = try store.item(target.itemID) else { throw EngineError.unknownItem(target.itemID) }
+    var history = try userReviews(user, excluding: excluding).filter { $0.itemID != target.itemID }
+    let paper = options.preset == .paper
+    if !paper {
+      var latest: [String: Review] = [:]
+      for review in history { latest[review.itemID] = review }
+      history = history.filter { latest[$0.itemID]?.id == $0.id }
+    }
     let others = try store.otherReviewerCounts(
       ofItems: Array(Set(history.map(\.itemID))), excludingUser: user, excludingReviews: excluding)
     var items: [String: Item] = [:]
     let candidates = try history.map { review in
-      let historyItem = try store.item(review.itemID) ?? Item(id: review.itemID)
+      let historyItem = try items[review.itemID] ?? store.item(review.itemID) ?? Item(id: review.itemID)
       items[review.itemID] = historyItem
       return KeySampleCandidate(
         itemID: review.itemID, reviewTitle: review.title,
-        itemDescription: historyItem.title + " " + historyItem.description,
+        itemDescription: paper ? historyItem.description : historyItem.title + " " + historyItem.description,
         otherReviewerCount: others[review.itemID] ?? 0)
     }
-    let chosen = KeySampleSelector(count: count).select(
-      targetItemID: item, targetText: targetItem.title + " " + targetItem.description, history: candidates)
-    return chosen.map { sample in
-      KeySampleInfo(
-        itemID: sample.itemID, title: items[sample.itemID]?.title ?? "", score: sample.score,
-        reviewID: history[sample.historyIndex].id, otherReviewers: candidates[sample.historyIndex].otherReviewerCount)
+    let query =
+      paper
+      ? (target.title ?? "") + " " + targetItem.description
+      : [target.title ?? "", targetItem.title, targetItem.description].joined(separator: " ")
+    let selector = KeySampleSelector(
+      count: options.keySamples, minOtherReviewers: options.minOtherReviewers, fillUp: !paper)
+    return selector.select(
+      targetItemID: target.itemID, targetText: query, history: candidates, ranking: paper ? .bm25Okapi : .bm25
+    ).map { sample in
+      let review = history[sample.historyIndex]
+      return (
+        review,
+        KeySampleInfo(
+          itemID: sample.itemID, title: items[sample.itemID]?.title ?? "", score: sample.score, reviewID: review.id,
+          otherReviewers: candidates[sample.historyIndex].otherReviewerCount)
+      )
     }
   }
 

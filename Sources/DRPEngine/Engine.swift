@@ -63,8 +63,8 @@ public final class Engine: Sendable {
   /// The remote embedder (kind `openai`), created once; nil for `builtin`; the configuration
   /// error to report when the embedder section is unusable.
   let remoteEmbedder: Result<(any Embedder)?, EngineError>
-  /// The prompt templates, read once when the engine opens (see `promptDirectory`).
-  let templates: Result<(reasoning: ReasoningPrompts, generation: GenerationPrompt), any Error>
+  /// The prompt templates of each preset, read once when the engine opens (see `promptDirectory`).
+  let templates: Result<[PipelinePreset: (reasoning: ReasoningPrompts, generation: GenerationPrompt)], any Error>
   private let guarded: Mutex<EngineState>
   /// Monotonic time (ns) of the last check for a replaced index file.
   private let lastFileCheck = Atomic<UInt64>(0)
@@ -91,9 +91,16 @@ public final class Engine: Sendable {
     models = ModelClients(config: config)
     remoteEmbedder = EmbedderFactory.remote(config.embedder)
     templates = Result {
-      (
-        try ReasoningPrompts(directory: Self.promptDirectory), try GenerationPrompt(directory: Self.promptDirectory)
-      )
+      try Dictionary(
+        uniqueKeysWithValues: PipelinePreset.allCases.map { preset in
+          (
+            preset,
+            (
+              try ReasoningPrompts(directory: Self.promptDirectory, preset: preset),
+              try GenerationPrompt(directory: Self.promptDirectory, preset: preset)
+            )
+          )
+        })
     }
     let meta = try store.indexMeta()
     if indexLoading == .require, let loaded = try Self.loadIndex(path: indexPath) {

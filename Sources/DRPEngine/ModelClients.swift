@@ -14,17 +14,27 @@ final class ModelClients: Sendable {
   let llm: OpenAIClient?
   /// The reasoning endpoint's client (nil: no reasoner URL); may be the same object as `llm`.
   let reasoner: OpenAIClient?
+  /// The `summarizer` section's client when it names one (may be the same object as another).
+  let summarizer: OpenAIClient?
   private let llmModel: String
   private let reasonerModel: String
+  private let summarizerModel: String
 
   init(config: DRPConfig) {
     let llmEndpoint = Self.endpoint(config.llm)
     let reasonerEndpoint = Self.endpoint(config.reasoner)
+    let summarizerEndpoint = config.summarizer.flatMap(Self.endpoint)
     let llm = llmEndpoint.map { OpenAIClient(endpoint: $0) }
     self.llm = llm
-    reasoner = reasonerEndpoint.map { $0 == llmEndpoint ? llm : OpenAIClient(endpoint: $0) } ?? nil
+    let reasoner = reasonerEndpoint.map { $0 == llmEndpoint ? llm : OpenAIClient(endpoint: $0) } ?? nil
+    self.reasoner = reasoner
+    summarizer =
+      summarizerEndpoint.map {
+        $0 == llmEndpoint ? llm : $0 == reasonerEndpoint ? reasoner : OpenAIClient(endpoint: $0)
+      } ?? nil
     llmModel = Self.modelName(config.llm)
     reasonerModel = Self.modelName(config.reasoner)
+    summarizerModel = config.summarizer.map(Self.modelName) ?? llmModel
   }
 
   /// The model for generation calls (`model` overrides `llm.model`), or nil without an LLM.
@@ -37,10 +47,24 @@ final class ModelClients: Sendable {
     reasoner.map { OpenAIChatModel(client: $0, model: model ?? reasonerModel) }
   }
 
-  /// Requests in flight now over every client.
+  /// The model that writes profile summaries: `options.summarizerModel` or the `summarizer`
+  /// section when set; else the preset's choice — the generation model for `paper`, the reasoning
+  /// model for `drp`. Nil when that model has no server.
+  func summarizing(_ options: PipelineOptions) -> OpenAIChatModel? {
+    if let summarizer { return OpenAIChatModel(client: summarizer, model: options.summarizerModel ?? summarizerModel) }
+    if options.preset == .paper { return generator(model: options.summarizerModel ?? options.generatorModel) }
+    return reasoning(model: options.summarizerModel ?? options.extractorModel)
+  }
+
+  /// Requests in flight now over every client (each counted once).
   var requestsInFlight: Int {
-    let shared = llm != nil && reasoner != nil && llm === reasoner
-    return (llm?.requestsInFlight ?? 0) + (shared ? 0 : reasoner?.requestsInFlight ?? 0)
+    var seen: [ObjectIdentifier] = []
+    var total = 0
+    for client in [llm, reasoner, summarizer].compactMap({ $0 }) where !seen.contains(ObjectIdentifier(client)) {
+      seen.append(ObjectIdentifier(client))
+      total += client.requestsInFlight
+    }
+    return total
   }
 
   /// The endpoint of a section (its model left out: clients are per server, models per call).

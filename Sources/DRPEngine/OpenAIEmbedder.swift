@@ -8,14 +8,15 @@ public struct OpenAIEmbedder: Embedder {
   public let client: OpenAIClient
   /// The vector length every response must have.
   public let dimension: Int
-  /// `openai-<model>-<dimension>`.
+  /// `openai-<model>-<dimension>` (`openai-text-…` for review texts only).
   public let name: String
 
   /// An embedder for `endpoint`'s model, expecting `dimension`-long vectors.
-  public init(endpoint: OpenAIEndpoint, dimension: Int) {
+  /// - Parameter textOnly: the engine feeds it review texts only (`embedder.text: text`).
+  public init(endpoint: OpenAIEndpoint, dimension: Int, textOnly: Bool = false) {
     client = OpenAIClient(endpoint: endpoint)
     self.dimension = dimension
-    name = "openai-\(endpoint.model)-\(dimension)"
+    name = "openai-\(textOnly ? "text-" : "")\(endpoint.model)-\(dimension)"
   }
 
   /// Embeds `texts` in batches; every vector must have ``dimension`` floats.

@@ -1,3 +1,4 @@
+import DRPCore
 import DRPReasoning
 import Foundation
 
@@ -18,12 +19,17 @@ public struct GenerationPrompt: Sendable {
   public let template: PromptTemplate
   /// Token budget for the whole prompt.
   public var budget: PromptBudget
+  /// The preset whose template version this is: `drp` shows the profile's dimensions and summary,
+  /// `paper` the summary only, and past reviews with their items' titles and descriptions.
+  public let preset: PipelinePreset
 
-  /// Loads the template from `directory` (nil or missing → embedded default).
+  /// Loads the preset's version of the template from `directory` (nil or missing → embedded copy).
   /// - Throws: `ReasoningError.template` for a malformed template file.
-  public init(directory: URL? = nil, budget: PromptBudget = PromptBudget()) throws {
-    template = try PromptTemplate.load(.generateReview, from: directory)
+  public init(directory: URL? = nil, budget: PromptBudget = PromptBudget(), preset: PipelinePreset = .drp) throws {
+    template = try PromptTemplate.load(
+      .generateReview, version: PromptTemplate.version(of: .generateReview, for: preset), from: directory)
     self.budget = budget
+    self.preset = preset
   }
 
   /// Builds the generation prompt.
@@ -40,7 +46,9 @@ public struct GenerationPrompt: Sendable {
   ) throws -> RenderedPrompt {
     var shownItem = item
     shownItem.description = PromptBudget.truncate(item.description, toCharacters: budget.maxTokens)
-    let profileText = mode.usesProfile ? profile.map { PromptText.escape($0.promptText()) } ?? "" : ""
+    let profileText =
+      mode.usesProfile
+      ? profile.map { PromptText.escape(preset == .paper ? $0.summary : $0.promptText()) } ?? "" : ""
     var fixed: [String: String] = [
       "item": PromptText.item(shownItem),
       "profile": profileText,

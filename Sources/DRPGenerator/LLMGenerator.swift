@@ -35,8 +35,9 @@ public struct LLMGenerator: Sendable {
     let caller = LLMCaller(model: model, cache: cache)
     let call = LLMCall(
       stage: "generate", prompt: rendered, itemID: item.id, maxTokens: options.maxTokens,
-      temperature: options.temperature, retries: options.retries)
-    guard let review = try await caller.run(call, onDelta: onDelta, parse: ReviewTextCleaner.clean) else {
+      temperature: options.temperature, topP: options.topP, seed: options.seed ?? 0, retries: options.retries)
+    let clean = prompt.preset == .paper ? ReviewTextCleaner.paper : ReviewTextCleaner.clean
+    guard let review = try await caller.run(call, onDelta: onDelta, parse: clean) else {
       throw GenerationError(reasons: caller.failures.map(\.reason))
     }
     return GenerationResult(review: review, mode: options.mode, stats: caller.stats)

@@ -4,14 +4,29 @@ import Foundation
 
 /// Cleans a generation model's answer down to the review text.
 ///
-/// Removes `<think>` reasoning, Markdown code fences, a leading preamble line ("Here is the
-/// review:", "Sure! Here's …:", "Review:"), a leading "Title: …" line and surrounding quotes.
+/// Removes `<think>` reasoning, Markdown code fences, a leading `[Review]:` label, a leading
+/// preamble line ("Here is the review:", "Sure! Here's …:", "Review:"), a leading "Title: …" line and
+/// surrounding quotes. ``paper(_:)`` is the released DRP pipeline's post-processing instead.
 public enum ReviewTextCleaner {
+  /// The answer after any reasoning, with a leading `[Review]:` label removed and nothing else
+  /// changed: what the released DRP pipeline keeps of a generation.
+  /// - Throws: `ReasoningError.truncatedReasoning` or `.emptyAnswer`.
+  public static func paper(_ output: String) throws -> String {
+    let answer = try ModelOutput.answer(output)
+    let text = answer.hasPrefix(label) ? String(answer.dropFirst(label.count)).trimmingWhitespace() : answer
+    if text.isEmpty { throw ReasoningError.emptyAnswer }
+    return text
+  }
+
+  /// The label the v2 generation template asks the model to start with.
+  static let label = "[Review]:"
+
   /// The review text in `output`.
   /// - Throws: `ReasoningError.truncatedReasoning` or `.emptyAnswer` (from `ModelOutput.answer`),
   ///   and `.emptyAnswer` when nothing is left after cleaning.
   public static func clean(_ output: String) throws -> String {
     var text = try ModelOutput.answer(output)
+    if text.hasPrefix(label) { text = String(text.dropFirst(label.count)).trimmingWhitespace() }
     if let fenced = ModelOutput.codeFenceBodies(text).first(where: {
       !$0.trimmingWhitespace().isEmpty
     }) {

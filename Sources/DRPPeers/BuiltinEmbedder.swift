@@ -37,13 +37,15 @@ public struct BuiltinEmbedder: Embedder {
   /// - Parameters:
   ///   - dimension: Vector length (≥ 1), default 384.
   ///   - idf: A fitted ``HashedIDF``; `nil` weighs every feature 1.
-  public init(dimension: Int = defaultDimension, idf: HashedIDF? = nil) {
+  /// - Parameter textOnly: names an embedder fed review texts only (`embedder.text: text`), whose
+  ///   vectors must not mix with title-and-text ones: `builtin-text-v…`.
+  public init(dimension: Int = defaultDimension, idf: HashedIDF? = nil, textOnly: Bool = false) {
     precondition(dimension >= 1, "BuiltinEmbedder dimension must be at least 1")
     self.dimension = dimension
     self.idf = idf
     let bits = idf?.bucketBits ?? HashedIDF.defaultBucketBits
     bucketBits = bits
-    var name = "builtin-v\(FeatureHasher.version)-\(dimension)"
+    var name = "builtin-\(textOnly ? "text-" : "")v\(FeatureHasher.version)-\(dimension)"
     if let idf { name += "-idf-\(idf.fingerprint)" }
     self.name = name
   }

@@ -14,7 +14,7 @@ public protocol PeerStrategy: Sendable {
 /// The built-in peer strategies, by name.
 public enum PeerStrategies {
   /// Names accepted by ``named(_:)``.
-  public static let names = ["nearest", "diverse", "representative", "contrastive"]
+  public static let names = ["nearest", "diverse", "representative", "representative-strict", "contrastive"]
 
   /// The strategy called `name` with default settings, or `nil` for an unknown name.
   public static func named(_ name: String) -> (any PeerStrategy)? {
@@ -22,6 +22,7 @@ public enum PeerStrategies {
     case "nearest": NearestPeers()
     case "diverse": DiversePeers()
     case "representative": RepresentativePeers()
+    case "representative-strict": RepresentativePeers(fillUp: false)
     case "contrastive": ContrastivePeers()
     default: nil
     }

@@ -7,21 +7,26 @@
 ///
 /// A candidate without a review vector is placed by its user vector (same embedding space).
 /// If clustering yields fewer representatives than `count` (e.g. identical reviews), the most
-/// similar remaining candidates fill the gap; with `count` or fewer candidates all are returned.
+/// similar remaining candidates fill the gap (`representative`), or there are fewer peers
+/// (`representative-strict`, the DRP paper's released code: `fillUp` false); with `count` or fewer
+/// candidates all are returned.
 /// Score = similarity to the target; output is ordered by cluster size, largest first
 /// (the most widely shared opinion first), then by score.
 public struct RepresentativePeers: PeerStrategy {
-  /// `representative`.
-  public let name = "representative"
+  /// `representative` (with fill-up) or `representative-strict`.
+  public var name: String { fillUp ? "representative" : "representative-strict" }
   /// Lloyd iteration bound.
   public let maxIterations: Int
   /// k-means++ seed.
   public let seed: UInt64
+  /// Whether the most similar remaining candidates fill places clustering left empty.
+  public let fillUp: Bool
 
   /// The representative strategy.
-  public init(maxIterations: Int = 50, seed: UInt64 = 0x5EED_D4B1) {
+  public init(maxIterations: Int = 50, seed: UInt64 = 0x5EED_D4B1, fillUp: Bool = true) {
     self.maxIterations = maxIterations
     self.seed = seed
+    self.fillUp = fillUp
   }
 
   /// Chooses up to `count` peers (see the type's description).
@@ -50,7 +55,7 @@ public struct RepresentativePeers: PeerStrategy {
     picks.sort { $0.clusterSize != $1.clusterSize ? $0.clusterSize > $1.clusterSize : $0.rank < $1.rank }
     var chosen = Set(picks.map(\.rank))
     var order = picks.prefix(wanted).map(\.rank)
-    for rank in ranked.indices where order.count < wanted && !chosen.contains(rank) {
+    for rank in ranked.indices where fillUp && order.count < wanted && !chosen.contains(rank) {
       order.append(rank)
       chosen.insert(rank)
     }

@@ -4,8 +4,8 @@ import Foundation
 /// One request to a `ChatModel`: rendered messages plus sampling parameters and, optionally, the
 /// JSON shape the answer must have.
 ///
-/// Its sorted-key JSON encoding is what `LLMCacheKey` digests: `response_format` appears only when
-/// set, so keys of requests without one are the same as before the field existed.
+/// Its sorted-key JSON encoding is what `LLMCacheKey` digests: `response_format` and `top_p` appear
+/// only when set, so keys of requests without them are the same as before the fields existed.
 public struct ChatModelRequest: Codable, Hashable, Sendable {
   /// The chat messages, system first.
   public var messages: [PromptMessage]
@@ -13,6 +13,8 @@ public struct ChatModelRequest: Codable, Hashable, Sendable {
   public var maxTokens: Int
   /// Sampling temperature.
   public var temperature: Double
+  /// Nucleus sampling (`top_p`); nil: not sent.
+  public var topP: Double?
   /// Sampling seed (distinguishes self-consistency samples and retries).
   public var seed: Int
   /// Constrains the answer to JSON (`response_format`); nil: free text.
@@ -20,17 +22,20 @@ public struct ChatModelRequest: Codable, Hashable, Sendable {
 
   /// Creates a request.
   public init(
-    messages: [PromptMessage], maxTokens: Int, temperature: Double, seed: Int, responseFormat: ResponseFormat? = nil
+    messages: [PromptMessage], maxTokens: Int, temperature: Double, topP: Double? = nil, seed: Int,
+    responseFormat: ResponseFormat? = nil
   ) {
     self.messages = messages
     self.maxTokens = maxTokens
     self.temperature = temperature
+    self.topP = topP
     self.seed = seed
     self.responseFormat = responseFormat
   }
 
   private enum CodingKeys: String, CodingKey {
     case messages, seed, temperature
+    case topP = "top_p"
     case maxTokens = "max_tokens"
     case responseFormat = "response_format"
   }

@@ -1,3 +1,4 @@
+import DRPCore
 import Foundation
 
 /// Where a difference profile came from, so it can be reproduced and invalidated.
@@ -26,6 +27,24 @@ public struct ProfileProvenance: Codable, Hashable, Sendable {
   }
 }
 
+/// The differences found on one key item, as the model wrote them (the paper preset's profile
+/// works from these texts, not from parsed dimensions).
+public struct KeyItemDifference: Codable, Hashable, Sendable {
+  /// The key item.
+  public var itemID: String
+  /// The extraction answer (the difference description passed on).
+  public var text: String
+  /// The validation answer, when validation ran.
+  public var validated: String?
+
+  /// Creates a record.
+  public init(itemID: String, text: String, validated: String? = nil) {
+    self.itemID = itemID
+    self.text = text
+    self.validated = validated
+  }
+}
+
 /// How a user differs from comparable peers: the input that personalises generation.
 public struct DifferenceProfile: Codable, Hashable, Sendable {
   /// The profiled user.
@@ -40,11 +59,16 @@ public struct DifferenceProfile: Codable, Hashable, Sendable {
   public var provenance: ProfileProvenance
   /// True when the user's data changed after the profile was built.
   public var stale: Bool
+  /// The model's difference texts per key item (the paper preset; empty for drp's JSON profiles).
+  public var differences: [KeyItemDifference]
+  /// The target item the profile was built for (nil for a per-user profile).
+  public var target: String?
 
   /// Creates a profile.
   public init(
     userID: String, mode: PipelineMode, dimensions: [DifferenceDimension], summary: String,
-    provenance: ProfileProvenance = ProfileProvenance(), stale: Bool = false
+    provenance: ProfileProvenance = ProfileProvenance(), stale: Bool = false, differences: [KeyItemDifference] = [],
+    target: String? = nil
   ) {
     self.userID = userID
     self.mode = mode
@@ -52,6 +76,25 @@ public struct DifferenceProfile: Codable, Hashable, Sendable {
     self.summary = summary
     self.provenance = provenance
     self.stale = stale
+    self.differences = differences
+    self.target = target
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case userID, mode, dimensions, summary, provenance, stale, differences, target
+  }
+
+  /// Decodes a profile; `differences` and `target` may be absent (profiles stored before them).
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    userID = try c.decode(String.self, forKey: .userID)
+    mode = try c.decode(PipelineMode.self, forKey: .mode)
+    dimensions = try c.decode([DifferenceDimension].self, forKey: .dimensions)
+    summary = try c.decode(String.self, forKey: .summary)
+    provenance = try c.decode(ProfileProvenance.self, forKey: .provenance)
+    stale = try c.decode(Bool.self, forKey: .stale)
+    differences = try c.decodeIfPresent([KeyItemDifference].self, forKey: .differences) ?? []
+    target = try c.decodeIfPresent(String.self, forKey: .target)
   }
 
   /// A dimension without `sources`: the shape the CLI prints and the prompts show.

@@ -15,6 +15,10 @@ public struct LLMCall: Sendable {
   public var maxTokens: Int
   /// Sampling temperature.
   public var temperature: Double
+  /// Nucleus sampling `top_p` (nil: not sent).
+  public var topP: Double?
+  /// The first attempt's seed; sample `s` and retry `a` use `seed + s + 1000·a`.
+  public var seed: Int
   /// Attempts after the first one when the reply cannot be used.
   public var retries: Int
   /// The JSON shape the answer must have (`response_format`); nil: free text.
@@ -23,7 +27,7 @@ public struct LLMCall: Sendable {
   /// Creates a call.
   public init(
     stage: String, prompt: RenderedPrompt, itemID: String? = nil, sample: Int = 0, maxTokens: Int,
-    temperature: Double, retries: Int, responseFormat: ResponseFormat? = nil
+    temperature: Double, topP: Double? = nil, seed: Int = 0, retries: Int, responseFormat: ResponseFormat? = nil
   ) {
     self.stage = stage
     self.prompt = prompt
@@ -31,6 +35,8 @@ public struct LLMCall: Sendable {
     self.sample = sample
     self.maxTokens = maxTokens
     self.temperature = temperature
+    self.topP = topP
+    self.seed = seed
     self.retries = retries
     self.responseFormat = responseFormat
   }

@@ -48,8 +48,8 @@ public final class LLMCaller: @unchecked Sendable {
     for attempt in 0...max(0, call.retries) {
       try Task.checkCancellation()
       let request = ChatModelRequest(
-        messages: call.prompt.messages, maxTokens: budget, temperature: call.temperature,
-        seed: call.sample + 1000 * attempt, responseFormat: call.responseFormat)
+        messages: call.prompt.messages, maxTokens: budget, temperature: call.temperature, topP: call.topP,
+        seed: call.seed + call.sample + 1000 * attempt, responseFormat: call.responseFormat)
       let key = LLMCacheKey.make(
         stage: call.stage, templateID: call.prompt.templateID, model: model.name, request: request,
         tag: "s\(call.sample)a\(attempt)")
@@ -70,6 +70,7 @@ public final class LLMCaller: @unchecked Sendable {
           continue
         }
       }
+      if reply.finishReason == "length" { update(call.stage) { $0.truncated += 1 } }
       if reply.truncatedReasoning {
         recordFailure(call, attempt: attempt, reason: ReasoningError.truncatedReasoning.description, final: final)
         budget *= 2

@@ -24,7 +24,7 @@ public struct OpenAIChatModel: ChatModel {
   {
     let chat = ChatRequest(
       messages: request.messages.map { ChatMessage(role: $0.role, content: $0.content) }, model: name,
-      maxTokens: request.maxTokens, temperature: request.temperature, seed: request.seed,
+      maxTokens: request.maxTokens, temperature: request.temperature, topP: request.topP, seed: request.seed,
       responseFormat: request.responseFormat)
     do {
       return try await send(chat, onDelta: onDelta)

@@ -17,11 +17,17 @@ import Foundation
 /// errors) are retried by `LLMCaller` and never used. A key sample whose every extraction fails contributes nothing; a
 /// failed validation leaves that sample's candidates unvalidated. Every failure is returned in
 /// `ProfileResult.failures`.
+///
+/// With the `paper` preset the steps are the released DRP pipeline's instead (see
+/// `Orchestrator+Paper.swift`): free-text differences passed on as written, validation used,
+/// recorded or skipped, and a summary by the summarizer model from the differences and past reviews.
 public struct Orchestrator: Sendable {
-  /// The prompt templates.
+  /// The prompt templates (of the preset the options name).
   public let prompts: ReasoningPrompts
-  /// The reasoning model.
+  /// The reasoning model (difference discovery and validation).
   public let model: any ChatModel
+  /// The model that writes the summary; nil: `model`.
+  public let summarizer: (any ChatModel)?
   /// The reply cache (nil: none).
   public let cache: (any LLMCache)?
 
@@ -29,9 +35,12 @@ public struct Orchestrator: Sendable {
   public static let baseDimensions = ["Writing style", "Emotional style", "Semantic style"]
 
   /// Creates an orchestrator.
-  public init(prompts: ReasoningPrompts, model: any ChatModel, cache: (any LLMCache)?) {
+  public init(
+    prompts: ReasoningPrompts, model: any ChatModel, summarizer: (any ChatModel)? = nil, cache: (any LLMCache)?
+  ) {
     self.prompts = prompts
     self.model = model
+    self.summarizer = summarizer
     self.cache = cache
   }
 
@@ -45,19 +54,34 @@ public struct Orchestrator: Sendable {
   /// sorted by key sample, stage, sample and attempt, so the profile does not depend on which
   /// reply came first.
   /// - Parameters:
-  ///   - options: mode (`drp` or `dpl`), samples, validation, thinking budget, temperature, retries.
+  ///   - options: mode (`drp` or `dpl`), preset, samples, validation, thinking budget, sampling, retries.
+  ///   - history: the user's past reviews most relevant to the target, with their items (the paper
+  ///     preset's summary shows them; drp's synthesis does not use them).
+  ///   - target: the target item the profile is for (nil for a per-user profile).
   ///   - created: the provenance timestamp.
   ///   - progress: receives one line per LLM step.
-  /// - Throws: `PipelineOptionsError` for modes without a profile, template errors, cancellation,
-  ///   a cache that cannot be read, or `StructuredOutputError` when the server rejects `response_format`.
+  /// - Throws: `PipelineOptionsError` for modes without a profile or prompts of another preset,
+  ///   template errors, cancellation, a cache that cannot be read, or `StructuredOutputError` when
+  ///   the server rejects `response_format`.
   public func profile(
-    userID: String, keySamples: [KeySample], options: PipelineOptions, created: Int64,
-    progress: (@Sendable (String) -> Void)? = nil
+    userID: String, keySamples: [KeySample], options: PipelineOptions, history: [ReviewSample] = [],
+    target: String? = nil, created: Int64, progress: (@Sendable (String) -> Void)? = nil
   ) async throws -> ProfileResult {
     guard options.mode.usesProfile else {
       throw PipelineOptionsError(field: "mode", problem: "mode \(options.mode) builds no profile (use drp or dpl)")
     }
+    guard prompts.preset == options.preset else {
+      throw PipelineOptionsError(
+        field: "preset",
+        problem: "the prompts are the \(prompts.preset) preset's, the options ask for \(options.preset)")
+    }
+    if options.preset == .paper {
+      return try await paperProfile(
+        userID: userID, keySamples: keySamples, options: options, history: history, target: target, created: created,
+        progress: progress)
+    }
     let caller = LLMCaller(model: model, cache: cache)
+    let summaryCaller = summarizer.map { LLMCaller(model: $0, cache: cache) } ?? caller
     let mode = options.mode
     let outcomes = try await withThrowingTaskGroup(of: (Int, KeyItemOutcome).self) { group in
       for (index, sample) in keySamples.enumerated() {
@@ -84,16 +108,34 @@ public struct Orchestrator: Sendable {
       templates.insert(synthesis.templateID)
       let schema = AnswerSchema.summary(maxTokens: options.thinkingBudget)
       let call = reasoningCall("synthesize", synthesis, schema, item: nil, sample: 0, options)
-      if let written = try await caller.run(call, parse: Self.parseSummary) { summary = written }
+      if let written = try await summaryCaller.run(call, parse: Self.parseSummary) { summary = written }
     }
     let peerIDs = Set(keySamples.flatMap { $0.peerReviews.map(\.userID) })
     let provenance = ProfileProvenance(
-      keyItems: keySamples.map(\.item.id), peerIDs: peerIDs.sorted(), models: [model.name],
+      keyItems: keySamples.map(\.item.id), peerIDs: peerIDs.sorted(), models: modelNames,
       promptVersions: templates.sorted(), created: created)
     return ProfileResult(
       profile: DifferenceProfile(
-        userID: userID, mode: mode, dimensions: dimensions, summary: summary, provenance: provenance),
-      stats: caller.stats, failures: Self.ordered(caller.failures, keyItems: keySamples.map(\.item.id)))
+        userID: userID, mode: mode, dimensions: dimensions, summary: summary, provenance: provenance,
+        differences: outcomes.compactMap { outcome in
+          outcome.validated.map { KeyItemDifference(itemID: outcome.itemID, text: "", validated: $0) }
+        }, target: target),
+      stats: Self.combined(caller, summaryCaller),
+      failures: Self.ordered(Self.failures(caller, summaryCaller), keyItems: keySamples.map(\.item.id)))
+  }
+
+  /// The names of the models used: the reasoning model, then the summarizer when it is another.
+  var modelNames: [String] {
+    guard let summarizer, summarizer.name != model.name else { return [model.name] }
+    return [model.name, summarizer.name]
+  }
+
+  /// The stats of both callers (one when they are the same object).
+  static func combined(_ a: LLMCaller, _ b: LLMCaller) -> PipelineStats { a === b ? a.stats : a.stats + b.stats }
+
+  /// The failures of both callers (one when they are the same object).
+  static func failures(_ a: LLMCaller, _ b: LLMCaller) -> [PipelineFailure] {
+    a === b ? a.failures : a.failures + b.failures
   }
 
   /// What one key sample contributed: its dimensions (nil when every extraction failed) and the
@@ -102,6 +144,8 @@ public struct Orchestrator: Sendable {
     var itemID: String
     var dimensions: [DifferenceDimension]?
     var templates: Set<String>
+    /// The validation's kept dimensions when validation is `record` (names, one per line).
+    var validated: String?
   }
 
   /// Discovery on one key sample (its `samples` extractions concurrently, merged), then — in
@@ -127,9 +171,12 @@ public struct Orchestrator: Sendable {
       for try await (s, dimensions) in group { slots[s] = dimensions }
       return slots.compactMap { $0 }
     }
-    guard !found.isEmpty else { return KeyItemOutcome(itemID: sample.item.id, dimensions: nil, templates: templates) }
+    guard !found.isEmpty else {
+      return KeyItemOutcome(itemID: sample.item.id, dimensions: nil, templates: templates, validated: nil)
+    }
     var dimensions = DimensionMerger().mergeSamples(found)
-    if mode.validates && options.validation && !dimensions.isEmpty {
+    var recorded: String?
+    if mode.validates && options.validation.runs && !dimensions.isEmpty {
       let validation = try prompts.validation(
         item: sample.item, userReview: sample.userReview, peerReviews: sample.peerReviews, candidates: dimensions)
       templates.insert(validation.templateID)
@@ -137,10 +184,11 @@ public struct Orchestrator: Sendable {
       let schema = AnswerSchema.validation(candidates: candidates.map(\.name), maxTokens: options.thinkingBudget)
       let call = reasoningCall("validate", validation, schema, item: sample.item.id, sample: 0, options)
       if let kept = try await caller.run(call, parse: { try ValidationParser.parse($0).apply(to: candidates) }) {
-        dimensions = kept
+        // `record`: the result is kept beside the profile, which is built from the candidates.
+        if options.validation == .use { dimensions = kept } else { recorded = kept.map(\.name).joined(separator: "\n") }
       }
     }
-    return KeyItemOutcome(itemID: sample.item.id, dimensions: dimensions, templates: templates)
+    return KeyItemOutcome(itemID: sample.item.id, dimensions: dimensions, templates: templates, validated: recorded)
   }
 
   /// Failures in a stable order: by key item (in key-sample order; calls about no item last),
@@ -160,14 +208,14 @@ public struct Orchestrator: Sendable {
     }.map(\.element)
   }
 
-  private func reasoningCall(
-    _ stage: String, _ prompt: RenderedPrompt, _ schema: AnswerSchema, item: String?, sample: Int,
-    _ options: PipelineOptions
+  func reasoningCall(
+    _ stage: String, _ prompt: RenderedPrompt, _ schema: AnswerSchema?, item: String?, sample: Int,
+    _ options: PipelineOptions, maxTokens: Int? = nil
   ) -> LLMCall {
     LLMCall(
-      stage: stage, prompt: prompt, itemID: item, sample: sample, maxTokens: options.thinkingBudget,
-      temperature: options.temperature, retries: options.retries,
-      responseFormat: schema.responseFormat(options.structuredOutput))
+      stage: stage, prompt: prompt, itemID: item, sample: sample, maxTokens: maxTokens ?? options.thinkingBudget,
+      temperature: options.temperature, topP: options.topP, seed: options.seed ?? 0, retries: options.retries,
+      responseFormat: schema?.responseFormat(options.structuredOutput))
   }
 
   /// The synthesis answer's summary; an answer without one is rejected.

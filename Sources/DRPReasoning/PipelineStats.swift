@@ -16,7 +16,8 @@ public struct PipelineStats: Codable, Hashable, Sendable {
     PipelineStats(stages: a.stages.merging(b.stages, uniquingKeysWith: +))
   }
 
-  /// One line per stage plus a total, e.g. `extract: 4 calls, 2 cached, 1 failed, 812+96 tokens`.
+  /// One line per stage plus a total, e.g. `extract: 4 calls, 2 cached, 1 failed, 812+96 tokens`
+  /// (and `, 1 cut off at max_tokens` when an answer stopped there).
   public var report: String {
     let lines = stages.sorted { $0.key < $1.key }.map { Self.line($0.key, $0.value) }
     return (lines + [Self.line("total", total)]).joined(separator: "\n")
@@ -25,5 +26,6 @@ public struct PipelineStats: Codable, Hashable, Sendable {
   private static func line(_ name: String, _ s: StageStats) -> String {
     "\(name): \(s.calls) calls, \(s.cacheHits) cached, \(s.failures) failed, "
       + "\(s.promptTokens)+\(s.completionTokens) tokens"
+      + (s.truncated > 0 ? ", \(s.truncated) cut off at max_tokens" : "")
   }
 }

@@ -70,45 +70,29 @@ public struct PromptTemplate: Hashable, Sendable {
     self.user = user.joined(separator: "\n").trimmingWhitespace()
   }
 
-  /// Loads the newest version of template `name` from `directory` (files `name.vN.txt`), falling back
-  /// to the embedded default when the directory has none.
+  /// Loads version `version` of template `name` (file `name.vN.txt`) from `directory`, falling back
+  /// to the embedded copy when the directory has no such file.
   /// - Throws: `ReasoningError.template` when a file exists but is malformed, or no template is known.
-  public static func load(_ name: Name, from directory: URL?) throws -> PromptTemplate {
-    if let directory, let file = newestFile(for: name.rawValue, in: directory) {
+  public static func load(_ name: Name, version: Int, from directory: URL?) throws -> PromptTemplate {
+    let file = "\(name.rawValue).v\(version).txt"
+    if let directory, FileManager.default.fileExists(atPath: directory.appendingPathComponent(file).path) {
+      let url = directory.appendingPathComponent(file)
       let text: String
-      do { text = try String(contentsOf: file, encoding: .utf8) } catch {
-        throw ReasoningError.template("cannot read \(file.path): \(error.localizedDescription)")
+      do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+        throw ReasoningError.template("cannot read \(url.path): \(error.localizedDescription)")
       }
       return try PromptTemplate(parsing: text)
     }
-    return try embedded(name)
-  }
-
-  /// The template compiled into the binary (identical to `config/prompts`, checked by a test).
-  public static func embedded(_ name: Name) throws -> PromptTemplate {
-    guard let file = newest(name.rawValue, among: Array(EmbeddedPrompts.files.keys)),
-      let text = EmbeddedPrompts.files[file]
-    else {
-      throw ReasoningError.template("no embedded template named \(name.rawValue)")
+    guard let text = EmbeddedPrompts.files[file] else {
+      throw ReasoningError.template("no template \(file) in \(directory?.path ?? "the binary")")
     }
     return try PromptTemplate(parsing: text)
   }
 
-  private static func newestFile(for name: String, in directory: URL) -> URL? {
-    let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-    return newest(name, among: files).map { directory.appendingPathComponent($0) }
-  }
-
-  /// The file name `name.vN.txt` with the highest N among `files`.
-  private static func newest(_ name: String, among files: [String]) -> String? {
-    let versions = files.compactMap { file -> (Int, String)? in
-      guard file.hasPrefix(name + ".v"), file.hasSuffix(".txt"),
-        let v = Int(file.dropFirst(name.count + 2).dropLast(4))
-      else { return nil }
-      return (v, file)
-    }
-    return versions.max { $0.0 < $1.0 }?.1
-  }
+  /// The version of each template a preset uses: `drp` the v1 templates, `paper` the v2 ones
+  /// (free-text differences, a summary from raw differences and past reviews, generation from the
+  /// summary).
+  public static func version(of name: Name, for preset: PipelinePreset) -> Int { preset == .paper ? 2 : 1 }
 
   /// Renders the template into chat messages.
   /// - Throws: `ReasoningError.template` when a `{{placeholder}}` has no value.

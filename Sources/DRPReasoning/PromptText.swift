@@ -33,11 +33,17 @@ public enum PromptText {
     return s + "</item>"
   }
 
-  /// One review element, e.g. `<review id="12" rating="4">` with `<title>` and `<text>` children.
+  /// One review element, e.g. `<review id="12" rating="4">` with `<title>` and `<text>` children,
+  /// preceded by the reviewed item's `<item_title>` and `<item_description>` when the sample
+  /// carries its item.
   /// - Parameter element: the element name (`review`, or `user_review` for the target user's review).
   public static func review(_ review: ReviewSample, element: String = "review") -> String {
     let rating = review.rating == review.rating.rounded() ? String(Int(review.rating)) : String(review.rating)
     var s = "<\(element) id=\"\(review.id)\" rating=\"\(rating)\">\n"
+    if let item = review.item {
+      s += "<item_title>\(escape(item.title))</item_title>\n"
+      if !item.description.isEmpty { s += "<item_description>\(escape(item.description))</item_description>\n" }
+    }
     if !review.title.isEmpty { s += "<title>\(escape(review.title))</title>\n" }
     return s + "<text>\(escape(review.text))</text>\n</\(element)>"
   }

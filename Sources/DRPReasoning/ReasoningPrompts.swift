@@ -1,3 +1,4 @@
+import DRPCore
 import Foundation
 
 /// Builds the reasoning passes' prompts (extraction, validation, synthesis) from plain inputs.
@@ -35,15 +36,22 @@ public struct ReasoningPrompts: Sendable {
   public let synthesize: PromptTemplate
   /// Token budget applied to every prompt.
   public var budget: PromptBudget
+  /// The preset whose template versions these are.
+  public let preset: PipelinePreset
 
-  /// Loads the templates from `directory` (nil or missing files → embedded defaults).
+  /// Loads the preset's versions of the templates from `directory` (nil or missing files →
+  /// embedded copies; see `PromptTemplate.version(of:for:)`).
   /// - Throws: `ReasoningError.template` for a malformed template file.
-  public init(directory: URL? = nil, budget: PromptBudget = PromptBudget()) throws {
-    extract = try PromptTemplate.load(.extractDifferences, from: directory)
-    extractDPL = try PromptTemplate.load(.extractDPL, from: directory)
-    validate = try PromptTemplate.load(.validateDifferences, from: directory)
-    synthesize = try PromptTemplate.load(.synthesizeProfile, from: directory)
+  public init(directory: URL? = nil, budget: PromptBudget = PromptBudget(), preset: PipelinePreset = .drp) throws {
+    func load(_ name: PromptTemplate.Name) throws -> PromptTemplate {
+      try PromptTemplate.load(name, version: PromptTemplate.version(of: name, for: preset), from: directory)
+    }
+    extract = try load(.extractDifferences)
+    extractDPL = try load(.extractDPL)
+    validate = try load(.validateDifferences)
+    synthesize = try load(.synthesizeProfile)
     self.budget = budget
+    self.preset = preset
   }
 
   /// The difference-discovery prompt for one key item: `dpl` uses the three-dimension template,
@@ -63,6 +71,30 @@ public struct ReasoningPrompts: Sendable {
     try comparison(
       validate, item: item, userReview: userReview, peerReviews: peerReviews,
       extra: ["candidates": PromptText.escape(try Self.json(candidates))])
+  }
+
+  /// The validation prompt of the paper preset: the same texts plus the extraction's own answer.
+  public func validation(item: ItemInfo, userReview: ReviewSample, peerReviews: [ReviewSample], differences: String)
+    throws -> RenderedPrompt
+  {
+    try comparison(
+      validate, item: item, userReview: userReview, peerReviews: peerReviews,
+      extra: ["differences": PromptText.escape(differences)])
+  }
+
+  /// The summary prompt of the paper preset: every key item with its difference text, and the
+  /// user's past reviews with their items (most relevant first; shortened or dropped to fit).
+  public func summary(differences: [(item: ItemInfo, text: String)], history: [ReviewSample]) throws -> RenderedPrompt {
+    let blocks = differences.map { entry in
+      "<key_item>\n\(PromptText.item(entry.item))\n<differences>\n\(PromptText.escape(entry.text))\n</differences>\n</key_item>"
+    }
+    let fitted = try budget.fit(history) { reviews in
+      try synthesize.render([
+        "differences": blocks.joined(separator: "\n\n"), "history": PromptText.reviews(reviews),
+        "item_count": String(differences.count),
+      ])
+    }
+    return RenderedPrompt(messages: fitted.messages, templateID: synthesize.id, truncated: fitted.truncated)
   }
 
   /// The synthesis prompt over dimensions merged across `itemCount` key items.

@@ -16,10 +16,14 @@ public struct ReviewSample: Codable, Hashable, Sendable {
   public var text: String
   /// Unix time in seconds (0 when unknown).
   public var timestamp: Int64
+  /// The reviewed item's title and description, when the prompt shows them with the review (the
+  /// paper preset's past reviews); nil otherwise.
+  public var item: ItemInfo?
 
   /// Creates a review sample.
   public init(
-    id: Int64, userID: String, itemID: String, rating: Double, title: String, text: String, timestamp: Int64 = 0
+    id: Int64, userID: String, itemID: String, rating: Double, title: String, text: String, timestamp: Int64 = 0,
+    item: ItemInfo? = nil
   ) {
     self.id = id
     self.userID = userID
@@ -28,5 +32,6 @@ public struct ReviewSample: Codable, Hashable, Sendable {
     self.title = title
     self.text = text
     self.timestamp = timestamp
+    self.item = item
   }
 }

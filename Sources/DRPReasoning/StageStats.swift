@@ -12,6 +12,9 @@ public struct StageStats: Codable, Hashable, Sendable {
   public var promptTokens = 0
   /// Completion tokens reported for the calls.
   public var completionTokens = 0
+  /// Answers (new or cached) that stopped at `max_tokens` (`finish_reason: length`), whether they
+  /// were used or rejected: a generation cut off this way is shorter than the model meant it.
+  public var truncated = 0
 
   /// Zero counts.
   public init() {}
@@ -27,13 +30,25 @@ public struct StageStats: Codable, Hashable, Sendable {
     s.failures += b.failures
     s.promptTokens += b.promptTokens
     s.completionTokens += b.completionTokens
+    s.truncated += b.truncated
     return s
   }
 
   private enum CodingKeys: String, CodingKey {
-    case calls, failures
+    case calls, failures, truncated
     case cacheHits = "cache_hits"
     case promptTokens = "prompt_tokens"
     case completionTokens = "completion_tokens"
+  }
+
+  /// Decodes counts; `truncated` may be absent (records written before it existed).
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    calls = try c.decode(Int.self, forKey: .calls)
+    cacheHits = try c.decode(Int.self, forKey: .cacheHits)
+    failures = try c.decode(Int.self, forKey: .failures)
+    promptTokens = try c.decode(Int.self, forKey: .promptTokens)
+    completionTokens = try c.decode(Int.self, forKey: .completionTokens)
+    truncated = try c.decodeIfPresent(Int.self, forKey: .truncated) ?? 0
   }
 }

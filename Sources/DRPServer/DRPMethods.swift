@@ -162,12 +162,19 @@ public final class DRPMethods: Sendable {
   private func profile(_ params: RPCParams, _ context: RequestContext) async throws -> JSONValue {
     let user = try nonEmpty(params.requireString("user"), "user")
     let refresh = try params.optionalBool("refresh", default: false)
-    let options = try pipelineOptions(params, excludingFields: ["user", "refresh"])
+    let item = try nonEmpty(params.optionalString("item"), "item")
+    let title = try params.optionalString("title")
+    let options = try pipelineOptions(params, excludingFields: ["user", "refresh", "item", "title"])
     guard options.mode.usesProfile else {
       throw RPCError.invalidParams(field: "mode", "must be drp or dpl for a profile, got \"\(options.mode)\"")
     }
+    if item == nil && options.profileScope == .target {
+      throw RPCError.invalidParams(
+        field: "item", "is required for a target-conditioned profile (or \"profile_scope\": \"user\")")
+    }
     let result = try await engine.profile(
-      user: user, options: options, refresh: refresh, progress: { context.notify(progress: ["step": .string($0)]) })
+      user: user, target: item.map { ProfileTarget(itemID: $0, title: title) }, options: options, refresh: refresh,
+      progress: { context.notify(progress: ["step": .string($0)]) })
     // The CLI's `drp profile --json` document.
     guard case .object(var members) = try JSONParser(maxDepth: 512).parse(Array(result.profile.cliJSON())) else {
       throw RPCError.internalError("the profile did not encode as an object")
@@ -177,6 +184,8 @@ public final class DRPMethods: Sendable {
     members["failures"] = try JSONValue(encoding: result.failures)
     members["reused"] = .bool(result.reused)
     members["provenance"] = try JSONValue(encoding: result.profile.provenance)
+    members["target"] = result.profile.target.map { .string($0) } ?? .null
+    members["differences"] = try JSONValue(encoding: result.profile.differences)
     return .object(members)
   }
 

@@ -6,6 +6,9 @@ import DRPReasoning
 enum PipelineFlags {
   /// Flag name → `PipelineOptions` JSON key, for the flags taking a value.
   private static let valued: [(flag: String, short: Character?, key: String, integer: Bool)] = [
+    ("preset", nil, "preset", false), ("profile-scope", nil, "profile_scope", false),
+    ("validation", nil, "validation", false), ("min-other-reviewers", nil, "min_other_reviewers", true),
+    ("top-p", nil, "top_p", false), ("seed", nil, "seed", true), ("summarizer-model", nil, "summarizer_model", false),
     ("mode", nil, "mode", false), ("samples", nil, "samples", true), ("thinking-budget", nil, "thinking_budget", true),
     ("key-samples", "K", "key_samples", true), ("peers", nil, "peers", true), ("strategy", nil, "strategy", false),
     ("history", nil, "history", true), ("max-tokens", nil, "max_tokens", true),
@@ -20,8 +23,14 @@ enum PipelineFlags {
 
   /// Usage lines describing the knob flags.
   static let usage = """
+      --preset P           drp (default pipeline.preset) or paper: the released DRP pipeline's settings
+                           (see README, Presets); the other flags apply on top of the preset
+      --profile-scope S    target (profile per target item, default) or user (one profile per user)
       --samples N          extractions per key sample (self-consistency; default pipeline.samples)
-      --no-validation      skip the reflective validation pass
+      --validation V       use (default), record (run it, keep it, build from the unvalidated
+                           differences) or off
+      --no-validation      same as --validation off
+      --min-other-reviewers N   other reviewers a history item needs to be a key sample (default 4)
       --thinking-budget N  max tokens of each reasoning call (default pipeline.thinking_budget)
       -K, --key-samples N  key samples compared with peers (default pipeline.key_samples)
       --peers N            peers per key sample (default pipeline.peers)
@@ -29,11 +38,14 @@ enum PipelineFlags {
       --history N          past reviews shown to the generator (default pipeline.history)
       --max-tokens N       max tokens of the generated review (default pipeline.max_tokens)
       --temperature T      sampling temperature (default 0.7)
+      --top-p P            nucleus sampling top_p sent with every call (default: not sent)
+      --seed N             seed of every call's first attempt (default 0)
       --retries N          extra attempts after an unusable reply (default 2)
       --prompt-budget N    estimated tokens per prompt; longer reviews are cut (default 6000)
       --structured-output M   none, json_schema or json_object: constrain the reasoning answers to
                            JSON via response_format (default reasoner.structured_output, none)
-      --extractor-model M, --generator-model M   model names overriding the endpoints' models
+      --extractor-model M, --summarizer-model M, --generator-model M   model names overriding the
+                           endpoints' models (reasoner, summarizer, llm)
     """
 
   /// `defaults` with the flags given in `arguments` applied.
@@ -47,7 +59,7 @@ enum PipelineFlags {
           throw UsageError(description: "--\(spec.flag) expects an integer, got '\(text)'")
         }
         overrides[spec.key] = .int(n)
-      } else if spec.key == "temperature" {
+      } else if spec.key == "temperature" || spec.key == "top_p" {
         guard let t = Double(text) else {
           throw UsageError(description: "--\(spec.flag) expects a number, got '\(text)'")
         }

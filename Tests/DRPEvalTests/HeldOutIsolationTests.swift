@@ -18,10 +18,12 @@ final class HeldOutIsolationTests: XCTestCase {
   /// The real evaluation path minus the exclusion: what a forgotten `excluding:` would do.
   struct LeakyWriter: ReviewWriter {
     let engine: Engine
+    let options: PipelineOptions
     func write(_ heldOut: HeldOutCase, mode: PipelineMode) async throws -> WrittenReview {
       let review = heldOut.heldOut
       let result = try await engine.generate(
-        user: heldOut.userID, item: review.itemID, rating: review.rating, title: review.title, mode: mode)
+        user: heldOut.userID, item: review.itemID, rating: review.rating, title: review.title, mode: mode,
+        options: options)
       return WrittenReview(text: result.review, llmCalls: result.llmCalls, tokens: result.tokens)
     }
   }
@@ -47,7 +49,12 @@ final class HeldOutIsolationTests: XCTestCase {
   /// Runs the four modes for the fixture's canary users and lists every place a user's canary
   /// surfaced: predictions, stored profiles (dimensions, evidence, summary), profile key items, and
   /// (with an LLM) the chat requests sent while that user's samples were generated.
-  private func leaks(fixture: CanaryFixture, llm: EchoChatServer?, leaky: Bool) async throws -> [String] {
+  /// - Parameter scope: target-conditioned profiles never take the held-out (target) item as a key
+  ///   sample, so a writer that forgets `excluding:` leaks through key samples only with per-user
+  ///   profiles; the leak checks are proven on that scope, the clean runs on both.
+  private func leaks(fixture: CanaryFixture, llm: EchoChatServer?, leaky: Bool, scope: ProfileScope) async throws
+    -> [String]
+  {
     var config = DRPConfig()
     config.home = fixture.home.path
     if let llm {
@@ -60,8 +67,9 @@ final class HeldOutIsolationTests: XCTestCase {
     options.keySamples = 3
     options.peers = 2
     options.retries = 0
+    options.profileScope = scope
     let inner: any ReviewWriter =
-      leaky ? LeakyWriter(engine: engine) : EngineReviewWriter(engine: engine, options: options)
+      leaky ? LeakyWriter(engine: engine, options: options) : EngineReviewWriter(engine: engine, options: options)
     let writer = AttributingWriter(inner, server: llm)
     let cases = try HeldOutSplit(minReviews: 3).cases(in: engine.store).filter { c in
       fixture.heldOut.contains { $0.user == c.userID }
@@ -103,14 +111,16 @@ final class HeldOutIsolationTests: XCTestCase {
   }
 
   func testOfflineEvaluationNeverSeesTheHeldOutReview() async throws {
-    let fixture = try CanaryFixture()
-    let found = try await leaks(fixture: fixture, llm: nil, leaky: false)
-    XCTAssertEqual(found, [])
+    for scope in ProfileScope.allCases {
+      let fixture = try CanaryFixture()
+      let found = try await leaks(fixture: fixture, llm: nil, leaky: false, scope: scope)
+      XCTAssertEqual(found, [], "\(scope)")
+    }
   }
 
   func testOfflineChecksCatchAWriterThatDoesNotExclude() async throws {
     let fixture = try CanaryFixture()
-    let found = try await leaks(fixture: fixture, llm: nil, leaky: true)
+    let found = try await leaks(fixture: fixture, llm: nil, leaky: true, scope: .user)
     for (user, _, _) in fixture.heldOut {
       XCTAssertTrue(found.contains("profile key item of \(user)"), "\(found)")
     }
@@ -120,15 +130,17 @@ final class HeldOutIsolationTests: XCTestCase {
     let fixture = try CanaryFixture()
     let server = try EchoChatServer()
     defer { server.stop() }
-    let found = try await leaks(fixture: fixture, llm: server, leaky: false)
-    XCTAssertEqual(found, [])
+    for scope in ProfileScope.allCases {
+      let found = try await leaks(fixture: fixture, llm: server, leaky: false, scope: scope)
+      XCTAssertEqual(found, [], "\(scope)")
+    }
   }
 
   func testLLMChecksCatchAWriterThatDoesNotExclude() async throws {
     let fixture = try CanaryFixture()
     let server = try EchoChatServer()
     defer { server.stop() }
-    let found = try await leaks(fixture: fixture, llm: server, leaky: true)
+    let found = try await leaks(fixture: fixture, llm: server, leaky: true, scope: .user)
     for (user, _, _) in fixture.heldOut {
       XCTAssertTrue(found.contains { $0.hasPrefix("chat request") && $0.hasSuffix("for \(user)") }, "\(found)")
       XCTAssertTrue(found.contains("profile text of \(user)"), "\(found)")

@@ -151,16 +151,22 @@ final class EngineCLITests: XCTestCase {
     let home = try EngineFixture.importReviews(
       reviews, items: ["solo": "Desk Fan", "pair": "Reading Lamp", "trio": "Steel Kettle"], into: dir)
     XCTAssertEqual(try drp(home: home, ["embed"]).status, 0)
-    for strategy in ["nearest", "diverse", "representative", "contrastive"] {
+    for strategy in ["nearest", "diverse", "representative", "representative-strict", "contrastive"] {
       for (item, expected) in [("solo", 0), ("pair", 1), ("trio", 2)] {
         let peers = try EngineFixture.rows(
           try EngineFixture.json(home, ["peers", "target", "--item", item, "--strategy", strategy, "-n", "4"]), "peers")
         XCTAssertEqual(peers.count, expected, "\(strategy) on \(item)")
       }
     }
-    // No item qualifies as a key sample: none has 4 other reviewers.
+    // No item qualifies as a key sample: none has 4 other reviewers. The paper's pipeline then has
+    // none; drp's fills up with the items that have any other reviewer.
     XCTAssertEqual(
-      try EngineFixture.rows(try EngineFixture.json(home, ["keys", "target", "--item", "solo"]), "keys").count, 0)
+      try EngineFixture.rows(
+        try EngineFixture.json(home, ["keys", "target", "--item", "solo", "--preset", "paper"]), "keys"
+      )
+      .count, 0)
+    let filled = try EngineFixture.rows(try EngineFixture.json(home, ["keys", "target", "--item", "solo"]), "keys")
+    XCTAssertEqual(Set(filled.compactMap { $0["item_id"] as? String }), ["pair", "trio"])
   }
 
   func testIndexBuildFromJSONLVectorsAndBadFiles() throws {

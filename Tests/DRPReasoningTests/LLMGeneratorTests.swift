@@ -56,6 +56,7 @@ final class LLMGeneratorTests: XCTestCase {
     }
     var options = PipelineOptions()
     options.retries = 2
+    options.maxTokens = 300
     do {
       _ = try await generator(model).generate(
         item: item, history: [], profile: nil, rating: nil, title: nil, options: options)

@@ -43,7 +43,8 @@ final class LocalLLMPipelineTests: XCTestCase {
     let target = "B00005N7OV"
 
     for user in users {
-      let first = try drp(home: home, ["profile", user, "--json"] + knobs, environment: env, timeout: timeout)
+      let first = try drp(
+        home: home, ["profile", user, "--item", target, "--json"] + knobs, environment: env, timeout: timeout)
       XCTAssertEqual(first.status, 0, first.stderr)
       let profile = try XCTUnwrap(try first.json() as? [String: Any])
       try checkProfile(profile, user: user)
@@ -51,7 +52,8 @@ final class LocalLLMPipelineTests: XCTestCase {
 
       // A rebuild replays every reply from the cache: zero calls, the same profile.
       let rebuilt = try drp(
-        home: home, ["profile", user, "--refresh", "--json"] + knobs, environment: env, timeout: timeout)
+        home: home, ["profile", user, "--item", target, "--refresh", "--json"] + knobs, environment: env,
+        timeout: timeout)
       let again = try XCTUnwrap(try rebuilt.json() as? [String: Any])
       XCTAssertEqual(total(again, "calls"), 0, "the rebuild called the model: \(rebuilt.stderr)")
       XCTAssertEqual(total(again, "cache_hits"), total(profile, "calls"))

@@ -39,7 +39,7 @@ final class PipelineCLITests: XCTestCase {
     let dir = try TemporaryDirectory()
     let (home, user, item) = try Self.prepare(dir)
 
-    let run = try drp(home: home, ["profile", user, "--json"], environment: Self.offline)
+    let run = try drp(home: home, ["profile", user, "--item", item, "--json"], environment: Self.offline)
     XCTAssertEqual(run.status, 0, run.stderr)
     let profile = try XCTUnwrap(try run.json() as? [String: Any])
     XCTAssertEqual(profile["mode"] as? String, "drp")
@@ -55,13 +55,15 @@ final class PipelineCLITests: XCTestCase {
     XCTAssertNotNil(profile["stats"] as? [String: Any])
     XCTAssertTrue(run.stderr.contains("LLM budget for \(user)"), run.stderr)
 
-    let again = try drp(home: home, ["profile", user, "--json"], environment: Self.offline)
+    let again = try drp(home: home, ["profile", user, "--item", item, "--json"], environment: Self.offline)
     XCTAssertEqual((try again.json() as? [String: Any])?["reused"] as? Bool, true)
-    let refreshed = try drp(home: home, ["profile", user, "--refresh", "--json"], environment: Self.offline)
+    let refreshed = try drp(
+      home: home, ["profile", user, "--item", item, "--refresh", "--json"], environment: Self.offline)
     XCTAssertEqual((try refreshed.json() as? [String: Any])?["reused"] as? Bool, false)
 
     let dpl = try XCTUnwrap(
-      try drp(home: home, ["profile", user, "--mode", "dpl", "--json"], environment: Self.offline).json()
+      try drp(home: home, ["profile", user, "--item", item, "--mode", "dpl", "--json"], environment: Self.offline)
+        .json()
         as? [String: Any])
     XCTAssertEqual(dpl["mode"] as? String, "dpl")
     let dplNames = Set(((dpl["dimensions"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String })
@@ -93,11 +95,12 @@ final class PipelineCLITests: XCTestCase {
 
   func testStaleProfileIsRebuilt() async throws {
     let dir = try TemporaryDirectory()
-    let (home, user, _) = try Self.prepare(dir)
+    let (home, user, item) = try Self.prepare(dir)
     let engine = try Engine(home: home.path, config: DRPConfig())
-    let first = try await engine.profile(user: user)
+    let target = ProfileTarget(itemID: item)
+    let first = try await engine.profile(user: user, target: target)
     XCTAssertFalse(first.reused)
-    let second = try await engine.profile(user: user)
+    let second = try await engine.profile(user: user, target: target)
     XCTAssertTrue(second.reused)
     XCTAssertEqual(second.profile, first.profile)
     // A review stored through another store on the same file (as `drp import` in another process
@@ -108,13 +111,13 @@ final class PipelineCLITests: XCTestCase {
       Review(
         userID: user, itemID: known.itemID, rating: 2, title: "later", text: "A later thought on the same thing.",
         timestamp: known.timestamp + 1))
-    let third = try await engine.profile(user: user)
+    let third = try await engine.profile(user: user, target: target)
     XCTAssertFalse(third.reused, "a stale profile is rebuilt")
-    let fourth = try await engine.profile(user: user)
+    let fourth = try await engine.profile(user: user, target: target)
     XCTAssertTrue(fourth.reused, "the rebuilt profile is stored")
     // Held-out reviews make a different stored variant.
     let held = try XCTUnwrap(try engine.store.reviews(ofUser: user).first?.id)
-    let heldOut = try await engine.profile(user: user, excluding: [held])
+    let heldOut = try await engine.profile(user: user, target: target, excluding: [held])
     XCTAssertFalse(heldOut.reused)
     XCTAssertFalse(heldOut.profile.provenance.keyItems.isEmpty)
   }
@@ -140,7 +143,7 @@ final class PipelineCLITests: XCTestCase {
       XCTAssertTrue(result.stderr.contains(message), "\(arguments): \(result.stderr)")
     }
     let runtime: [([String], String)] = [
-      (["profile", "nobody"], "unknown user"),
+      (["profile", "nobody", "--item", item], "unknown user"),
       (["generate", user, "--item", "no-such-item"], "unknown item"),
     ]
     for (arguments, message) in runtime {
@@ -156,7 +159,7 @@ final class PipelineCLITests: XCTestCase {
 final class StructuredOutputCLITests: XCTestCase {
   func testRejectedResponseFormatNamesTheSetting() throws {
     let dir = try TemporaryDirectory()
-    let (home, user, _) = try PipelineCLITests.prepare(dir)
+    let (home, user, item) = try PipelineCLITests.prepare(dir)
     let server = try FakeHTTPServer { request, _ in
       request.json["response_format"] == nil
         ? .respond(status: 200, body: StructuredOutputTests.chatBody(#"{"summary": "Writes like the others."}"#))
@@ -166,7 +169,8 @@ final class StructuredOutputCLITests: XCTestCase {
       "DRP_REASONER_URL": server.baseURL, "DRP_REASONER_MODEL": "m", "DRP_REASONER_STRUCTURED_OUTPUT": "",
     ]) { _, new in new }
     let flagged = try drp(
-      home: home, ["profile", user, "-K", "1", "--structured-output", "json_schema"], environment: reasoner)
+      home: home, ["profile", user, "--item", item, "-K", "1", "--structured-output", "json_schema"],
+      environment: reasoner)
     XCTAssertEqual(flagged.status, 1, flagged.stderr)
     XCTAssertTrue(
       flagged.stderr.contains(
@@ -175,7 +179,7 @@ final class StructuredOutputCLITests: XCTestCase {
 
     var environment = reasoner
     environment["DRP_REASONER_STRUCTURED_OUTPUT"] = "json_object"
-    let fromEnvironment = try drp(home: home, ["profile", user, "-K", "1"], environment: environment)
+    let fromEnvironment = try drp(home: home, ["profile", user, "--item", item, "-K", "1"], environment: environment)
     XCTAssertEqual(fromEnvironment.status, 1, fromEnvironment.stderr)
     XCTAssertTrue(fromEnvironment.stderr.contains("reasoner.structured_output=json_object was rejected"))
 
@@ -184,7 +188,8 @@ final class StructuredOutputCLITests: XCTestCase {
     XCTAssertEqual(sent, 2)
     XCTAssertTrue(server.requests.allSatisfy { $0.json["response_format"] != nil })
     let off = try drp(
-      home: home, ["profile", user, "-K", "1", "--structured-output", "none", "--json"], environment: environment)
+      home: home, ["profile", user, "--item", item, "-K", "1", "--structured-output", "none", "--json"],
+      environment: environment)
     XCTAssertEqual(off.status, 0, off.stderr)
     XCTAssertEqual((try off.json() as? [String: Any])?["mode"] as? String, "drp")
     XCTAssertGreaterThan(server.requests.count, sent)

@@ -12,7 +12,7 @@ final class PipelineOptionsTests: XCTestCase {
     let options = try PipelineOptions(config: config)
     XCTAssertEqual(options.mode, .dpl)
     XCTAssertEqual(options.keySamples, 3)
-    XCTAssertFalse(options.validation)
+    XCTAssertEqual(options.validation, .off)
     XCTAssertEqual(options.history, 8)
     XCTAssertEqual(try PipelineOptions(config: PipelineConfig()), PipelineOptions())
   }
@@ -25,7 +25,7 @@ final class PipelineOptionsTests: XCTestCase {
     XCTAssertEqual(options.mode, .rag)
     XCTAssertEqual(options.samples, 3)
     XCTAssertEqual(options.temperature, 0.2)
-    XCTAssertFalse(options.validation)
+    XCTAssertEqual(options.validation, .off)
     XCTAssertEqual(options.strategy, "nearest")
     XCTAssertNil(options.extractorModel)
     XCTAssertEqual(options.structuredOutput, .jsonSchema)
@@ -41,6 +41,13 @@ final class PipelineOptionsTests: XCTestCase {
       (#"{"samples": "3"}"#, "samples", "integer"),
       (#"{"mode": "best"}"#, "mode", "nonp, rag, dpl, drp"),
       (#"{"validation": 1}"#, "validation", "true or false"),
+      (#"{"validation": "maybe"}"#, "validation", "use, record, off"),
+      (#"{"preset": "authors"}"#, "preset", "drp, paper"),
+      (#"{"profile_scope": "item"}"#, "profile_scope", "target, user"),
+      (#"{"top_p": 0}"#, "top_p", "(0, 1]"),
+      (#"{"top_p": 1.5}"#, "top_p", "(0, 1]"),
+      (#"{"seed": -1}"#, "seed", "integer"),
+      (#"{"min_other_reviewers": 0}"#, "min_other_reviewers", "1...1000"),
       (#"{"temperature": 3}"#, "temperature", "0...2"),
       (#"{"key_samples": 2.5}"#, "key_samples", "integer"),
       (#"{"strategy": ""}"#, "strategy", "non-empty"),
@@ -56,5 +63,35 @@ final class PipelineOptionsTests: XCTestCase {
         XCTAssertTrue(e.description.contains(fragment), "\(json): \(e)")
       }
     }
+  }
+
+  /// The paper preset sets the released pipeline's knobs; keys given with it apply on top, in any
+  /// order; the configuration's preset does the same to its section's values.
+  func testPaperPresetAndOverrides() throws {
+    let paper = try PipelineOptions().applying(["preset": "paper"])
+    XCTAssertEqual(paper.preset, .paper)
+    XCTAssertEqual(paper.temperature, 0)
+    XCTAssertEqual(paper.topP, 0.95)
+    XCTAssertEqual(paper.seed, 42)
+    XCTAssertEqual(paper.maxTokens, 4096)
+    XCTAssertEqual(paper.thinkingBudget, 4096)
+    XCTAssertEqual(paper.samples, 1)
+    XCTAssertEqual(paper.validation, .record)
+    XCTAssertEqual(paper.strategy, "representative-strict")
+    XCTAssertEqual(paper.minOtherReviewers, 4)
+    let tuned = try PipelineOptions().applying(["temperature": 0.8, "preset": "paper", "validation": "use"])
+    XCTAssertEqual(tuned.temperature, 0.8, "a knob given beside the preset wins over it")
+    XCTAssertEqual(tuned.validation, .use)
+    XCTAssertEqual(tuned.topP, 0.95)
+    var config = PipelineConfig()
+    config.preset = .paper
+    config.keySamples = 3
+    XCTAssertEqual(try PipelineOptions(config: config), paper, "the configuration's preset replaces its knobs")
+    let drp = try PipelineOptions().applying(["preset": "drp"])
+    XCTAssertEqual(drp, PipelineOptions(), "drp is the default")
+    XCTAssertEqual(PipelineOptions().profileScope, .target)
+    XCTAssertNil(PipelineOptions().topP)
+    let json = try JSONEncoder().encode(tuned)
+    XCTAssertEqual(try JSONDecoder().decode(PipelineOptions.self, from: json), tuned)
   }
 }

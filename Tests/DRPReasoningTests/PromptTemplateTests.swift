@@ -1,3 +1,4 @@
+import DRPCore
 import DRPTestSupport
 import XCTest
 
@@ -16,23 +17,33 @@ final class PromptTemplateTests: XCTestCase {
       XCTAssertEqual(
         EmbeddedPrompts.files[file], text, "\(file) differs from the embedded copy: run config/prompts/embed.sh")
     }
-    for name in PromptTemplate.Name.allCases {
-      let fromFile = try PromptTemplate.load(name, from: promptsDirectory)
-      XCTAssertEqual(fromFile, try PromptTemplate.embedded(name))
-      XCTAssertEqual(fromFile.id, "\(name.rawValue).v1")
+    for preset in PipelinePreset.allCases {
+      for name in PromptTemplate.Name.allCases {
+        let version = PromptTemplate.version(of: name, for: preset)
+        let fromFile = try PromptTemplate.load(name, version: version, from: promptsDirectory)
+        XCTAssertEqual(fromFile, try PromptTemplate.load(name, version: version, from: nil), "embedded copy")
+        XCTAssertEqual(fromFile.id, "\(name.rawValue).v\(preset == .paper ? 2 : 1)")
+      }
     }
   }
 
-  func testLoadPrefersNewestVersionAndFallsBack() throws {
+  /// A preset pins its template versions: a directory's file of that version wins over the
+  /// embedded copy, a newer file is not picked up, a missing version is an error.
+  func testLoadsThePinnedVersionFromTheDirectoryElseTheEmbeddedCopy() throws {
     let dir = try TemporaryDirectory()
-    try "# drp-prompt generate_review v1\n[system]\nold\n[user]\nu".write(
+    try "# drp-prompt generate_review v1\n[system]\nmine {{x}}\n[user]\nu".write(
       toFile: dir.path("generate_review.v1.txt"), atomically: true, encoding: .utf8)
-    try "# drp-prompt generate_review v12\n[system]\nnew {{x}}\n[user]\nu".write(
+    try "# drp-prompt generate_review v12\n[system]\nnew\n[user]\nu".write(
       toFile: dir.path("generate_review.v12.txt"), atomically: true, encoding: .utf8)
-    let t = try PromptTemplate.load(.generateReview, from: dir.url)
-    XCTAssertEqual(t.version, 12)
-    XCTAssertEqual(try t.render(["x": "{{y}}"])[0].content, "new {{y}}", "values are not re-scanned")
-    XCTAssertEqual(try PromptTemplate.load(.extractDPL, from: dir.url).id, "extract_dpl.v1", "embedded fallback")
+    let t = try PromptTemplate.load(.generateReview, version: 1, from: dir.url)
+    XCTAssertEqual(t.system, "mine {{x}}")
+    XCTAssertEqual(try t.render(["x": "{{y}}"])[0].content, "mine {{y}}", "values are not re-scanned")
+    XCTAssertEqual(try PromptTemplate.load(.generateReview, version: 12, from: dir.url).system, "new")
+    XCTAssertEqual(
+      try PromptTemplate.load(.generateReview, version: 2, from: dir.url),
+      try PromptTemplate.load(
+        .generateReview, version: 2, from: nil), "embedded fallback")
+    XCTAssertThrowsError(try PromptTemplate.load(.extractDPL, version: 9, from: dir.url))
   }
 
   func testMalformedTemplates() throws {

@@ -28,15 +28,7 @@ final class ServeEngineConcurrencyTests: XCTestCase {
   }
 
   /// A chat completion whose content every reasoning stage parses (dimensions, kept, summary).
-  static let chatAnswer: FakeHTTPServer.Reply = {
-    let content =
-      #"{\"dimensions\":[{\"name\":\"Tone\",\"definition\":\"how warm\",\"description\":\"warmer than peers\",\"evidence\":\"e\"}],\"kept\":[\"Tone\"],\"summary\":\"Warmer than peers.\"}"#
-    return .respond(
-      status: 200,
-      body:
-        #"{"id":"c","object":"chat.completion","model":"m","choices":[{"index":0,"message":{"role":"assistant","content":"\#(content)"},"finish_reason":"stop"}],"usage":{"prompt_tokens":10,"completion_tokens":5,"total_tokens":15}}"#
-    )
-  }()
+  static let chatAnswer = OpenAIReplies.reply()
 
   /// A sample home imported and embedded with `config`.
   private func prepareHome(_ dir: TemporaryDirectory, config: String, users: Int = 60) throws -> (
@@ -104,7 +96,11 @@ final class ServeEngineConcurrencyTests: XCTestCase {
         "user": .string(everyone[0]), "item": "brand-new-item", "rating": 4, "title": "late",
         "text": "Arrived late but works.",
       ])
-    for n in 0..<profiles { call("profile \(n)", "profile", ["user": .string(everyone[n + 1]), "refresh": true]) }
+    for n in 0..<profiles {
+      call(
+        "profile \(n)", "profile",
+        ["user": .string(everyone[n + 1]), "item": "brand-new-item", "refresh": true, "profile_scope": "user"])
+    }
 
     // neighbors on its own connection until everything else is done.
     let probe = try RawConnection(tcp)
@@ -143,8 +139,9 @@ final class ServeEngineConcurrencyTests: XCTestCase {
     let user = try users(serve, count: 1)[0]
     let before = try XCTUnwrap(connection.call("users.get", ["user": .string(user), "limit": 0])?["result"])
     let count = try XCTUnwrap(before["review_count"]?.int)
-    XCTAssertEqual(connection.call("profile", ["user": .string(user)])?["result"]?["reused"], false)
-    XCTAssertEqual(connection.call("profile", ["user": .string(user)])?["result"]?["reused"], true)
+    let target: JSONValue = ["user": .string(user), "profile_scope": "user"]
+    XCTAssertEqual(connection.call("profile", target)?["result"]?["reused"], false)
+    XCTAssertEqual(connection.call("profile", target)?["result"]?["reused"], true)
 
     // A large import in another process (commits every 2,000 lines) while reviews are added here.
     let file = serve.directory.path("more.jsonl")
@@ -181,7 +178,7 @@ final class ServeEngineConcurrencyTests: XCTestCase {
     XCTAssertEqual(after["review_count"]?.int, count + 1, "the server reads what the import committed")
     XCTAssertEqual(after["reviews"]?[0]?["item_id"], "imported-item")
     XCTAssertEqual(
-      connection.call("profile", ["user": .string(user)])?["result"]?["reused"], false,
+      connection.call("profile", target)?["result"]?["reused"], false,
       "a review imported by another process makes the stored profile stale")
     // And after the import ended, writes still work (no connection keeps an old snapshot).
     XCTAssertEqual(

@@ -40,7 +40,7 @@ final class ServeGenerationTests: XCTestCase {
     let serve = try ServeProcess()
     let connection = try RawConnection(serve.tcp)
     let (user, item) = try userAndNewItem(connection, serve)
-    connection.request("profile", id: 1, params: ["user": .string(user)])
+    connection.request("profile", id: 1, params: ["user": .string(user), "item": .string(item)])
     let (steps, reply) = try collect(connection, id: 1)
     let first = try XCTUnwrap(reply["result"], "\(reply)")
     XCTAssertFalse(steps.isEmpty, "progress notifications per stage")
@@ -50,21 +50,23 @@ final class ServeGenerationTests: XCTestCase {
     XCTAssertFalse(try XCTUnwrap(first["dimensions"]?.array).isEmpty)
     XCTAssertNotNil(first["summary"])
     // The same document as `drp profile --json` (which now reuses the stored profile).
-    let cli = try JSONParser().parse(try serve.cli(["profile", user, "--json"]).stdout)
+    let cli = try JSONParser().parse(try serve.cli(["profile", user, "--item", item, "--json"]).stdout)
     XCTAssertEqual(cli["dimensions"], first["dimensions"])
     XCTAssertEqual(cli["summary"], first["summary"])
 
-    XCTAssertEqual(connection.call("profile", ["user": .string(user)], id: 2)?["result"]?["reused"], true)
+    XCTAssertEqual(
+      connection.call("profile", ["user": .string(user), "item": .string(item)], id: 2)?["result"]?["reused"], true)
     let added = connection.call(
       "reviews.add",
       ["user": .string(user), "item": .string(item), "rating": 2, "title": "meh", "text": "Not my thing at all."],
       id: 3)
     XCTAssertEqual(added?["result"]?["duplicate"], false)
     XCTAssertEqual(
-      connection.call("profile", ["user": .string(user)], id: 4)?["result"]?["reused"], false,
+      connection.call("profile", ["user": .string(user), "item": .string(item)], id: 4)?["result"]?["reused"], false,
       "a new review makes the stored profile stale")
     XCTAssertEqual(
-      connection.call("profile", ["user": .string(user), "mode": "rag"], id: 5)?["error"]?["data"]?["field"], "mode")
+      connection.call("profile", ["user": .string(user), "item": .string(item), "mode": "rag"], id: 5)?["error"]?[
+        "data"]?["field"], "mode")
   }
 
   func testStreamingGenerateSendsDeltasBeforeTheReplyThatConcatenateToTheReview() throws {

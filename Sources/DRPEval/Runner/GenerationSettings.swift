@@ -20,11 +20,16 @@ public struct GenerationSettings: Sendable, Codable, Equatable {
   public var embedderModel: String?
   /// Embedding dimension.
   public var embedderDimension: Int
+  /// What of a review is embedded (`title_text`, `text`).
+  public var embedderText: EmbeddingText
+  /// Summarizer base URL and model, when configured apart.
+  public var summarizerURL: String?
+  public var summarizerModel: String?
   /// Pipeline budgets, strategy and model overrides (the mode is set per sample, so it is left at `drp`).
   public var pipeline: PipelineOptions
 
   /// Version of the evaluation protocol; bump it when the runner changes what a sample means.
-  static let protocolVersion = 1
+  static let protocolVersion = 2  // 2: profiles conditioned on the target item and title
 
   /// The settings of `config` with the pipeline `options` in force.
   public init(config: DRPConfig, options: PipelineOptions) {
@@ -35,6 +40,9 @@ public struct GenerationSettings: Sendable, Codable, Equatable {
     embedder = config.embedder.kind
     embedderModel = config.embedder.model
     embedderDimension = config.embedder.dimension
+    embedderText = config.embedder.text
+    summarizerURL = config.summarizer?.url
+    summarizerModel = config.summarizer?.model
     pipeline = options
     pipeline.mode = .drp
   }

@@ -8,19 +8,25 @@ struct ProfileCommand: Command {
   let name = "profile"
   let summary = "build or show a user's difference profile (drp or dpl)"
   let usage = """
-    usage: drp profile USER [--mode drp|dpl] [--refresh] [knob flags] [--json]
+    usage: drp profile USER --item ITEM [--title T] [--mode drp|dpl] [--refresh] [knob flags] [--json]
+           drp profile USER --profile-scope user [...]
 
     Compares the user's reviews with comparable peers' reviews of the same items and describes how
-    the user writes differently. Uses the reasoning LLM (reasoner.* / DRP_REASONER_*, falling back to
+    the user writes differently. By default (pipeline.profile_scope target) the profile is built for
+    one target: the key samples are the user's history items most relevant to ITEM (and to the
+    review title T, when given), as `drp keys` lists them. Uses the reasoning LLM (reasoner.* / DRP_REASONER_*, falling back to
     llm.* / DRP_LLM_*) when configured, else the statistical analyser. A stored profile is reused
     until the user's reviews change; every LLM reply is cached, so a rebuild costs no calls for
     unchanged inputs. The LLM calls and tokens per stage are printed on stderr.
+      --item ITEM   the target item (required unless --profile-scope user)
+      --title T     the target review's title (part of the key-sample query)
       --mode M      drp (default: open-ended, validated, synthesised) or dpl (three base dimensions)
       --refresh     rebuild even when a fresh stored profile exists
     \(PipelineFlags.usage)
-      --json        print {"dimensions":[…],"summary":…,"mode":…,"stats":…,"failures":…,"reused":…}
+      --json        print {"dimensions":[…],"summary":…,"mode":…,"target":…,"differences":[…],"stats":…,
+                    "failures":…,"reused":…,"provenance":…}
     """
-  let options: [OptionSpec] = PipelineFlags.options + [.flag("refresh"), .json]
+  let options: [OptionSpec] = PipelineFlags.options + [.value("item"), .value("title"), .flag("refresh"), .json]
 
   func run(_ context: CommandContext) throws {
     guard context.arguments.positionals.count == 1, let user = context.arguments.positionals.first else {
@@ -30,10 +36,16 @@ struct ProfileCommand: Command {
     let options = try PipelineFlags.apply(context.arguments, to: try engine.pipelineOptions())
     guard options.mode.usesProfile else { throw UsageError(description: "--mode must be drp or dpl for a profile") }
     let refresh = context.arguments.flag("refresh")
+    let target = context.arguments.value("item").map {
+      ProfileTarget(itemID: $0, title: context.arguments.value("title"))
+    }
+    if target == nil && options.profileScope == .target {
+      throw UsageError(description: "--item is required for a target-conditioned profile (or --profile-scope user)")
+    }
     let progressOutput = FileHandle.standardError
     let result = try BlockingCall.run {
       try await engine.profile(
-        user: user, options: options, refresh: refresh,
+        user: user, target: target, options: options, refresh: refresh,
         progress: { progressOutput.write(Data("profile: \($0)\n".utf8)) })
     }
     Self.report(result.stats, failures: result.failures, user: user, to: context.stderr)
@@ -69,11 +81,14 @@ struct ProfileCommand: Command {
     var failures: [PipelineFailure]
     var reused: Bool
     var provenance: ProfileProvenance
+    var target: String?
+    var differences: [KeyItemDifference]
 
     init(result: ProfileResult) {
       (mode, stats, failures, reused, provenance) = (
         result.profile.mode, result.stats, result.failures, result.reused, result.profile.provenance
       )
+      (target, differences) = (result.profile.target, result.profile.differences)
     }
   }
 }
