@@ -1,7 +1,7 @@
 // Listener and client addresses.
 
-/// A TCP host and port or a Unix socket path. Parsed from `tcp://host:port`, `host:port`,
-/// `[v6]:port`, `unix:/path` or a plain path (anything containing `/`).
+/// A TCP host and port or a Unix socket path. Parsed from `tcp://host:port`, `tcp:host:port`,
+/// `host:port`, `[v6]:port`, `unix:/path` or a plain path (anything containing `/`).
 public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
   /// A TCP address; `host` is a numeric IPv4/IPv6 address or `localhost`; port 0 asks for an ephemeral port.
   case tcp(host: String, port: UInt16)
@@ -19,12 +19,15 @@ public enum Endpoint: Sendable, Hashable, CustomStringConvertible {
     var rest = Substring(text)
     if rest.hasPrefix("tcp://") {
       rest = rest.dropFirst(6)
+    } else if rest.hasPrefix("tcp:") {
+      rest = rest.dropFirst(4)
     } else if text.contains("/") {
       self = .unix(path: text)
       return
     }
     guard let colon = rest.lastIndex(of: ":"), let port = UInt16(rest[rest.index(after: colon)...]) else {
-      throw ServerError("\"\(text)\" is not an address: use host:port, tcp://host:port, unix:/path or a socket path")
+      throw ServerError(
+        "\"\(text)\" is not an address: use host:port, tcp:host:port, tcp://host:port, unix:/path or a socket path")
     }
     var host = rest[..<colon]
     if host.hasPrefix("[") && host.hasSuffix("]") { host = host.dropFirst().dropLast() }

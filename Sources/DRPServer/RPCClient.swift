@@ -14,7 +14,7 @@ public final class RPCClient {
   /// Per-call time limit used when a call gives none.
   public var timeout: Duration
 
-  /// Connects to `tcp://host:port`, `host:port`, `unix:/path` or a socket path; when `token` is
+  /// Connects to `tcp://host:port`, `tcp:host:port`, `host:port`, `unix:/path` or a socket path; when `token` is
   /// given, authenticates first.
   public init(connectingTo address: String, timeout: Duration = .seconds(30), token: String? = nil) throws {
     let endpoint = try Endpoint(parsing: address)

@@ -29,13 +29,23 @@ final class CommandContext {
   /// Whether `--json` was given.
   var json: Bool { arguments.flag("json") }
 
-  /// The review store of the home directory, opened (and created) on first use.
-  /// - Throws: when the database cannot be opened.
-  func store() throws -> ReviewStore {
+  /// The review store of the home directory, opened on first use. Only commands that fill a home
+  /// (`import`, `index build`) pass `creating`; every other command refuses a home without a store
+  /// instead of creating an empty one (a mistyped `--home` would otherwise report zeros).
+  /// - Throws: `RuntimeError` when there is no store and `creating` is false; database errors.
+  func store(creating: Bool = false) throws -> ReviewStore {
     if let openedStore { return openedStore }
+    try requireStore(creating: creating)
     let store = try ReviewStore(home: home, busyTimeoutMs: config.store.busyTimeoutMs)
     openedStore = store
     return store
+  }
+
+  /// Throws unless the home holds a store or the command may create one.
+  func requireStore(creating: Bool) throws {
+    guard creating || ReviewStore.exists(home: home) else {
+      throw RuntimeError(description: "no drp store at \(home) (run `drp import` first)")
+    }
   }
 
   /// Prints `value` as one JSON document (sorted keys) on standard output.

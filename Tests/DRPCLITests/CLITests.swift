@@ -171,3 +171,28 @@ final class CLITests: XCTestCase {
     XCTAssertEqual((try final.json() as? [String: Any])?["reviews"] as? Int, total)
   }
 }
+
+/// Read-only commands on a home without a store refuse to create one.
+final class MissingStoreCLITests: XCTestCase {
+  func testReadOnlyCommandsOnAHomeWithoutAStoreFail() throws {
+    let dir = try TemporaryDirectory()
+    let typo = dir.url.appendingPathComponent("typo")
+    for arguments in [
+      ["stats"], ["users", "list"], ["users", "show", "u"], ["items", "show", "i"], ["embed"], ["index", "info"],
+      ["neighbors", "u"], ["peers", "u", "--item", "i"], ["keys", "u", "--item", "i"],
+      ["profile", "u", "--item", "i"], ["generate", "u", "--item", "i"], ["eval"], ["serve", "--unix", dir.path("s")],
+    ] {
+      let result = try drp(home: typo, arguments, environment: ["DRP_LLM_URL": "", "DRP_CONFIG": ""])
+      XCTAssertEqual(result.status, 1, "\(arguments): \(result.stderr)")
+      XCTAssertTrue(
+        result.stderr.contains("no drp store at \(typo.path) (run `drp import` first)"),
+        "\(arguments): \(result.stderr)")
+      XCTAssertFalse(FileManager.default.fileExists(atPath: typo.path), "\(arguments) created \(typo.path)")
+    }
+    // The commands that fill a home create it.
+    let sample = dir.path("sample")
+    XCTAssertEqual(try drp(home: typo, ["sample", "--out", sample, "--users", "5"]).status, 0)
+    XCTAssertEqual(try drp(home: typo, ["import", sample + "/reviews.jsonl"]).status, 0)
+    XCTAssertEqual(try drp(home: typo, ["stats"]).status, 0)
+  }
+}

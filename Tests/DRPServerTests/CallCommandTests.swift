@@ -15,6 +15,11 @@ final class CallCommandTests: XCTestCase {
 
     let env = try serve.cli(["call", "stats"], environment: ["DRP_CONNECT": "127.0.0.1:\(serve.tcp.port ?? 0)"])
     XCTAssertEqual(try JSONParser().parse(env.stdout)["store"]?["users"], 120, env.stderr)
+    // The form the server announces (`listening tcp HOST:PORT`), with the scheme of `unix:PATH`.
+    for form in ["tcp:127.0.0.1:\(serve.tcp.port ?? 0)", "tcp://127.0.0.1:\(serve.tcp.port ?? 0)"] {
+      let tcp = try serve.cli(["call", "ping", "--connect", form])
+      XCTAssertEqual(tcp.stdout, #"{"pong":true}"# + "\n", "\(form): \(tcp.stderr)")
+    }
 
     let failed = try serve.cli(["call", "users.get", #"{"user":"nobody"}"#, "--connect", address])
     XCTAssertEqual(failed.status, 1)

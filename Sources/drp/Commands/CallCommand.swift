@@ -16,7 +16,7 @@ struct CallCommand: Command {
     (followed by a newline, then the result line). An error reply prints its message and exits 1.
     Stdin lines are `method PARAMS-JSON` or whole JSON-RPC request objects; empty lines and
     lines starting with # are skipped; every result is printed; exit 1 if any request failed.
-      --connect ADDR   host:port, tcp://host:port, unix:/path or a socket path (default: env
+      --connect ADDR   host:port, tcp:host:port, tcp://host:port, unix:/path or a socket path (default: env
                        DRP_CONNECT, else the config's server.unix, else server.tcp)
       --token T        authenticate first (env DRP_SERVER_TOKEN)
       --timeout S      seconds to wait for each reply (default 300)

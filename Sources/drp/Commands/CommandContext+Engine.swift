@@ -2,10 +2,14 @@ import DRPEngine
 
 extension CommandContext {
   /// Opens the engine of the home directory (store and user index).
-  /// - Parameter indexLoading: `.discard` for commands that rebuild a possibly corrupt index.
-  /// - Throws: store errors, or the engine's error for a corrupt index file.
-  func engine(indexLoading: Engine.IndexLoading = .require) throws -> Engine {
-    try Engine(home: home, config: config, indexLoading: indexLoading)
+  /// - Parameters:
+  ///   - indexLoading: `.discard` for commands that rebuild a possibly corrupt index.
+  ///   - creating: whether the command may create the store (`index build` only).
+  /// - Throws: `RuntimeError` for a home without a store; store errors, or the engine's error for a
+  ///   corrupt index file.
+  func engine(indexLoading: Engine.IndexLoading = .require, creating: Bool = false) throws -> Engine {
+    try requireStore(creating: creating)
+    return try Engine(home: home, config: config, indexLoading: indexLoading)
   }
 
   /// The single positional argument `what` of a command.

@@ -28,6 +28,7 @@ struct EmbedCommand: Command {
       config.embedder.kind = kind
     }
     let rebuild = context.arguments.flag("rebuild")
+    try context.requireStore(creating: false)
     let engine = try Engine(home: context.home, config: config, indexLoading: rebuild ? .discard : .require)
     let stderr = context.stderr
     var lastShown = Date.distantPast

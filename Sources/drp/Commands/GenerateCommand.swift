@@ -38,7 +38,7 @@ struct GenerateCommand: Command {
       return r
     }
     let title = context.arguments.value("title")
-    let engine = try Engine(home: context.home, config: context.config)
+    let engine = try context.engine()
     let options = try PipelineFlags.apply(context.arguments, to: try engine.pipelineOptions())
     let streaming = context.arguments.flag("stream") && !context.json
     let deltaOutput = FileHandle.standardOutput

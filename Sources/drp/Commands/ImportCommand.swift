@@ -33,7 +33,7 @@ struct ImportCommand: Command {
     for file in files where !FileManager.default.fileExists(atPath: file) {
       throw RuntimeError(description: "no such file: \(file)")
     }
-    let store = try context.store()
+    let store = try context.store(creating: true)
     let stderr = context.stderr
     var progressShown = false
     let importer = ReviewImporter(

@@ -40,7 +40,7 @@ struct IndexCommand: Command {
     if arguments.value("ids") != nil && arguments.value("vectors") == nil {
       throw UsageError(description: "--ids needs --vectors")
     }
-    let engine = try context.engine(indexLoading: .discard)
+    let engine = try context.engine(indexLoading: .discard, creating: true)
     let report: IndexBuildReport
     if let vectors = arguments.value("vectors") {
       report = try engine.buildIndex(vectorsAt: vectors, idsPath: arguments.value("ids"))
