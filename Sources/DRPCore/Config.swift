@@ -120,7 +120,7 @@ public struct LLMConfig: Codable, Sendable, Equatable {
   public var model: String?
   /// API key.
   public var apiKey: String?
-  /// Request timeout in seconds.
+  /// Seconds one attempt of a request may take, from connecting to the end of the (streamed) reply.
   public var timeoutS: Double = 120
   /// Retries after a failed request.
   public var maxRetries: Int = 2
@@ -131,6 +131,13 @@ public struct LLMConfig: Codable, Sendable, Equatable {
   /// value is used (generation writes free text); a file without a `reasoner` section gets the
   /// `llm` section's, as for every other key.
   public var structuredOutput: StructuredOutput = .none
+  /// The largest reply accepted in bytes (a whole body, or the text of a stream); nil: 16 bytes
+  /// per requested `max_tokens` plus 64 KiB.
+  public var maxReplyBytes: Int?
+  /// The longest line of a streamed reply, and the most data of one event, in bytes.
+  public var maxLineBytes: Int = 1_048_576
+  /// The largest prompt sent, in bytes (all messages, after truncation to the prompt budget).
+  public var maxPromptBytes: Int = 1_048_576
 
   /// The defaults.
   public init() {}
@@ -141,6 +148,9 @@ public struct LLMConfig: Codable, Sendable, Equatable {
     case timeoutS = "timeout_s"
     case maxRetries = "max_retries"
     case structuredOutput = "structured_output"
+    case maxReplyBytes = "max_reply_bytes"
+    case maxLineBytes = "max_line_bytes"
+    case maxPromptBytes = "max_prompt_bytes"
   }
 
   /// Decodes with every key optional.
@@ -153,6 +163,9 @@ public struct LLMConfig: Codable, Sendable, Equatable {
     maxRetries = try c.decodeIfPresent(Int.self, forKey: .maxRetries) ?? maxRetries
     concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency) ?? concurrency
     structuredOutput = try c.decodeIfPresent(StructuredOutput.self, forKey: .structuredOutput) ?? structuredOutput
+    maxReplyBytes = try c.decodeIfPresent(Int.self, forKey: .maxReplyBytes)
+    maxLineBytes = try c.decodeIfPresent(Int.self, forKey: .maxLineBytes) ?? maxLineBytes
+    maxPromptBytes = try c.decodeIfPresent(Int.self, forKey: .maxPromptBytes) ?? maxPromptBytes
   }
 }
 
