@@ -45,6 +45,10 @@ public struct StoreConfig: Codable, Sendable, Equatable {
   public var busyTimeoutMs: Int = 5000
   /// Lines per import transaction.
   public var importBatch: Int = 5000
+  /// The longest review text accepted (`drp import` and `reviews.add`), in UTF-8 bytes.
+  public var maxTextBytes: Int = 65536
+  /// The longest review title accepted, in UTF-8 bytes.
+  public var maxTitleBytes: Int = 4096
 
   /// The defaults.
   public init() {}
@@ -52,6 +56,8 @@ public struct StoreConfig: Codable, Sendable, Equatable {
   enum CodingKeys: String, CodingKey {
     case busyTimeoutMs = "busy_timeout_ms"
     case importBatch = "import_batch"
+    case maxTextBytes = "max_text_bytes"
+    case maxTitleBytes = "max_title_bytes"
   }
 
   /// Decodes with every key optional.
@@ -59,6 +65,8 @@ public struct StoreConfig: Codable, Sendable, Equatable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     busyTimeoutMs = try c.decodeIfPresent(Int.self, forKey: .busyTimeoutMs) ?? busyTimeoutMs
     importBatch = try c.decodeIfPresent(Int.self, forKey: .importBatch) ?? importBatch
+    maxTextBytes = try c.decodeIfPresent(Int.self, forKey: .maxTextBytes) ?? maxTextBytes
+    maxTitleBytes = try c.decodeIfPresent(Int.self, forKey: .maxTitleBytes) ?? maxTitleBytes
   }
 }
 
