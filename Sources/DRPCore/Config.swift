@@ -76,15 +76,24 @@ public struct IndexConfig: Codable, Sendable, Equatable {
   public var dimension: Int = 384
   /// Whether vectors are stored as int8.
   public var quantized: Bool = false
+  /// Index files up to this size are checksummed whole the first time a command queries them
+  /// (`drp serve` checksums any size at start); 0 turns this off.
+  public var verifyMaxBytes: Int = 268_435_456
 
   /// The defaults.
   public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case dimension, quantized
+    case verifyMaxBytes = "verify_max_bytes"
+  }
 
   /// Decodes with every key optional.
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     dimension = try c.decodeIfPresent(Int.self, forKey: .dimension) ?? dimension
     quantized = try c.decodeIfPresent(Bool.self, forKey: .quantized) ?? quantized
+    verifyMaxBytes = try c.decodeIfPresent(Int.self, forKey: .verifyMaxBytes) ?? verifyMaxBytes
   }
 }
 
