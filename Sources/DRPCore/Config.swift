@@ -249,6 +249,10 @@ public struct ServerConfig: Codable, Sendable, Equatable {
   public var idleTimeoutS: Double = 300
   /// Microseconds the event loop and index workers keep polling for work before they sleep (0: never poll).
   public var busyPollUs: Int = 50
+  /// Milliseconds a failed `auth` waits for its reply.
+  public var authFailureDelayMs: Int = 500
+  /// Failed `auth` attempts after which a connection is closed.
+  public var maxAuthFailures: Int = 3
 
   /// The defaults.
   public init() {}
@@ -260,6 +264,8 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     case maxInFlight = "max_in_flight"
     case idleTimeoutS = "idle_timeout_s"
     case busyPollUs = "busy_poll_us"
+    case authFailureDelayMs = "auth_failure_delay_ms"
+    case maxAuthFailures = "max_auth_failures"
   }
 
   /// Decodes with every key optional; an explicit `null` for `tcp` disables TCP.
@@ -272,5 +278,7 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     maxInFlight = try c.decodeIfPresent(Int.self, forKey: .maxInFlight) ?? maxInFlight
     idleTimeoutS = try c.decodeIfPresent(Double.self, forKey: .idleTimeoutS) ?? idleTimeoutS
     busyPollUs = try c.decodeIfPresent(Int.self, forKey: .busyPollUs) ?? busyPollUs
+    authFailureDelayMs = try c.decodeIfPresent(Int.self, forKey: .authFailureDelayMs) ?? authFailureDelayMs
+    maxAuthFailures = try c.decodeIfPresent(Int.self, forKey: .maxAuthFailures) ?? maxAuthFailures
   }
 }

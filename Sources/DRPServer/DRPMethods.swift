@@ -219,6 +219,7 @@ public final class DRPMethods: Sendable {
   /// The configured pipeline options with every param not in `excludingFields` applied as a knob
   /// (`mode`, `samples`, `strategy`, … — see `PipelineOptions`); bad knobs are -32602 naming them.
   private func pipelineOptions(_ params: RPCParams, excludingFields: Set<String>) throws -> PipelineOptions {
+    try params.rejectUnknown(allowing: excludingFields.union(PipelineOptions.keys))
     let knobs = params.members.filter { !excludingFields.contains($0.key) }
     let options: PipelineOptions
     do {

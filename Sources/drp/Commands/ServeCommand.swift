@@ -106,6 +106,12 @@ struct ServeCommand: Command {
       throw UsageError(description: "server.busy_poll_us must be between 0 and 1000000, got \(section.busyPollUs)")
     }
     limits.busyPoll = .microseconds(section.busyPollUs)
+    guard (0...60_000).contains(section.authFailureDelayMs), (1...1000).contains(section.maxAuthFailures) else {
+      throw UsageError(
+        description: "server.auth_failure_delay_ms must be in 0...60000 and server.max_auth_failures in 1...1000")
+    }
+    limits.authFailureDelay = .milliseconds(section.authFailureDelayMs)
+    limits.maxAuthFailures = section.maxAuthFailures
     return ServerConfiguration(
       listeners: listeners, allowRemote: arguments.flag("allow-remote"), token: token, limits: limits)
   }
