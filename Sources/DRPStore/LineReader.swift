@@ -8,7 +8,8 @@ public struct ImportFileError: Error, CustomStringConvertible {
   public let description: String
 }
 
-/// Reads a file line by line in constant memory (a 1 MiB buffer plus the longest line).
+/// Reads a file line by line in constant memory (a 1 MiB buffer plus the longest line; the
+/// buffer size can be chosen for tests).
 /// A file starting with the gzip magic bytes is decompressed on the fly with zlib's `inflate`,
 /// member after member (concatenated gzip files are one stream); bytes after the last member that
 /// are not gzip data are skipped and counted in `trailingBytes`. Any other file is read as is.
@@ -30,7 +31,8 @@ final class LineReader: @unchecked Sendable {
   private var end = 0
   private var eof = false
   private var lineNumber = 0
-  private static let chunk = 1 << 20
+  /// Bytes read (or decompressed) at a time; the buffer holds at least twice as many.
+  private let chunk: Int
 
   /// Whether the file is gzip (decompressed) rather than plain.
   private var isGzip = false
@@ -42,10 +44,10 @@ final class LineReader: @unchecked Sendable {
   private var rawEOF = false
   private var rawPending: Int { raw.count - rawStart }
 
-  /// Opens `path`.
+  /// Opens `path`, reading `chunk` bytes at a time (default 1 MiB).
   /// - Throws: `ImportFileError` when the file is missing or unreadable, or is not valid gzip
   ///   although it starts like gzip.
-  init(path: String) throws {
+  init(path: String, chunk: Int = 1 << 20) throws {
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
       throw ImportFileError(description: "no such file: \(path)")
@@ -57,8 +59,9 @@ final class LineReader: @unchecked Sendable {
     }
     self.path = path
     self.fd = fd
-    buffer = [UInt8](repeating: 0, count: Self.chunk)
-    let first = try readRaw(into: &buffer, at: 0, count: Self.chunk)
+    self.chunk = max(16, chunk)
+    buffer = [UInt8](repeating: 0, count: self.chunk)
+    let first = try readRaw(into: &buffer, at: 0, count: self.chunk)
     if first >= 2 && buffer[0] == 0x1F && buffer[1] == 0x8B {
       raw = Array(buffer[0..<first])
       isGzip = true
@@ -116,7 +119,7 @@ final class LineReader: @unchecked Sendable {
       end -= start
       start = 0
     }
-    if buffer.count - end < Self.chunk / 2 { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+    if buffer.count - end < chunk / 2 { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
     let read = isGzip ? try inflateMore() : try readRaw(into: &buffer, at: end, count: buffer.count - end)
     if read == 0 { eof = true }
     end += read
@@ -208,8 +211,8 @@ final class LineReader: @unchecked Sendable {
     raw.removeSubrange(0..<rawStart)
     rawStart = 0
     let kept = raw.count
-    raw.append(contentsOf: repeatElement(0, count: Self.chunk))
-    let read = try readRaw(into: &raw, at: kept, count: Self.chunk)
+    raw.append(contentsOf: repeatElement(0, count: chunk))
+    let read = try readRaw(into: &raw, at: kept, count: chunk)
     raw.removeSubrange((kept + read)...)
     if read == 0 { rawEOF = true }
   }
