@@ -67,6 +67,13 @@ let package = Package(
       ],
       path: "Benchmarks/drp-bench", swiftSettings: simd),
 
+    // Fuzzing (scripts/fuzz.sh): the targets, and drp-fuzz, a libFuzzer driver when built with
+    // `-sanitize=fuzzer -DDRP_LIBFUZZER`, else a replayer of saved inputs.
+    .target(
+      name: "DRPFuzzTargets", dependencies: ["DRPCore", "DRPIndex", "DRPOpenAI", "DRPProtocol", "DRPStore"],
+      path: "Fuzz/DRPFuzzTargets", swiftSettings: common),
+    .executableTarget(name: "drp-fuzz", dependencies: ["DRPFuzzTargets"], path: "Fuzz/drp-fuzz", swiftSettings: common),
+
     // Tests.
     .target(name: "DRPTestSupport", path: "Tests/DRPTestSupport", swiftSettings: common),
     .testTarget(
@@ -87,5 +94,6 @@ let package = Package(
       swiftSettings: common),
     .testTarget(name: "DRPEvalTests", dependencies: ["DRPEval", "DRPTestSupport", "drp"], swiftSettings: common),
     .testTarget(name: "DRPCLITests", dependencies: ["DRPTestSupport", "drp"], swiftSettings: common),
+    .testTarget(name: "DRPFuzzTests", dependencies: ["DRPFuzzTargets", "DRPTestSupport"], swiftSettings: common),
   ]
 )

@@ -359,6 +359,11 @@ final class LineClient {
 
   deinit { close(fd) }
 
+  /// Sends `request` without waiting for a reply (then drop the client to leave it unanswered).
+  func sendOnly(_ request: [UInt8]) {
+    _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+  }
+
   /// Sends `request` and returns the next reply line.
   func roundTrip(_ request: [UInt8]) throws -> String {
     var offset = 0

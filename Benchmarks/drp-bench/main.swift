@@ -11,10 +11,13 @@ do {
   case "server": try ServerBenchmark.run(rest)
   case "peers": try PeersBenchmark.run(rest)
   case "pipeline": try PipelineBenchmark.run(rest)
+  case "soak": try SoakBenchmark.run(rest)
+  case "soak-check": try SoakBenchmark.check(rest)
   default:
     FileHandle.standardError.write(
       Data(
-        "usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder, index, peers, pipeline, server\n".utf8))
+        "usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder, index, peers, pipeline, server, soak, soak-check\n"
+          .utf8))
     exit(2)
   }
 } catch {

@@ -49,6 +49,10 @@ public struct StoreConfig: Codable, Sendable, Equatable {
   public var busyTimeoutMs: Int = 5000
   /// Lines per import transaction.
   public var importBatch: Int = 5000
+  /// The longest review text accepted (`drp import` and `reviews.add`), in UTF-8 bytes.
+  public var maxTextBytes: Int = 65536
+  /// The longest review title accepted, in UTF-8 bytes.
+  public var maxTitleBytes: Int = 4096
 
   /// The defaults.
   public init() {}
@@ -56,6 +60,8 @@ public struct StoreConfig: Codable, Sendable, Equatable {
   enum CodingKeys: String, CodingKey {
     case busyTimeoutMs = "busy_timeout_ms"
     case importBatch = "import_batch"
+    case maxTextBytes = "max_text_bytes"
+    case maxTitleBytes = "max_title_bytes"
   }
 
   /// Decodes with every key optional.
@@ -63,6 +69,8 @@ public struct StoreConfig: Codable, Sendable, Equatable {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     busyTimeoutMs = try c.decodeIfPresent(Int.self, forKey: .busyTimeoutMs) ?? busyTimeoutMs
     importBatch = try c.decodeIfPresent(Int.self, forKey: .importBatch) ?? importBatch
+    maxTextBytes = try c.decodeIfPresent(Int.self, forKey: .maxTextBytes) ?? maxTextBytes
+    maxTitleBytes = try c.decodeIfPresent(Int.self, forKey: .maxTitleBytes) ?? maxTitleBytes
   }
 }
 
@@ -72,15 +80,24 @@ public struct IndexConfig: Codable, Sendable, Equatable {
   public var dimension: Int = 384
   /// Whether vectors are stored as int8.
   public var quantized: Bool = false
+  /// Index files up to this size are checksummed whole the first time a command queries them
+  /// (`drp serve` checksums any size at start); 0 turns this off.
+  public var verifyMaxBytes: Int = 268_435_456
 
   /// The defaults.
   public init() {}
+
+  enum CodingKeys: String, CodingKey {
+    case dimension, quantized
+    case verifyMaxBytes = "verify_max_bytes"
+  }
 
   /// Decodes with every key optional.
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     dimension = try c.decodeIfPresent(Int.self, forKey: .dimension) ?? dimension
     quantized = try c.decodeIfPresent(Bool.self, forKey: .quantized) ?? quantized
+    verifyMaxBytes = try c.decodeIfPresent(Int.self, forKey: .verifyMaxBytes) ?? verifyMaxBytes
   }
 }
 
@@ -136,7 +153,7 @@ public struct LLMConfig: Codable, Sendable, Equatable {
   public var model: String?
   /// API key.
   public var apiKey: String?
-  /// Request timeout in seconds.
+  /// Seconds one attempt of a request may take, from connecting to the end of the (streamed) reply.
   public var timeoutS: Double = 120
   /// Retries after a failed request.
   public var maxRetries: Int = 2
@@ -147,6 +164,13 @@ public struct LLMConfig: Codable, Sendable, Equatable {
   /// value is used (generation writes free text); a file without a `reasoner` section gets the
   /// `llm` section's, as for every other key.
   public var structuredOutput: StructuredOutput = .none
+  /// The largest reply accepted in bytes (a whole body, or the text of a stream); nil: 16 bytes
+  /// per requested `max_tokens` plus 64 KiB.
+  public var maxReplyBytes: Int?
+  /// The longest line of a streamed reply, and the most data of one event, in bytes.
+  public var maxLineBytes: Int = 1_048_576
+  /// The largest prompt sent, in bytes (all messages, after truncation to the prompt budget).
+  public var maxPromptBytes: Int = 1_048_576
 
   /// The defaults.
   public init() {}
@@ -157,6 +181,9 @@ public struct LLMConfig: Codable, Sendable, Equatable {
     case timeoutS = "timeout_s"
     case maxRetries = "max_retries"
     case structuredOutput = "structured_output"
+    case maxReplyBytes = "max_reply_bytes"
+    case maxLineBytes = "max_line_bytes"
+    case maxPromptBytes = "max_prompt_bytes"
   }
 
   /// Decodes with every key optional.
@@ -169,6 +196,9 @@ public struct LLMConfig: Codable, Sendable, Equatable {
     maxRetries = try c.decodeIfPresent(Int.self, forKey: .maxRetries) ?? maxRetries
     concurrency = try c.decodeIfPresent(Int.self, forKey: .concurrency) ?? concurrency
     structuredOutput = try c.decodeIfPresent(StructuredOutput.self, forKey: .structuredOutput) ?? structuredOutput
+    maxReplyBytes = try c.decodeIfPresent(Int.self, forKey: .maxReplyBytes)
+    maxLineBytes = try c.decodeIfPresent(Int.self, forKey: .maxLineBytes) ?? maxLineBytes
+    maxPromptBytes = try c.decodeIfPresent(Int.self, forKey: .maxPromptBytes) ?? maxPromptBytes
   }
 }
 
@@ -246,6 +276,10 @@ public struct ServerConfig: Codable, Sendable, Equatable {
   public var idleTimeoutS: Double = 300
   /// Microseconds the event loop and index workers keep polling for work before they sleep (0: never poll).
   public var busyPollUs: Int = 50
+  /// Milliseconds a failed `auth` waits for its reply.
+  public var authFailureDelayMs: Int = 500
+  /// Failed `auth` attempts after which a connection is closed.
+  public var maxAuthFailures: Int = 3
 
   /// The defaults.
   public init() {}
@@ -257,6 +291,8 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     case maxInFlight = "max_in_flight"
     case idleTimeoutS = "idle_timeout_s"
     case busyPollUs = "busy_poll_us"
+    case authFailureDelayMs = "auth_failure_delay_ms"
+    case maxAuthFailures = "max_auth_failures"
   }
 
   /// Decodes with every key optional; an explicit `null` for `tcp` disables TCP.
@@ -269,5 +305,7 @@ public struct ServerConfig: Codable, Sendable, Equatable {
     maxInFlight = try c.decodeIfPresent(Int.self, forKey: .maxInFlight) ?? maxInFlight
     idleTimeoutS = try c.decodeIfPresent(Double.self, forKey: .idleTimeoutS) ?? idleTimeoutS
     busyPollUs = try c.decodeIfPresent(Int.self, forKey: .busyPollUs) ?? busyPollUs
+    authFailureDelayMs = try c.decodeIfPresent(Int.self, forKey: .authFailureDelayMs) ?? authFailureDelayMs
+    maxAuthFailures = try c.decodeIfPresent(Int.self, forKey: .maxAuthFailures) ?? maxAuthFailures
   }
 }

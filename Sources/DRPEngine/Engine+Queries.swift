@@ -34,11 +34,11 @@ extension Engine {
     in current: EngineState
   ) throws -> [Neighbor] {
     guard k >= 1 else { throw EngineError(.invalidArgument, "k must be at least 1, got \(k)") }
-    var filter: SearchFilter?
+    var candidates: [String]?
     if let item {
-      filter = .ids(try itemReviews(item, excluding: excludingReviews).map(\.userID))
+      candidates = try itemReviews(item, excluding: excludingReviews).map(\.userID)
     }
-    return try search(vector, k: k, filter: filter, excluding: excludingUsers, in: current.index)
+    return try search(vector, k: k, candidates: candidates, excluding: excludingUsers, in: current.index)
   }
 
   /// Up to `count` peers of `user` among the other reviewers of `item`, chosen by `strategy`.
@@ -110,8 +110,10 @@ extension Engine {
     let target = PeerTarget(
       id: user, userVector: query.vector, reviewVector: ownReview.flatMap { reviewVectors[$0.id] })
     let scores = Dictionary(
-      try search(query.vector, k: max(1, latest.count), filter: .ids(latest.keys), excluding: [user], in: current.index)
-        .map { ($0.id, Double($0.score)) }, uniquingKeysWith: { first, _ in first })
+      try search(
+        query.vector, k: max(1, latest.count), candidates: Array(latest.keys), excluding: [user], in: current.index
+      )
+      .map { ($0.id, Double($0.score)) }, uniquingKeysWith: { first, _ in first })
     var candidates: [PeerCandidate] = []
     for (peer, review) in latest.sorted(by: { $0.key < $1.key }) {
       let vector: [Float]
@@ -127,7 +129,7 @@ extension Engine {
         similarity = VectorMath.cosine(recomputed, query.vector)
       } else {
         guard let stored = current.index.vector(for: peer) else { continue }
-        vector = stored
+        vector = try checkedStoredVector(stored, of: peer, in: current.index)
       }
       candidates.append(
         PeerCandidate(
@@ -256,7 +258,9 @@ extension Engine {
     guard try store.reviewCount(ofUser: user, excluding: hidden) > 0 else {
       throw EngineError(.notFound, "user '\(user)' has no reviews")
     }
-    if hidden.isEmpty, let stored = current.index.vector(for: user) { return stored }
+    if hidden.isEmpty, let stored = current.index.vector(for: user) {
+      return try checkedStoredVector(stored, of: user, in: current.index)
+    }
     guard let embedder = current.meta?.embedder else { throw EngineError.notEmbedded("user '\(user)'") }
     let vectors = try store.reviewVectors(ofUser: user, embedder: embedder).filter { !hidden.contains($0.reviewID) }
     let vector = userVector(vectors)
@@ -266,12 +270,15 @@ extension Engine {
     return vector
   }
 
-  /// Index search with index errors turned into engine errors.
+  /// Index search (among `candidates` when given) with index errors turned into engine errors;
+  /// a damaged index is an error.
   private func search(
-    _ vector: [Float], k: Int, filter: SearchFilter?, excluding: Set<String>, in index: VectorIndex
+    _ vector: [Float], k: Int, candidates: [String]?, excluding: Set<String>, in index: VectorIndex
   ) throws -> [Neighbor] {
+    try requireIntactIndex(index)
     do {
-      return try index.search(vector, k: k, filter: filter, excluding: excluding)
+      let found = try index.search(vector, k: k, filter: candidates.map { .ids($0) }, excluding: excluding)
+      return try checkedResults(found, k: k, candidates: candidates, excluding: excluding, in: index)
     } catch let error as IndexError {
       throw EngineError(.invalidArgument, error.description)
     }

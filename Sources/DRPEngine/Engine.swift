@@ -66,6 +66,8 @@ public final class Engine: Sendable {
   /// The prompt templates of each preset, read once when the engine opens (see `promptDirectory`).
   let templates: Result<[PipelinePreset: (reasoning: ReasoningPrompts, generation: GenerationPrompt)], any Error>
   private let guarded: Mutex<EngineState>
+  /// Whether the loaded index file was checksummed, and what was found (see `IndexHealth`).
+  let indexHealth = IndexHealth()
   /// Monotonic time (ns) of the last check for a replaced index file.
   private let lastFileCheck = Atomic<UInt64>(0)
   private let reloadQueued = Atomic<Bool>(false)
@@ -183,6 +185,7 @@ public final class Engine: Sendable {
   /// the current index. Readers keep using the previous snapshot until the swap.
   func install(_ index: VectorIndex, meta: IndexMeta) throws {
     precondition(writer.isCurrent, "install runs on the engine's writer")
+    try requireSavable(index, replacing: state().index)
     try index.save(path: indexPath)
     try store.setIndexMeta(meta)
     let file = FileIdentity(path: indexPath)
@@ -191,6 +194,7 @@ public final class Engine: Sendable {
       $0.meta = meta
       $0.file = file
     }
+    indexHealth.set(.verified, for: index)
   }
 
   /// On the writer: marks the index file as lagging behind the store (an update not saved yet).

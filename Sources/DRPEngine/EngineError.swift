@@ -8,6 +8,8 @@ public enum ErrorKind: String, Sendable, Equatable {
   case invalidArgument = "invalid_argument"
   /// The data is not ready (nothing embedded yet, corrupt index file, unreachable embedder).
   case unavailable
+  /// The user index file is damaged (checksum mismatch, impossible scores or vectors): rebuild it.
+  case damagedIndex = "damaged_index"
 }
 
 /// An error that carries an ``ErrorKind``, so the server can choose an error code without

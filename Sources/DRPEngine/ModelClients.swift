@@ -7,8 +7,8 @@ import DRPReasoning
 /// opens and shared by everything the process does with it (CLI commands, evaluation, every server
 /// request). A client's `concurrency` is therefore a real limit on requests in flight to its
 /// server. The `llm` and `reasoner` sections name one endpoint when they have the same URL, API
-/// key, timeout, retries and concurrency (always so when the reasoner falls back to `llm`): then
-/// they share one client and one limit.
+/// key, timeout, retries, concurrency and size limits (always so when the reasoner falls back to
+/// `llm`): then they share one client and one limit.
 final class ModelClients: Sendable {
   /// The generation endpoint's client (nil: no `llm.url`).
   let llm: OpenAIClient?
@@ -72,7 +72,8 @@ final class ModelClients: Sendable {
     guard let url = section.url, !url.isEmpty else { return nil }
     return OpenAIEndpoint(
       baseURL: url, model: "", apiKey: section.apiKey, timeout: section.timeoutS, maxRetries: section.maxRetries,
-      concurrency: max(1, section.concurrency))
+      concurrency: max(1, section.concurrency), maxReplyBytes: section.maxReplyBytes,
+      maxLineBytes: section.maxLineBytes, maxPromptBytes: section.maxPromptBytes)
   }
 
   private static func modelName(_ section: LLMConfig) -> String {

@@ -165,7 +165,7 @@ enum IndexFile {
   }
 
   /// Checksum of the header (without the checksum fields) and the id/tombstone sections.
-  private static func metaChecksum(_ base: UnsafeRawPointer, vectorsOffset: Int) -> UInt64 {
+  static func metaChecksum(_ base: UnsafeRawPointer, vectorsOffset: Int) -> UInt64 {
     let head = Checksum64.hash(base, count: checksumRange.lowerBound)
     return Checksum64.hash(
       base + checksumRange.upperBound, count: vectorsOffset - checksumRange.upperBound, seed: head)
@@ -187,6 +187,31 @@ enum IndexFile {
   }
 
   // MARK: Reading
+
+  /// What the checksum cannot vouch for (a file written by a faulty or hostile writer has a
+  /// valid one): id offsets ascending within the id bytes, hash slots naming existing rows, and
+  /// at least one empty slot (lookups stop at one). Reads the bytes the checksum just read.
+  private static func checkIdTable(_ base: UnsafeRawPointer, layout: Layout, rows: Int, path: String) throws {
+    let offsets = (base + layout.offsets).assumingMemoryBound(to: UInt64.self)
+    var previous: UInt64 = 0
+    for row in 0...rows {
+      let offset = UInt64(littleEndian: offsets[row])
+      guard offset >= previous, offset <= UInt64(layout.idBytesLength) else {
+        throw IndexError.corruptHeader(path: path, reason: "id table offsets out of order at row \(row)")
+      }
+      previous = offset
+    }
+    let slots = (base + layout.slots).assumingMemoryBound(to: UInt32.self)
+    var empty = 0
+    for slot in 0..<layout.slotCount {
+      let value = Int(UInt32(littleEndian: slots[slot]))
+      guard value <= rows else {
+        throw IndexError.corruptHeader(path: path, reason: "id hash slot \(slot) names row \(value - 1) of \(rows)")
+      }
+      if value == 0 { empty += 1 }
+    }
+    guard empty > 0 else { throw IndexError.corruptHeader(path: path, reason: "id hash table has no empty slot") }
+  }
 
   /// Maps and validates the file at `path`.
   static func read(path: String, verifyPayload: Bool) throws -> IndexStorage {
@@ -244,6 +269,7 @@ enum IndexFile {
     guard offsets[0] == 0, offsets[rows] == UInt64(layout.idBytesLength) else {
       throw IndexError.corruptHeader(path: path, reason: "id table offsets out of range")
     }
+    try checkIdTable(base, layout: layout, rows: rows, path: path)
     let stride = IndexStorage.stride(for: dimension)
     let codeStride = IndexStorage.codeStride(for: dimension)
     if verifyPayload {
@@ -261,7 +287,8 @@ enum IndexFile {
     let deletedWords = Array(
       UnsafeBufferPointer(start: (base + layout.deleted).assumingMemoryBound(to: UInt64.self), count: words))
     let deleted = RowBitset(words: deletedWords)
-    guard deleted.count == tombstones else {
+    guard deleted.count == tombstones, rows % 64 == 0 || deletedWords.last.map({ $0 >> UInt64(rows % 64) }) == 0
+    else {
       throw IndexError.corruptHeader(path: path, reason: "tombstone count does not match the bitmap")
     }
     file.willNeed(offset: layout.vectors, count: fileLength - layout.vectors)

@@ -5,17 +5,17 @@ import Foundation
 /// Reads the status line and headers (names case-insensitive, at most `maxHeaderBytes`), then the
 /// body framed by `Transfer-Encoding: chunked`, `Content-Length`, or the end of the connection.
 /// Interim `1xx` responses are skipped. Lines may end in CRLF or LF.
-struct HTTPResponseParser {
+package struct HTTPResponseParser {
   /// The status and headers of the response.
-  struct Head: Equatable {
+  package struct Head: Equatable {
     /// The status code, e.g. 200.
-    var status: Int
+    package var status: Int
     /// Header values keyed by lowercased name; repeated headers are joined with ", ".
-    var headers: [String: String]
+    package var headers: [String: String]
   }
 
   /// Why a response could not be parsed.
-  enum Failure: Error, Equatable, CustomStringConvertible {
+  package enum Failure: Error, Equatable, CustomStringConvertible {
     /// The status line and headers exceed the limit.
     case headerTooLarge(limit: Int)
     /// The first line is not `HTTP/1.x NNN reason`.
@@ -29,7 +29,7 @@ struct HTTPResponseParser {
     /// The connection ended before the response was complete.
     case endedEarly(String)
 
-    var description: String {
+    package var description: String {
       switch self {
       case .headerTooLarge(let limit): return "the response headers exceed \(limit) bytes"
       case .badStatusLine(let line): return "not an HTTP status line: '\(line.prefix(100))'"
@@ -53,25 +53,25 @@ struct HTTPResponseParser {
   }
 
   /// The largest status line plus headers accepted.
-  let maxHeaderBytes: Int
+  package let maxHeaderBytes: Int
   /// The final (non-1xx) status and headers, once received.
-  private(set) var head: Head?
+  package private(set) var head: Head?
   private var state = State.head
   private var pending: [UInt8] = []
   private var headLines: [String] = []
   private var headBytes = 0
 
   /// Creates a parser; `maxHeaderBytes` bounds the status line and headers together.
-  init(maxHeaderBytes: Int = 64 * 1024) { self.maxHeaderBytes = maxHeaderBytes }
+  package init(maxHeaderBytes: Int = 64 * 1024) { self.maxHeaderBytes = maxHeaderBytes }
 
   /// Whether the whole body has been received (never true for a body that runs until close).
-  var isComplete: Bool {
+  package var isComplete: Bool {
     if case .done = state { return true }
     return false
   }
 
   /// Consumes received bytes and returns the body bytes they complete (possibly none).
-  mutating func feed(_ bytes: some Collection<UInt8>) throws(Failure) -> [UInt8] {
+  package mutating func feed(_ bytes: some Collection<UInt8>) throws(Failure) -> [UInt8] {
     pending.append(contentsOf: bytes)
     var body: [UInt8] = []
     var position = 0
@@ -135,7 +135,7 @@ struct HTTPResponseParser {
   }
 
   /// Ends the input (the peer closed the connection); throws when the response is incomplete.
-  func finish() throws(Failure) {
+  package func finish() throws(Failure) {
     switch state {
     case .done, .untilClose: return
     case .head: throw .endedEarly(head == nil && headLines.isEmpty ? "no response" : "inside the headers")

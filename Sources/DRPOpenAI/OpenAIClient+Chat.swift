@@ -5,12 +5,14 @@ extension OpenAIClient {
   ///
   /// - Returns: the answer with reasoning separated; check `truncatedReasoning` (or call
   ///   `requireAnswer()`) before using `content`.
-  /// - Throws: `OpenAIError` (see the type's cases; retry policy on `OpenAIClient`).
+  /// - Throws: `OpenAIError` (see the type's cases; retry policy and limits on `OpenAIClient`).
   public func chat(_ request: ChatRequest) async throws -> ChatResponse {
     try await metered {
       let start = Date()
+      try checkPromptSize(request)
       let data = try await post(
-        path: "chat/completions", body: request.body(defaultModel: endpoint.model, stream: false))
+        path: "chat/completions", body: request.body(defaultModel: endpoint.model, stream: false),
+        limit: replyLimit(request))
       let completion = try decode(Wire.Completion.self, from: data, path: "chat/completions")
       guard let choice = completion.choices?.first, let message = choice.message else {
         throw OpenAIError.malformedResponse(

@@ -39,7 +39,10 @@ extension OpenAIClient {
       let body: [String: JSONValue] = [
         "model": .string(model ?? endpoint.model), "input": .array(texts.map { .string($0) }),
       ]
-      let data = try await post(path: "embeddings", body: body)
+      let limit = BodyLimit(
+        bytes: texts.count * Self.embeddingReplyBytesPerText + OpenAIEndpoint.replySlackBytes,
+        setting: "\(Self.embeddingReplyBytesPerText) bytes per text")
+      let data = try await post(path: "embeddings", body: body, limit: limit)
       let response = try decode(Wire.Embeddings.self, from: data, path: "embeddings")
       let url = try endpoint.url("embeddings").absoluteString
       guard let items = response.data else {

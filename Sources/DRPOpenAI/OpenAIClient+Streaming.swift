@@ -11,7 +11,9 @@ extension OpenAIClient {
   /// reasoning even when a tag is split across chunks), then exactly one `.finished`. The stream
   /// throws an `OpenAIError`: HTTP and connection failures (retried only before the first event),
   /// `streamError` when the server reports an error mid-stream, `malformedResponse` for a chunk
-  /// that is not JSON or when the body ends without `data: [DONE]` and without a finish reason.
+  /// that is not JSON or when the body ends without `data: [DONE]` and without a finish reason,
+  /// `timeout` when the body has not ended `endpoint.timeout` seconds after the attempt started,
+  /// `tooLarge` when the streamed text passes the reply limit or a line passes `maxLineBytes`.
   /// Stopping iteration cancels the HTTP request.
   public func chatStream(_ request: ChatRequest) -> AsyncThrowingStream<ChatStreamEvent, any Error> {
     let (stream, continuation) = AsyncThrowingStream<ChatStreamEvent, any Error>.makeStream()
@@ -31,12 +33,13 @@ extension OpenAIClient {
     _ request: ChatRequest, into continuation: AsyncThrowingStream<ChatStreamEvent, any Error>.Continuation
   ) async throws {
     let start = Date()
+    try checkPromptSize(request)
     let urlRequest = try makeRequest(
       path: "chat/completions", body: request.body(defaultModel: endpoint.model, stream: true), streaming: true)
     let url = urlRequest.url?.absoluteString ?? endpoint.baseURL
     try await permits.acquire()
     defer { permits.release() }
-    var state = StreamState(model: request.model ?? endpoint.model)
+    var state = StreamState(model: request.model ?? endpoint.model, replyLimit: replyLimit(request))
     try await withRetries { _ in
       do {
         try await readEvents(urlRequest, url: url, state: &state, continuation: continuation)
@@ -55,14 +58,24 @@ extension OpenAIClient {
     _ request: URLRequest, url: String, state: inout StreamState,
     continuation: AsyncThrowingStream<ChatStreamEvent, any Error>.Continuation
   ) async throws {
-    var parser = SSEParser()
+    var parser = SSEParser(maxLineBytes: endpoint.maxLineBytes)
     let body = transport.stream(request, timeout: endpoint.timeout)
-    for try await chunk in body {
-      for event in parser.feed(chunk) where try state.consume(event, url: url, continuation: continuation) {
-        return
+    do {
+      for try await chunk in body {
+        for event in try parser.feed(chunk) where try state.consume(event, url: url, continuation: continuation) {
+          return
+        }
       }
+      if let event = try parser.finish(), try state.consume(event, url: url, continuation: continuation) { return }
+    } catch let failure as SSEParser.Failure {
+      let what: String
+      switch failure {
+      case .lineTooLong: what = "a line of the event stream"
+      case .eventTooLarge: what = "the data of one event"
+      }
+      throw OpenAIError.tooLarge(
+        what: what, limit: endpoint.maxLineBytes, setting: "max_line_bytes of the llm/reasoner section", url: url)
     }
-    if let event = parser.finish(), try state.consume(event, url: url, continuation: continuation) { return }
     if Task.isCancelled { throw OpenAIError.cancelled }
     guard state.finishReason != nil else {
       throw OpenAIError.malformedResponse(

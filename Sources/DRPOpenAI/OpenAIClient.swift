@@ -15,8 +15,12 @@ import Foundation
 ///   statuses fail at once with the server's `error.message`. When every attempt fails the error is
 ///   `OpenAIError.retriesExhausted` carrying the last failure. A stream is retried only before it
 ///   delivered its first event.
-/// - **Timeout**: each attempt of a non-streaming call must finish within `endpoint.timeout`
-///   seconds; a stream may stay silent at most that long (rounded up to whole seconds) between chunks.
+/// - **Timeout**: each attempt of a call must finish within `endpoint.timeout` seconds, from
+///   connecting to the last byte of the body (a streamed body included).
+/// - **Limits**: a chat request whose messages exceed `endpoint.maxPromptBytes` is refused before
+///   it is sent; a reply larger than `endpoint.replyLimit(maxTokens:)` (a whole body, or the text
+///   of a stream) and an event-stream line longer than `endpoint.maxLineBytes` fail the call with
+///   `OpenAIError.tooLarge`. Embeddings bodies may hold `embeddingReplyBytesPerText` per text.
 /// - **Concurrency**: at most `endpoint.concurrency` requests of this client are in flight; other
 ///   calls wait without blocking a thread (a stream holds its permit until it ends).
 /// - **Usage**: successful calls and reported token counts accumulate in `usage`.
@@ -90,14 +94,37 @@ public final class OpenAIClient: Sendable {
     }
   }
 
-  /// POSTs a JSON body with retries under the concurrency limit and returns the 2xx body.
-  func post(path: String, body: [String: JSONValue]) async throws -> Data {
+  /// POSTs a JSON body with retries under the concurrency limit and returns the 2xx body, which
+  /// may hold at most `limit.bytes`.
+  func post(path: String, body: [String: JSONValue], limit: BodyLimit) async throws -> Data {
     let request = try makeRequest(path: path, body: body)
     let timeout = endpoint.timeout
     return try await withRetries { _ in
       try await permits.acquire()
       defer { permits.release() }
-      return try await transport.send(request, timeout: timeout)
+      return try await transport.send(request, timeout: timeout, limit: limit)
+    }
+  }
+
+  /// Bytes an embeddings reply may hold per input text (a 4096-dimension vector in JSON is
+  /// about 90 KB), plus `OpenAIEndpoint.replySlackBytes`.
+  static let embeddingReplyBytesPerText = 256 * 1024
+
+  /// The setting named when a chat reply is too large.
+  static let replySetting = "max_reply_bytes of the llm/reasoner section; by default 16 bytes per max_tokens + 64 KiB"
+
+  /// The limit of a chat reply for `request`.
+  func replyLimit(_ request: ChatRequest) -> BodyLimit {
+    BodyLimit(bytes: endpoint.replyLimit(maxTokens: request.maxTokens), setting: Self.replySetting)
+  }
+
+  /// Refuses a chat request whose messages hold more than `endpoint.maxPromptBytes` bytes.
+  func checkPromptSize(_ request: ChatRequest) throws(OpenAIError) {
+    let bytes = request.messages.reduce(0) { $0 + $1.content.utf8.count }
+    guard bytes <= endpoint.maxPromptBytes else {
+      throw .invalidRequest(
+        "the prompt holds \(bytes) bytes after truncation to the prompt budget, more than the limit of "
+          + "\(endpoint.maxPromptBytes) (max_prompt_bytes of the llm/reasoner section)")
     }
   }
 

@@ -22,6 +22,9 @@ public indirect enum OpenAIError: Error, CustomStringConvertible, Equatable {
   case invalidRequest(String)
   /// Every attempt failed with a retryable error; `last` is the final one.
   case retriesExhausted(attempts: Int, last: OpenAIError)
+  /// Something the server sent is larger than a limit: `what` names it, `setting` the
+  /// configuration key that raises the limit. Not retried.
+  case tooLarge(what: String, limit: Int, setting: String, url: String)
 
   /// A sentence a user can act on.
   public var description: String {
@@ -47,6 +50,8 @@ public indirect enum OpenAIError: Error, CustomStringConvertible, Equatable {
       return "invalid request: \(reason)"
     case .retriesExhausted(let attempts, let last):
       return "gave up after \(attempts) attempts; last error: \(last)"
+    case .tooLarge(let what, let limit, let setting, let url):
+      return "\(what) from \(url) exceeds \(limit) bytes (limit: \(setting))"
     }
   }
 

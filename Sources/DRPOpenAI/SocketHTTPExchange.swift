@@ -36,34 +36,46 @@ final class SocketHTTPExchange: Sendable {
     message = Array(head.utf8) + body
   }
 
+  /// The most bytes of a non-2xx body kept (they only serve to quote the server's message).
+  static let errorBodyBytes = 64 * 1024
+
   /// Aborts the exchange: the running `run` throws `cancelled` within 100 ms.
   func cancel() { socket.cancel() }
 
   /// Sends the request and reads the response, passing 2xx body bytes to `deliver` as they arrive.
   ///
   /// - Parameters:
-  ///   - deadline: the whole exchange must end by this `BlockingSocket.now()` time, or
-  ///   - idleTimeout: when set instead, the longest wait for the next bytes (streams).
-  /// - Throws: `AttemptFailure` (HTTP status, timeout, connection, malformed response, cancelled).
-  func run(deadline: Double?, idleTimeout: Double?, deliver: ([UInt8]) -> Void) throws(AttemptFailure) {
+  ///   - deadline: the whole exchange must end by this `BlockingSocket.now()` time.
+  ///   - bodyLimit: a 2xx body longer than this fails at once (nil: no limit). Of an error
+  ///     body only the first `errorBodyBytes` are read.
+  /// - Throws: `AttemptFailure` (HTTP status, timeout, connection, malformed response, too large,
+  ///   cancelled).
+  func run(deadline: Double, bodyLimit: BodyLimit?, deliver: ([UInt8]) -> Void) throws(AttemptFailure) {
     let url = socket.url
-    func nextDeadline() -> Double { deadline ?? BlockingSocket.now() + (idleTimeout ?? 0) }
     var parser = HTTPResponseParser()
     var errorBody: [UInt8] = []
+    var delivered = 0
     defer { socket.close() }
     do {
-      try socket.connect(host: host, port: port, deadline: nextDeadline())
-      try socket.send(message, deadline: nextDeadline())
+      try socket.connect(host: host, port: port, deadline: deadline)
+      try socket.send(message, deadline: deadline)
       var buffer = [UInt8](repeating: 0, count: 64 * 1024)
       while !parser.isComplete {
-        let count = try socket.receive(into: &buffer, deadline: nextDeadline())
+        let count = try socket.receive(into: &buffer, deadline: deadline)
         if count == 0 {
           try parser.finish()
           break
         }
         let body = try parser.feed(buffer[0..<count])
         guard !body.isEmpty, let status = parser.head?.status else { continue }
-        if (200..<300).contains(status) { deliver(body) } else { errorBody += body }
+        if (200..<300).contains(status) {
+          delivered += body.count
+          if let bodyLimit, delivered > bodyLimit.bytes { throw bodyLimit.error(url: url) }
+          deliver(body)
+        } else {
+          errorBody += body.prefix(max(0, Self.errorBodyBytes - errorBody.count))
+          if errorBody.count >= Self.errorBodyBytes { break }  // enough to quote the server's message
+        }
       }
     } catch let error as OpenAIError {
       throw AttemptFailure(error: error)

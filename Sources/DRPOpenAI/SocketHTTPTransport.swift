@@ -9,7 +9,7 @@ import Foundation
 /// on a dedicated thread sleeping in `poll()`, bridged to async callers. Blocking I/O never runs
 /// on the Swift-concurrency pool.
 struct SocketHTTPTransport: HTTPTransport {
-  func send(_ request: URLRequest, timeout: Double) async throws -> Data {
+  func send(_ request: URLRequest, timeout: Double, limit: BodyLimit) async throws -> Data {
     let exchange = try SocketHTTPExchange(request, timeout: timeout)
     let deadline = BlockingSocket.now() + timeout
     return try await withTaskCancellationHandler {
@@ -17,7 +17,7 @@ struct SocketHTTPTransport: HTTPTransport {
         Thread {
           var body = Data()
           do {
-            try exchange.run(deadline: deadline, idleTimeout: nil) { body.append(contentsOf: $0) }
+            try exchange.run(deadline: deadline, bodyLimit: limit) { body.append(contentsOf: $0) }
             continuation.resume(returning: body)
           } catch {
             continuation.resume(throwing: error)
@@ -39,10 +39,10 @@ struct SocketHTTPTransport: HTTPTransport {
       return stream
     }
     continuation.onTermination = { _ in exchange.cancel() }
-    let idleTimeout = request.timeoutInterval
+    let deadline = BlockingSocket.now() + timeout
     Thread {
       do {
-        try exchange.run(deadline: nil, idleTimeout: idleTimeout) { continuation.yield(Data($0)) }
+        try exchange.run(deadline: deadline, bodyLimit: nil) { continuation.yield(Data($0)) }
         continuation.finish()
       } catch {
         continuation.finish(throwing: error)

@@ -10,10 +10,18 @@ struct StreamState {
   private var deliveredAnswer = false
   private var deliveredReasoning = false
   private var splitter = ThinkSplitter()
+  /// The most bytes of answer and reasoning text the stream may deliver.
+  private let replyLimit: BodyLimit
+  private var textBytes = 0
 
-  init(model: String) { self.model = model }
+  init(model: String, replyLimit: BodyLimit) {
+    self.model = model
+    self.replyLimit = replyLimit
+  }
 
   /// Handles one event's data; returns true at `[DONE]`.
+  /// - Throws: `OpenAIError`: `streamError`, `malformedResponse`, `tooLarge` when the text
+  ///   received passes the reply limit.
   mutating func consume(
     _ data: String, url: String, continuation: AsyncThrowingStream<ChatStreamEvent, any Error>.Continuation
   ) throws -> Bool {
@@ -30,6 +38,8 @@ struct StreamState {
     if let reported = chunk.usage { usage = reported.tokenUsage }
     guard let choice = chunk.choices?.first else { return false }
     if let reason = choice.finish_reason { finishReason = reason }
+    textBytes += (choice.delta?.reasoning_content?.utf8.count ?? 0) + (choice.delta?.content?.utf8.count ?? 0)
+    if textBytes > replyLimit.bytes { throw replyLimit.error(url: url) }
     if let reasoning = choice.delta?.reasoning_content, !reasoning.isEmpty {
       yield([ThinkSplitter.Part(text: reasoning, isReasoning: true)], continuation)
     }

@@ -5,7 +5,9 @@ import Foundation
 #endif
 
 /// Receives a streamed HTTP body and yields its chunks into an `AsyncThrowingStream`.
-/// A non-2xx response is collected and finishes the stream with an `AttemptFailure`.
+/// A non-2xx response is collected (its first 64 KiB) and finishes the stream with an
+/// `AttemptFailure`; an exchange still running `timeout` seconds after it started is cancelled
+/// and fails with `OpenAIError.timeout`.
 final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
   private let continuation: AsyncThrowingStream<Data, any Error>.Continuation
   private let url: String
@@ -13,6 +15,7 @@ final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchecked Send
   private let lock = NSLock()
   private var failedResponse: HTTPURLResponse?
   private var errorBody = Data()
+  private var timedOut = false
 
   /// Opens `request` on a session of its own; the returned stream ends when the body does.
   /// Terminating the stream (the consumer stops) cancels the request and invalidates the session.
@@ -29,6 +32,11 @@ final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchecked Send
       session.invalidateAndCancel()
     }
     task.resume()
+    DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [weak delegate] in
+      guard let delegate else { return }
+      delegate.lock.withLock { delegate.timedOut = true }
+      task.cancel()
+    }
     return stream
   }
 
@@ -50,15 +58,19 @@ final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchecked Send
 
   func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
     let failing = lock.withLock {
-      if failedResponse != nil { errorBody.append(data) }
+      if failedResponse != nil {
+        errorBody.append(data.prefix(max(0, SocketHTTPExchange.errorBodyBytes - errorBody.count)))
+      }
       return failedResponse != nil
     }
     if !failing { continuation.yield(data) }
   }
 
   func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: (any Error)?) {
-    let (response, body) = lock.withLock { (failedResponse, errorBody) }
-    if let error {
+    let (response, body, timedOut) = lock.withLock { (failedResponse, errorBody, self.timedOut) }
+    if timedOut {
+      continuation.finish(throwing: AttemptFailure(error: .timeout(seconds: timeout, url: url)))
+    } else if let error {
       continuation.finish(throwing: AttemptFailure.transport(error, url: url, timeout: timeout))
     } else if let response {
       continuation.finish(throwing: AttemptFailure.http(response, body: body, url: url))

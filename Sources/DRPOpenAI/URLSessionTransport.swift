@@ -18,8 +18,11 @@ final class URLSessionTransport: HTTPTransport {
 
   deinit { session.invalidateAndCancel() }
 
-  func send(_ request: URLRequest, timeout: Double) async throws -> Data {
-    try await DataTaskRunner.run(request, session: session, timeout: timeout)
+  func send(_ request: URLRequest, timeout: Double, limit: BodyLimit) async throws -> Data {
+    let body = try await DataTaskRunner.run(request, session: session, timeout: timeout)
+    // URLSession hands the body over complete; the limit is checked then.
+    if body.count > limit.bytes { throw AttemptFailure(error: limit.error(url: request.url?.absoluteString ?? "?")) }
+    return body
   }
 
   func stream(_ request: URLRequest, timeout: Double) -> AsyncThrowingStream<Data, any Error> {

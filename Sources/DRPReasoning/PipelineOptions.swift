@@ -59,6 +59,9 @@ public struct PipelineOptions: Codable, Hashable, Sendable {
   /// The built-in defaults (equal to `PipelineConfig()`).
   public init() {}
 
+  /// Every JSON key `applying(_:)` accepts.
+  public static let keys: Set<String> = Set(CodingKeys.allCases.map(\.rawValue))
+
   /// The defaults of a configuration's `pipeline` section.
   /// - Throws: `PipelineOptionsError` when the section names an unknown mode or a value out of range.
   /// A `paper` preset in the section replaces the section's knobs with its own.

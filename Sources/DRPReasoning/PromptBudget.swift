@@ -26,8 +26,11 @@ public struct PromptBudget: Hashable, Sendable {
   public static func estimateTokens(_ text: String) -> Int { (text.unicodeScalars.count + 3) / 4 }
 
   /// Cuts `text` to at most `limit` characters at a word boundary, appending "…" when cut.
+  /// Reads at most `limit` characters of `text` (a huge text costs no more than a short one).
   public static func truncate(_ text: String, toCharacters limit: Int) -> String {
-    guard text.count > limit else { return text }
+    guard text.utf8.count > limit,
+      let end = text.index(text.startIndex, offsetBy: max(0, limit), limitedBy: text.endIndex), end != text.endIndex
+    else { return text }
     let head = text.prefix(max(0, limit - 1))
     let cut = head.lastIndex(where: { $0.isWhitespace }).map { head[..<$0] } ?? head
     return cut.trimmingWhitespace() + "…"
@@ -44,6 +47,15 @@ public struct PromptBudget: Hashable, Sendable {
   ) rethrows -> (messages: [PromptMessage], reviews: [ReviewSample], truncated: Bool) {
     var current = reviews
     var truncated = false
+    // A review longer than the whole budget is cut to it first, so the loop below never measures
+    // more text than the budget allows (a 50 MB review costs as little as a 24 kB one).
+    for index in current.indices {
+      let capped = Self.truncate(current[index].text, toCharacters: maxTokens * 4)
+      if capped != current[index].text {
+        current[index].text = capped
+        truncated = true
+      }
+    }
     // Each iteration strictly shortens a text or drops a review, so this terminates.
     while true {
       let messages = try render(current)

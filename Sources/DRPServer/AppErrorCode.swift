@@ -12,6 +12,8 @@ public enum AppErrorCode {
   /// The data or a model is not ready: nothing embedded yet, index unusable, LLM unreachable
   /// (`ErrorKind.unavailable`).
   public static let unavailable = -32012
+  /// The user index is damaged (`ErrorKind.damagedIndex`): `drp index build` repairs it.
+  public static let damagedIndex = -32013
 
   /// The error reply for anything an app handler throws: `RPCError`s pass through, classified
   /// engine errors get their code with `data: {"kind": …}`, cancellation becomes -32800 and
@@ -25,6 +27,7 @@ public enum AppErrorCode {
       case .notFound: code = notFound
       case .invalidArgument: code = invalidArgument
       case .unavailable: code = unavailable
+      case .damagedIndex: code = damagedIndex
       }
       return RPCError(code: code, message: error.description, data: ["kind": .string(error.kind.rawValue)])
     case is CancellationError: return .cancelled

@@ -20,6 +20,12 @@ final class Connection {
   /// The socket and the replies not yet written (shared with index workers).
   let output: ConnectionOutput
   var authenticated: Bool
+  /// An `auth` request succeeded on this connection (a second one is an error).
+  var authAccepted = false
+  /// Failed `auth` attempts so far.
+  var authFailures = 0
+  /// A failed `auth` waits for its delayed reply: nothing more is read or processed until then.
+  var awaitingAuthReply = false
   var framer: LineFramer
   var inFlight: [RPCID: InFlight] = [:]
   /// Index-lane jobs queued or running for this connection (including notifications and

@@ -137,24 +137,37 @@ public final class DRPMethods: Sendable {
 
   // MARK: - reviews.add
 
-  /// The review described by `reviews.add` params (validated before any work is queued).
+  /// The review described by `reviews.add` params (validated before any work is queued) under
+  /// the importer's `ReviewRule`; a violation is -32602 naming the field.
   private func review(from params: RPCParams) throws(RPCError) -> Review {
     try params.rejectUnknown(allowing: ["user", "item", "rating", "title", "text", "timestamp"])
-    let user = try nonEmpty(params.requireString("user"), "user")
-    let item = try nonEmpty(params.requireString("item"), "item")
+    let user = try params.requireString("user")
+    let item = try params.requireString("item")
     guard let rawRating = params["rating"], !rawRating.isNull else {
       throw .invalidParams(field: "rating", "is required")
     }
-    let rating = try params.optionalDouble("rating", default: 0, range: 0...5)
+    guard let rating = rawRating.double else { throw .invalidParams(field: "rating", "must be a number") }
     let title = try params.optionalString("title") ?? ""
     let text = try params.requireString("text")
-    guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-      throw .invalidParams(field: "text", "must not be empty")
+    var timestamp: Double?
+    if let raw = params["timestamp"], !raw.isNull {
+      guard let number = raw.double else { throw .invalidParams(field: "timestamp", "must be an integer") }
+      timestamp = number
     }
-    let now = Int64(Date().timeIntervalSince1970 * 1000)
-    let timestamp = try params.optionalInt("timestamp", default: Int(now), range: 0...Int(Int64.max))
-    return Review(
-      userID: user, itemID: item, rating: rating, title: title, text: text, timestamp: Int64(timestamp))
+    let rule = ReviewRule(config: engine.config.store)
+    do {
+      let userID = try rule.id(user, field: "user")
+      let itemID = try rule.id(item, field: "item")
+      let checkedRating = try rule.rating(rating)
+      try rule.texts(title: title, text: text)
+      let milliseconds = try timestamp.map { try rule.timestamp($0) } ?? Int64(Date().timeIntervalSince1970 * 1000)
+      return Review(
+        userID: userID, itemID: itemID, rating: checkedRating, title: title, text: text, timestamp: milliseconds)
+    } catch let violation as ReviewRule.Violation {
+      throw .invalidParams(field: violation.field, violation.problem)
+    } catch {
+      throw .internalError("\(error)")
+    }
   }
 
   // MARK: - profile
@@ -215,6 +228,7 @@ public final class DRPMethods: Sendable {
   /// The configured pipeline options with every param not in `excludingFields` applied as a knob
   /// (`mode`, `samples`, `strategy`, … — see `PipelineOptions`); bad knobs are -32602 naming them.
   private func pipelineOptions(_ params: RPCParams, excludingFields: Set<String>) throws -> PipelineOptions {
+    try params.rejectUnknown(allowing: excludingFields.union(PipelineOptions.keys))
     let knobs = params.members.filter { !excludingFields.contains($0.key) }
     let options: PipelineOptions
     do {

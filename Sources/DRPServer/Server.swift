@@ -87,6 +87,7 @@ public final class Server: Sendable {
   public func runUntilSignalled(grace: Duration = .seconds(10), ready: () -> Void = {}) {
     guard let running = core.withLock({ $0 }) else { return }
     let wake = DispatchSemaphore(value: 0)
+    let registered = DispatchGroup()
     let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -94,9 +95,14 @@ public final class Server: Sendable {
         logger.log(.info, "received signal \(number)")
         wake.signal()
       }
+      registered.enter()
+      source.setRegistrationHandler { registered.leave() }
       source.resume()
       return source
     }
+    // The sources register asynchronously; until then the signals are ignored (SIG_IGN) and would
+    // be lost, so `ready` (which tells the world the server is up) waits for the registration.
+    _ = registered.wait(timeout: .now() + 5)
     ready()
     DispatchQueue.global().async {
       running.waitUntilStopped()

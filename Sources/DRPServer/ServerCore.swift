@@ -47,6 +47,10 @@ final class ServerCore: @unchecked Sendable {
   private var indexJobsOutstanding = 0
   /// When the loop last handled an event: it busy-polls until `busyPoll` after it.
   private var lastWork = ContinuousClock.now
+  /// Delayed replies to failed `auth` attempts.
+  private var authThrottle: AuthThrottle
+  /// Connections refused at the connection limit, closing without a reset.
+  private var refused = RefusedConnections()
 
   /// Binds every configured listener; the loop starts with `start()`.
   init(configuration: ServerConfiguration, logger: Logger, methods: MethodTable) throws(ServerError) {
@@ -55,6 +59,7 @@ final class ServerCore: @unchecked Sendable {
     self.logger = logger
     self.methods = methods
     self.parser = JSONParser(maxDepth: configuration.limits.maxJSONDepth)
+    self.authThrottle = AuthThrottle(limits: configuration.limits)
     var bound: [(fd: Int32, endpoint: Endpoint, requiresAuth: Bool)] = []
     func closeBound() {
       for listener in bound {
@@ -176,6 +181,7 @@ final class ServerCore: @unchecked Sendable {
     case wake
     case listener(Int)
     case connection(Connection)
+    case refused(Int32)
   }
 
   private func run() {
@@ -203,6 +209,10 @@ final class ServerCore: @unchecked Sendable {
         fds.append(pollfd(fd: connection.fd, events: Int16(events), revents: 0))
         owners.append(.connection(connection))
       }
+      for fd in refused.descriptors {
+        fds.append(pollfd(fd: fd, events: Int16(POLLIN), revents: 0))
+        owners.append(.refused(fd))
+      }
       let ready = waitForEvents(&fds)
       if ready < 0 {
         if errno != EINTR { logger.log(.error, "poll failed: \(String(cString: strerror(errno)))") }
@@ -215,10 +225,12 @@ final class ServerCore: @unchecked Sendable {
         case .wake: drainWakePipe()
         case .listener(let listenerIndex): acceptConnections(listenerIndex)
         case .connection(let connection): handleEvents(Int32(descriptor.revents), on: connection)
+        case .refused(let fd): refused.readable(fd)
         }
       }
     }
     closeListeners()
+    refused.closeAll()
     mailbox.withLock { mailbox in
       mailbox.open = false
       mailbox.work.removeAll()
@@ -231,7 +243,8 @@ final class ServerCore: @unchecked Sendable {
   }
 
   /// poll(2) over `fds`: first busy-polling (while the loop was recently busy and no index job
-  /// runs), then sleeping up to 250 ms. Returns poll's result.
+  /// runs), then sleeping up to 250 ms (less when a delayed `auth` reply is due sooner).
+  /// Returns poll's result.
   private func waitForEvents(_ fds: inout [pollfd]) -> Int32 {
     let count = nfds_t(fds.count)
     if limits.busyPoll > .zero && indexJobsOutstanding == 0 {
@@ -242,12 +255,16 @@ final class ServerCore: @unchecked Sendable {
         sched_yield()
       }
     }
-    return poll(&fds, count, 250)
+    var timeout: Int32 = 250
+    if let due = authThrottle.nextDue {
+      timeout = Int32(clamping: max(0, min(250, (due - .now).milliseconds + 1)))
+    }
+    return poll(&fds, count, timeout)
   }
 
   private func wantsInput(_ connection: Connection) -> Bool {
     !connection.inputClosed && !connection.closeAfterFlush && connection.bufferedOutput < limits.maxOutputBufferBytes
-      && connection.indexJobs < limits.maxInFlightPerConnection
+      && connection.indexJobs < limits.maxInFlightPerConnection && !connection.awaitingAuthReply
   }
 
   private func drainWakePipe() {
@@ -274,6 +291,8 @@ final class ServerCore: @unchecked Sendable {
 
   private func housekeeping() {
     let now = ContinuousClock.now
+    sendDueAuthFailures(now: now)
+    refused.expire(now: now)
     if let idle = limits.idleTimeout {
       for connection in Array(connections.values)
       where connection.inFlight.isEmpty && connection.bufferedOutput == 0 && !connection.closeAfterFlush
@@ -326,9 +345,8 @@ final class ServerCore: @unchecked Sendable {
       }
       guard connections.count < limits.maxConnections else {
         logger.log(.warning, "connection refused: too many connections", ["limit": "\(limits.maxConnections)"])
-        let line = RPCResponse(id: nil, outcome: .failure(.tooManyConnections(limit: limits.maxConnections))).line
-        _ = line.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        close(fd)
+        refused.refuse(
+          fd, line: RPCResponse(id: nil, outcome: .failure(.tooManyConnections(limit: limits.maxConnections))).line)
         continue
       }
       let connection = Connection(
@@ -372,7 +390,7 @@ final class ServerCore: @unchecked Sendable {
   }
 
   private func processLines(_ connection: Connection) {
-    while !connection.closed && !connection.closeAfterFlush
+    while !connection.closed && !connection.closeAfterFlush && !connection.awaitingAuthReply
       && connection.bufferedOutput < limits.maxOutputBufferBytes
       && connection.indexJobs < limits.maxInFlightPerConnection,
       let event = connection.framer.next()
@@ -457,7 +475,7 @@ final class ServerCore: @unchecked Sendable {
     }
     switch request.method {
     case "ping":
-      answer(.success(["pong": true]))
+      answer(Self.checkParams(request.params, allowing: []).map { ["pong": true] })
       return
     case "cancel":
       answer(cancel(request.params, on: connection))
@@ -645,6 +663,7 @@ final class ServerCore: @unchecked Sendable {
   }
 
   private func cancel(_ params: [String: JSONValue], on connection: Connection) -> Result<JSONValue, RPCError> {
+    if case .failure(let error) = Self.checkParams(params, allowing: ["id"]) { return .failure(error) }
     guard let raw = params["id"] else { return .failure(.invalidParams(field: "id", "is required")) }
     guard let target = RPCID(json: raw) else {
       return .failure(.invalidParams(field: "id", "must be an integer or a string"))
@@ -659,20 +678,51 @@ final class ServerCore: @unchecked Sendable {
     return .success(["cancelled": true])
   }
 
+  /// `auth`: succeeds once per connection (trivially when no token is needed); a second one is
+  /// -32600. A wrong token is answered -32004 after `AuthThrottle`'s delay, and the connection
+  /// is closed after `maxAuthFailures` of them.
   private func authenticate(_ request: RPCRequest, on connection: Connection, started: ContinuousClock.Instant) {
-    let expected = configuration.token ?? ""
-    let offered = request.params["token"]?.string ?? ""
-    if connection.authenticated || Self.constantTimeEqual(expected, offered) {
-      connection.authenticated = true
-      if let id = request.id {
-        reply(to: connection, id: id, method: request.method, started: started, .success(["authenticated": true]))
-      }
+    func answer(_ outcome: Result<JSONValue, RPCError>) {
+      guard let id = request.id else { return }
+      reply(to: connection, id: id, method: request.method, started: started, outcome)
+    }
+    if case .failure(let error) = Self.checkParams(request.params, allowing: ["token"]) {
+      answer(.failure(error))
       return
     }
-    logger.log(.warning, "authentication failed; closing connection", ["conn": "\(connection.id)"])
-    reply(
-      to: connection, id: request.id, method: request.method, started: started, .failure(.unauthorized("wrong token")))
-    connection.closeAfterFlush = true
+    guard !connection.authAccepted else {
+      answer(.failure(.invalidRequest("auth was already accepted on this connection")))
+      return
+    }
+    let offered = request.params["token"]?.string ?? ""
+    if connection.authenticated || Self.constantTimeEqual(configuration.token ?? "", offered) {
+      connection.authenticated = true
+      connection.authAccepted = true
+      answer(.success(["authenticated": true]))
+      return
+    }
+    connection.authFailures += 1
+    let line = RPCResponse(id: request.id, outcome: .failure(.unauthorized("wrong token"))).line
+    let closes = authThrottle.schedule(connection: connection.id, line: line, failures: connection.authFailures)
+    connection.awaitingAuthReply = true
+    log(
+      .failure(.unauthorized("wrong token")), connection: connection, id: request.id, method: request.method,
+      elapsed: .now - started)
+    logger.log(
+      .warning, closes ? "authentication failed; closing connection" : "authentication failed",
+      ["conn": "\(connection.id)", "failures": "\(connection.authFailures)"])
+  }
+
+  /// Sends the failed-`auth` replies that are due and resumes (or closes) their connections.
+  private func sendDueAuthFailures(now: ContinuousClock.Instant) {
+    for pending in authThrottle.takeDue(now: now) {
+      guard let connection = connections[pending.connection] else { continue }
+      connection.awaitingAuthReply = false
+      sendLine(pending.line, to: connection)
+      if pending.closes { connection.closeAfterFlush = true }
+      processLines(connection)
+      closeIfFinished(connection)
+    }
   }
 
   // MARK: - Output
@@ -707,6 +757,11 @@ final class ServerCore: @unchecked Sendable {
     let ok = connection.output.send(line)
     connection.lastActivity = .now
     if !ok { closeConnection(connection, reason: "write failed") }
+  }
+
+  /// Rejects params members other than `allowed` as every app method does (-32602 naming one).
+  static func checkParams(_ params: [String: JSONValue], allowing allowed: Set<String>) -> Result<Void, RPCError> {
+    Result { () throws(RPCError) in try RPCParams(params).rejectUnknown(allowing: allowed) }
   }
 
   /// The JSON-RPC error for anything a handler throws.

@@ -23,6 +23,13 @@ public struct ServerLimits: Sendable {
   public var busyPoll: Duration = .microseconds(50)
   /// A connection with nothing in flight and no input for this long is closed (nil: never).
   public var idleTimeout: Duration? = .seconds(300)
+  /// How long a failed `auth` waits for its -32004 reply (the connection is not read meanwhile).
+  public var authFailureDelay: Duration = .milliseconds(500)
+  /// The least time between two failed-`auth` replies of the whole server, so more connections
+  /// do not buy more guesses per second (20 a second by default).
+  public var authFailureSpacing: Duration = .milliseconds(50)
+  /// Failed `auth` attempts after which a connection is closed.
+  public var maxAuthFailures = 3
 
   /// The defaults.
   public init() {}

@@ -12,6 +12,22 @@ public enum SkipReason: String, Sendable, Codable, CaseIterable {
   case wrongType = "wrong_type"
   /// A rating missing, not a number, NaN, or outside 0...5.
   case badRating = "bad_rating"
+  /// A user or item id longer than 256 bytes or with control characters.
+  case badID = "bad_id"
+  /// A timestamp negative, fractional or after the year 9999.
+  case badTimestamp = "bad_timestamp"
+  /// A review text or title longer than `store.max_text_bytes` / `store.max_title_bytes`.
+  case textTooLong = "text_too_long"
+  /// A review whose text and title are both empty or blank.
+  case missingText = "missing_text"
+  /// A top-level key appearing twice in the line (which value counts would be a guess).
+  case duplicateKey = "duplicate_key"
+}
+
+/// How a line was repaired instead of skipped.
+public enum RepairReason: String, Sendable, Codable, CaseIterable {
+  /// Invalid UTF-8 bytes or unpaired `\u` surrogate escapes were replaced by U+FFFD.
+  case invalidUTF8 = "invalid_utf8"
 }
 
 /// Counts of what an import did.
@@ -32,6 +48,10 @@ public struct ImportReport: Sendable, Codable, Equatable {
   public var duplicates = 0
   /// Skipped lines by reason (`SkipReason` raw values).
   public var skipped: [String: Int] = [:]
+  /// Lines imported after a repair, by reason (`RepairReason` raw values).
+  public var repaired: [String: Int] = [:]
+  /// Bytes after the end of a gzip stream that were not gzip data (ignored, with a warning).
+  public var trailingBytes = 0
   /// Wall-clock seconds.
   public var seconds = 0.0
 
@@ -40,9 +60,12 @@ public struct ImportReport: Sendable, Codable, Equatable {
 
   /// Total skipped lines.
   public var skippedTotal: Int { skipped.values.reduce(0, +) }
+  /// Total repaired lines.
+  public var repairedTotal: Int { repaired.values.reduce(0, +) }
 
   enum CodingKeys: String, CodingKey {
-    case files, lines, duplicates, skipped, seconds
+    case files, lines, duplicates, skipped, repaired, seconds
+    case trailingBytes = "trailing_bytes"
     case usersAdded = "users_added"
     case itemsAdded = "items_added"
     case itemMetadata = "item_metadata"

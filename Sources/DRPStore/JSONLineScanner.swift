@@ -28,18 +28,25 @@ struct JSONScanError: Error, CustomStringConvertible {
 
 /// Scans a JSON object held in a byte buffer: validates the whole text (nested values included,
 /// to a depth of 64) and decodes the top-level members. Much faster than JSONSerialization for
-/// JSONL because nothing but the top level is materialised.
+/// JSONL because nothing but the top level is materialised. Strings are repaired rather than
+/// rejected: invalid UTF-8 and unpaired `\u` surrogates become U+FFFD, and `repaired` says so.
 struct JSONLineScanner {
   private let bytes: UnsafeBufferPointer<UInt8>
   private var pos = 0
+  /// Whether a string (anywhere in the text) held invalid UTF-8 or an unpaired surrogate escape.
+  private(set) var repaired = false
   private static let maxDepth = 64
 
   init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
   /// Scans `bytes` as one JSON object (surrounding whitespace allowed).
-  static func members(of bytes: UnsafeBufferPointer<UInt8>) throws -> [JSONMember] {
+  static func members(of bytes: UnsafeBufferPointer<UInt8>) throws -> [JSONMember] { try scan(bytes).members }
+
+  /// Scans `bytes` as one JSON object; `repaired` tells whether a string had to be repaired.
+  static func scan(_ bytes: UnsafeBufferPointer<UInt8>) throws -> (members: [JSONMember], repaired: Bool) {
     var scanner = JSONLineScanner(bytes)
-    return try scanner.scanObject()
+    let members = try scanner.scanObject()
+    return (members, scanner.repaired)
   }
 
   /// Decodes the raw value range as an array of strings (or a single string), or nil when it is neither.
@@ -207,7 +214,7 @@ struct JSONLineScanner {
     while pos < bytes.count {
       let c = bytes[pos]
       if c == UInt8(ascii: "\"") {
-        let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
+        let s = decode(UnsafeBufferPointer(rebasing: bytes[start..<pos]))
         pos += 1
         return s
       }
@@ -225,7 +232,7 @@ struct JSONLineScanner {
       pos += 1
       switch c {
       case UInt8(ascii: "\""):
-        return String(decoding: out, as: UTF8.self)
+        return out.withUnsafeBufferPointer { decode($0) }
       case UInt8(ascii: "\\"):
         guard let e = peek else { throw fail("unterminated string") }
         pos += 1
@@ -265,6 +272,13 @@ struct JSONLineScanner {
     return value
   }
 
+  /// The string of UTF-8 `raw`; invalid sequences become U+FFFD and set `repaired`.
+  private mutating func decode(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+    if let valid = String(validating: raw, as: UTF8.self) { return valid }
+    repaired = true
+    return String(decoding: raw, as: UTF8.self)
+  }
+
   private mutating func scanUnicodeEscape() throws -> Unicode.Scalar {
     let high = try hex4()
     if (0xD800..<0xDC00).contains(high), pos + 1 < bytes.count, bytes[pos] == UInt8(ascii: "\\"),
@@ -278,7 +292,11 @@ struct JSONLineScanner {
       }
       pos = save
     }
-    return Unicode.Scalar(high) ?? "\u{FFFD}"
+    guard let scalar = Unicode.Scalar(high) else {
+      repaired = true
+      return "\u{FFFD}"
+    }
+    return scalar
   }
 
   private func appendScalar(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {

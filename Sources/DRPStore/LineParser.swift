@@ -2,9 +2,11 @@
 import Foundation
 
 /// Turns one JSONL line into a `ParsedLine`: classifies it as a review or item metadata, checks
-/// field types, and reports why a bad line is skipped. Pure, so it runs on the parser thread.
+/// field types and the `ReviewRule`, and reports why a bad line is skipped. Pure, so it runs on
+/// the parser thread.
 struct LineParser: Sendable {
   let mapping: FieldMapping
+  let rule: ReviewRule
 
   private static let itemKeys: Set<String> = ["title", "description", "categories", "main_category"]
 
@@ -17,18 +19,26 @@ struct LineParser: Sendable {
   func parse(_ line: LineReader.Line, metaFile: Bool) -> ParsedLine {
     if line.bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .blank }
     do {
-      let members: [JSONMember]
+      let scanned: (members: [JSONMember], repaired: Bool)
       do {
-        members = try JSONLineScanner.members(of: line.bytes)
+        scanned = try JSONLineScanner.scan(line.bytes)
       } catch let error as JSONScanError {
         let detail = line.terminated ? error.description : "truncated last line (\(error.description))"
         throw BadLine(reason: .invalidJSON, detail: detail)
       }
-      let fields = LineFields(members: members, bytes: line.bytes)
-      if !metaFile && fields.isReview(mapping) {
-        return .review(try review(fields))
+      if let key = Self.repeatedKey(scanned.members) {
+        throw BadLine(reason: .duplicateKey, detail: "key '\(key)' appears more than once")
       }
-      return .item(try item(fields))
+      let fields = LineFields(members: scanned.members, bytes: line.bytes)
+      let repairedAt = scanned.repaired ? line.number : nil
+      if !metaFile && fields.isReview(mapping) {
+        var row = try review(fields)
+        row.repairedAt = repairedAt
+        return .review(row)
+      }
+      var row = try item(fields)
+      row.repairedAt = repairedAt
+      return .item(row)
     } catch let bad as BadLine {
       return .bad(reason: bad.reason, detail: bad.detail, number: line.number)
     } catch {
@@ -36,14 +46,22 @@ struct LineParser: Sendable {
     }
   }
 
+  /// The first top-level key present twice (lines have a dozen keys: pairwise is cheapest).
+  private static func repeatedKey(_ members: [JSONMember]) -> String? {
+    for i in members.indices {
+      for j in members.indices where j > i && members[j].key == members[i].key { return members[i].key }
+    }
+    return nil
+  }
+
   private func review(_ fields: LineFields) throws -> ParsedLine.ReviewRow {
-    let user = try fields.id(mapping.user, missing: .missingUser)
-    let item = try fields.id(mapping.item, missing: .missingItem)
-    let rating = try fields.rating(mapping.rating)
+    let user = try fields.id(mapping.user, field: "user", rule)
+    let item = try fields.id(mapping.item, field: "item", rule)
+    let rating = try fields.checked(mapping.rating) { try rule.rating(try fields.rating(mapping.rating)) }
     let title = try fields.text(mapping.title)
     let text = try fields.text(mapping.text)
-    var timestamp = try fields.integer(mapping.timestamp)
-    if timestamp > 0 && timestamp < 100_000_000_000 { timestamp *= 1000 }
+    try fields.checked(mapping.text) { try rule.texts(title: title, text: text) }
+    let timestamp = try fields.checked(mapping.timestamp) { try rule.timestamp(try fields.number(mapping.timestamp)) }
     let helpful = try fields.integer(mapping.helpful)
     let verified = try fields.flag(mapping.verified)
     return ParsedLine.ReviewRow(
@@ -52,7 +70,7 @@ struct LineParser: Sendable {
   }
 
   private func item(_ fields: LineFields) throws -> ParsedLine.ItemRow {
-    let id = try fields.id(mapping.item, missing: .missingItem)
+    let id = try fields.id(mapping.item, field: "item", rule)
     let title = try fields.text(["title"])
     let description = try fields.strings("description")?.joined(separator: "\n") ?? ""
     let categories = try fields.strings("categories") ?? []
@@ -80,35 +98,42 @@ struct LineParser: Sendable {
       value(mapping.user) != nil || value(mapping.rating) != nil || value(mapping.text) != nil
     }
 
-    func id(_ keys: [String], missing: SkipReason) throws -> String {
+    /// Runs a `ReviewRule` check; a violation becomes a bad line naming the source key.
+    func checked<T>(_ keys: [String], _ check: () throws -> T) throws -> T {
+      do {
+        return try check()
+      } catch let violation as ReviewRule.Violation {
+        let key = value(keys)?.key ?? keys[0]
+        throw BadLine(reason: violation.reason, detail: "\(key) \(violation.problem)")
+      }
+    }
+
+    func id(_ keys: [String], field: String, _ rule: ReviewRule) throws -> String {
       guard let member = value(keys) else {
-        throw BadLine(reason: missing, detail: "no \(keys.joined(separator: "/"))")
+        throw BadLine(
+          reason: field == "user" ? .missingUser : .missingItem, detail: "no \(keys.joined(separator: "/"))")
       }
       switch member.value {
-      case .string(let s) where !s.isEmpty: return s
-      case .string, .null: throw BadLine(reason: missing, detail: "empty \(member.key)")
+      case .string(let s): return try checked(keys) { try rule.id(s, field: field) }
+      case .null: return try checked(keys) { try rule.id("", field: field) }
       default: throw BadLine(reason: .wrongType, detail: "\(member.key) must be a string")
       }
     }
 
+    /// A number or numeric string (the rule then checks its range).
     func rating(_ keys: [String]) throws -> Double {
       guard let member = value(keys) else {
         throw BadLine(reason: .badRating, detail: "no \(keys.joined(separator: "/"))")
       }
-      let rating: Double
       switch member.value {
-      case .number(let n): rating = n
+      case .number(let n): return n
       case .string(let s):
         guard let n = Double(s) else {
           throw BadLine(reason: .badRating, detail: "\(member.key) '\(s)' is not a number")
         }
-        rating = n
+        return n
       default: throw BadLine(reason: .wrongType, detail: "\(member.key) must be a number")
       }
-      guard rating >= 0 && rating <= 5 else {
-        throw BadLine(reason: .badRating, detail: "\(member.key) \(rating) is outside 0...5")
-      }
-      return rating
     }
 
     func text(_ keys: [String]) throws -> String {
@@ -118,6 +143,19 @@ struct LineParser: Sendable {
       case .null: return ""
       default: throw BadLine(reason: .wrongType, detail: "\(member.key) must be a string")
       }
+    }
+
+    /// A number or numeric string (commas allowed); absent or null is 0.
+    func number(_ keys: [String]) throws -> Double {
+      guard let member = value(keys) else { return 0 }
+      switch member.value {
+      case .null: return 0
+      case .number(let n): return n
+      case .string(let s):
+        if let n = Double(s.replacingOccurrences(of: ",", with: "")) { return n }
+      default: break
+      }
+      throw BadLine(reason: .wrongType, detail: "\(member.key) must be a number")
     }
 
     func integer(_ keys: [String]) throws -> Int64 {

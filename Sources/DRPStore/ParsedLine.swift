@@ -14,6 +14,8 @@ enum ParsedLine: Sendable {
     var helpful: Int64
     var verified: Bool
     var textHash: Int64
+    /// The line number when invalid UTF-8 was replaced to read the line (counted as a repair).
+    var repairedAt: Int?
   }
 
   /// Item metadata (a `meta_*` line or a line without review fields).
@@ -24,6 +26,8 @@ enum ParsedLine: Sendable {
     var categoriesJSON: String
     var mainCategory: String
     var metadataJSON: String
+    /// The line number when invalid UTF-8 was replaced to read the line (counted as a repair).
+    var repairedAt: Int?
   }
 
   case blank

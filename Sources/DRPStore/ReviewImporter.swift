@@ -4,7 +4,10 @@ import Foundation
 /// Imports JSONL review and item-metadata files into a `ReviewStore`: streaming, in batched
 /// transactions, idempotent (re-importing adds nothing). Each line is classified on its own: a
 /// line with a user id (or a rating or text) is a review; otherwise it is item metadata, as is
-/// every line of a `meta_*` file. Bad lines are counted and skipped, never half-written.
+/// every line of a `meta_*` file. Reviews must obey the `ReviewRule` (the one `reviews.add`
+/// applies). Bad lines are counted and skipped, never half-written; lines read by replacing
+/// invalid UTF-8 are imported and counted as repaired; bytes after the end of a gzip stream are
+/// counted and reported.
 public final class ReviewImporter {
   /// Progress so far, reported about once a second.
   public struct Progress: Sendable {
@@ -18,6 +21,7 @@ public final class ReviewImporter {
 
   private let store: ReviewStore
   private let mapping: FieldMapping
+  private let rule: ReviewRule
   private let batchSize: Int
   private let reportLimit: Int
   private let warn: (String) -> Void
@@ -35,16 +39,19 @@ public final class ReviewImporter {
   /// - Parameters:
   ///   - store: Destination.
   ///   - mapping: Source keys of the review fields.
+  ///   - rule: What a review must satisfy (text limits from `store.max_text_bytes` etc.).
   ///   - batchSize: Lines per transaction.
-  ///   - reportLimit: Bad lines printed per reason (the rest are only counted).
-  ///   - warn: Receives `file:line: reason: detail` messages for bad lines.
+  ///   - reportLimit: Bad and repaired lines printed per reason (the rest are only counted).
+  ///   - warn: Receives `file:line: reason: detail` messages for bad lines,
+  ///     `file:line: repaired: reason: detail` for repaired ones and `file: detail` for trailing data.
   ///   - progress: Called about once a second.
   public init(
-    store: ReviewStore, mapping: FieldMapping = FieldMapping(), batchSize: Int = 5000, reportLimit: Int = 5,
-    warn: @escaping (String) -> Void = { _ in }, progress: ((Progress) -> Void)? = nil
+    store: ReviewStore, mapping: FieldMapping = FieldMapping(), rule: ReviewRule = ReviewRule(), batchSize: Int = 5000,
+    reportLimit: Int = 5, warn: @escaping (String) -> Void = { _ in }, progress: ((Progress) -> Void)? = nil
   ) {
     self.store = store
     self.mapping = mapping
+    self.rule = rule
     self.batchSize = max(1, batchSize)
     self.reportLimit = reportLimit
     self.warn = warn
@@ -58,6 +65,7 @@ public final class ReviewImporter {
   public func importFiles(_ paths: [String]) throws -> ImportReport {
     report = ImportReport()
     for reason in SkipReason.allCases { report.skipped[reason.rawValue] = 0 }
+    for reason in RepairReason.allCases { report.repaired[reason.rawValue] = 0 }
     started = Date()
     lastProgress = started
     lastUser = ""
@@ -88,6 +96,10 @@ public final class ReviewImporter {
       let reader = try LineReader(path: path)
       let metaFile = (path as NSString).lastPathComponent.hasPrefix("meta_")
       try importLines(reader, metaFile: metaFile)
+      if reader.trailingBytes > 0 {
+        report.trailingBytes += reader.trailingBytes
+        warn("\(path): \(reader.trailingBytes) bytes after the end of the gzip data are not gzip data; ignored")
+      }
       report.files += 1
     }
   }
@@ -97,7 +109,7 @@ public final class ReviewImporter {
   private func importLines(_ reader: LineReader, metaFile: Bool) throws {
     let pipe = BatchPipe<ParsedBatch>(capacity: 2)
     let finished = DispatchSemaphore(value: 0)
-    let parser = LineParser(mapping: mapping)
+    let parser = LineParser(mapping: mapping, rule: rule)
     let batchSize = batchSize
     let thread = Thread {
       defer { finished.signal() }
@@ -155,14 +167,29 @@ public final class ReviewImporter {
   private func write(_ line: ParsedLine, path: String, _ db: SQLiteConnection) throws {
     switch line {
     case .blank: return
-    case .review(let row): try insertReview(row, db)
-    case .item(let row): try insertItem(row, db)
+    case .review(let row):
+      try insertReview(row, db)
+      countRepair(at: row.repairedAt, path: path)
+    case .item(let row):
+      try insertItem(row, db)
+      countRepair(at: row.repairedAt, path: path)
     case .bad(let reason, let detail, let number):
       let count = report.skipped[reason.rawValue, default: 0] + 1
       report.skipped[reason.rawValue] = count
       if count <= reportLimit { warn("\(path):\(number): \(reason.rawValue): \(detail)") }
     }
     report.lines += 1
+  }
+
+  /// Counts a line read by replacing invalid UTF-8 (and prints the first few).
+  private func countRepair(at number: Int?, path: String) {
+    guard let number else { return }
+    let reason = RepairReason.invalidUTF8.rawValue
+    let count = report.repaired[reason, default: 0] + 1
+    report.repaired[reason] = count
+    if count <= reportLimit {
+      warn("\(path):\(number): repaired: \(reason): invalid UTF-8 or an unpaired \\u surrogate replaced by U+FFFD")
+    }
   }
 
   private func insertReview(_ row: ParsedLine.ReviewRow, _ db: SQLiteConnection) throws {

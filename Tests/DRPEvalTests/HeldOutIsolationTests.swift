@@ -60,6 +60,9 @@ final class HeldOutIsolationTests: XCTestCase {
     if let llm {
       config.llm.url = llm.baseURL
       config.llm.model = "echo"
+      // The echo server quotes whole prompts back, far more than `max_tokens` lets a real model
+      // write (the default reply limit is 16 bytes a token + 64 KiB).
+      config.llm.maxReplyBytes = 1 << 20
       config.reasoner = config.llm
     }
     let engine = try Engine(home: fixture.home.path, config: config)

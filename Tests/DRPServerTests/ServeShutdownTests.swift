@@ -28,6 +28,18 @@ final class ServeShutdownTests: XCTestCase {
     XCTAssertEqual(stats.indexedUsers, 121)
   }
 
+  /// A signal sent as soon as the listeners are announced is not lost: the announcement waits
+  /// until the signal handlers are registered (before, such a SIGTERM was ignored and the server
+  /// ran on).
+  func testSignalRightAfterStartUpStopsTheServer() throws {
+    for round in 0..<3 {
+      let serve = try ServeProcess()
+      let (status, elapsed) = serve.stop(signal: round == 1 ? SIGINT : SIGTERM, timeout: .seconds(10))
+      XCTAssertEqual(status, 0, "round \(round): \(serve.log)")
+      XCTAssertLessThan(elapsed, .seconds(5))
+    }
+  }
+
   func testSIGINTAlsoShutsDownGracefully() throws {
     let serve = try ServeProcess()
     let connection = try RawConnection(serve.tcp)

@@ -10,7 +10,10 @@ struct ImportCommand: Command {
 
     Imports Amazon Reviews 2023 JSONL files (plain or gzip). Each line is a review (it has a user id,
     rating or text) or item metadata (parent_asin without user_id; every line of a meta_* file).
-    Re-importing adds nothing. Bad lines are skipped, counted, and the first 5 per reason printed.
+    Re-importing adds nothing. Bad lines (including reviews breaking the review rule: text over
+    store.max_text_bytes, title over store.max_title_bytes, rating outside 0...5, a negative or
+    fractional timestamp, bad ids, repeated keys) are skipped, counted, and the first 5 per reason
+    printed; lines with invalid UTF-8 are imported with U+FFFD and counted as repaired.
       --map SPEC   source keys for other layouts, e.g. user=reviewerID,item=asin,text=reviewText,
                    rating=overall,title=summary,timestamp=unixReviewTime,helpful=vote,verified=verified
                    (fields: \(FieldMapping.fieldNames.joined(separator: ", ")); key1|key2 lists alternatives;
@@ -37,7 +40,8 @@ struct ImportCommand: Command {
     let stderr = context.stderr
     var progressShown = false
     let importer = ReviewImporter(
-      store: store, mapping: mapping, batchSize: batch, warn: { stderr.line("drp: warning: \($0)") },
+      store: store, mapping: mapping, rule: ReviewRule(config: context.config.store), batchSize: batch,
+      warn: { stderr.line("drp: warning: \($0)") },
       progress: { p in
         progressShown = true
         let rate = p.seconds > 0 ? Int(Double(p.lines) / p.seconds) : 0
@@ -50,6 +54,7 @@ struct ImportCommand: Command {
       return
     }
     let skipped = report.skipped.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+    let repaired = report.repaired.filter { $0.value > 0 }.sorted { $0.key < $1.key }
     context.stdout.line(
       """
       imported \(report.files) file(s), \(report.lines) lines in \(String(format: "%.2f", report.seconds)) s
@@ -57,6 +62,10 @@ struct ImportCommand: Command {
       items added:   \(report.itemsAdded) (\(report.itemMetadata) metadata lines)
       reviews added: \(report.reviewsAdded) (\(report.duplicates) duplicates)
       skipped:       \(report.skippedTotal)\(skipped.isEmpty ? "" : " (" + skipped.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")")
+      repaired:      \(report.repairedTotal)\(repaired.isEmpty ? "" : " (" + repaired.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")")
       """)
+    if report.trailingBytes > 0 {
+      context.stdout.line("trailing:      \(report.trailingBytes) bytes after gzip data ignored")
+    }
   }
 }

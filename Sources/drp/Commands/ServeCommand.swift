@@ -12,7 +12,8 @@ struct ServeCommand: Command {
     usage: drp serve [--tcp HOST:PORT] [--unix PATH] [--allow-remote --token T] [--grace S]
                      [--log-level L] [--json]
 
-    Opens the store and the user index, listens, prints one line per listener
+    Opens the store and the user index (checksummed whole: a damaged index is logged and index
+    requests are refused until `drp index build`), listens, prints one line per listener
     (`listening tcp 127.0.0.1:7411`, `listening unix /path`) and answers requests until SIGINT or
     SIGTERM; then it finishes (or after --grace seconds cancels) requests in flight, saves the
     index if reviews were added, removes the Unix socket and exits 0.
@@ -36,6 +37,7 @@ struct ServeCommand: Command {
     let grace = try context.arguments.int("grace", default: 10, in: 0...3600)
     let logger = Logger(level: try logLevel(context.arguments.value("log-level") ?? "info"))
     let engine = try context.engine()
+    verifyIndex(engine, logger)
     let server = Server(configuration: configuration, logger: logger)
     DRPMethods.register(on: server, engine: engine)
     let endpoints: [Endpoint]
@@ -47,10 +49,30 @@ struct ServeCommand: Command {
     server.runUntilSignalled(grace: .seconds(grace)) { announce(endpoints, context) }
     do {
       try engine.flush()
+    } catch let error as EngineError where error.kind == .damagedIndex {
+      // The reviews are stored and the index is marked stale: the next `drp embed` rebuilds it.
+      logger.log(.warning, "index not saved at shutdown: \(error)")
+      return
     } catch {
       throw RuntimeError(description: "could not save the index at shutdown: \(error)")
     }
     logger.log(.info, "index saved; exiting")
+  }
+
+  /// Checksums the whole index file before listening. A damaged file does not stop the server:
+  /// index requests are refused with a damaged-index error (-32013) naming the repair command,
+  /// other requests are served.
+  private func verifyIndex(_ engine: Engine, _ logger: Logger) {
+    let (seconds, problem) = engine.verifyIndexFile()
+    let elapsed: KeyValuePairs = ["ms": String(format: "%.1f", seconds * 1000)]
+    if let problem {
+      logger.log(
+        .error,
+        "the user index is damaged (\(problem)); index requests are refused until it is rebuilt "
+          + "with `drp index build` (or `drp embed --rebuild`)", elapsed)
+    } else {
+      logger.log(.info, "index checksums verified", elapsed)
+    }
   }
 
   /// Listeners, token and limits from the flags, falling back to the config's `server` section.
@@ -84,6 +106,12 @@ struct ServeCommand: Command {
       throw UsageError(description: "server.busy_poll_us must be between 0 and 1000000, got \(section.busyPollUs)")
     }
     limits.busyPoll = .microseconds(section.busyPollUs)
+    guard (0...60_000).contains(section.authFailureDelayMs), (1...1000).contains(section.maxAuthFailures) else {
+      throw UsageError(
+        description: "server.auth_failure_delay_ms must be in 0...60000 and server.max_auth_failures in 1...1000")
+    }
+    limits.authFailureDelay = .milliseconds(section.authFailureDelayMs)
+    limits.maxAuthFailures = section.maxAuthFailures
     return ServerConfiguration(
       listeners: listeners, allowRemote: arguments.flag("allow-remote"), token: token, limits: limits)
   }
