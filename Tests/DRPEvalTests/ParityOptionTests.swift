@@ -37,6 +37,12 @@ final class ParityOptionTests: XCTestCase {
       XCTAssertEqual(withSynonyms.meteorPerPair[index], want, accuracy: 1e-9, "pair \(index)")
     }
     XCTAssertEqual(withSynonyms.meteor, try XCTUnwrap(fixture.corpus.meteorTreebankWordNet), accuracy: 1e-9)
+    // What Punkt's sentence splitting would add (docs/METRICS.md): most of the whitespace gap is closed.
+    if let punkt = fixture.corpus.meteorPunkt {
+      XCTAssertLessThan(report.meteor, punkt)
+      XCTAssertLessThan(punkt - report.meteor, 0.015)
+      XCTAssertLessThan(punkt - report.meteor, (punkt - fixture.corpus.meteor) / 2)
+    }
   }
 
   /// The aggregation arithmetic is exact on the same resamples; rouge-score's own (unseeded) draws land

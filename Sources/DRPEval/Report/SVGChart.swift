@@ -58,15 +58,19 @@ struct SVGChart {
   func render() -> String {
     let rows = (panels.count + columns - 1) / columns
     let width = Double(columns) * panelWidth
+    let captionLines = Self.wrap(caption, width: Int(width / 7))
+    let header = self.header + Double(captionLines.count - 1) * 16
     let height = header + legendHeight + Double(rows) * panelHeight
     var out = """
       <svg xmlns="http://www.w3.org/2000/svg" width="\(Self.n(width))" height="\(Self.n(height))" \
       viewBox="0 0 \(Self.n(width)) \(Self.n(height))" font-family="Helvetica, Arial, sans-serif" font-size="12">
       <rect width="100%" height="100%" fill="#ffffff"/>
       <text x="16" y="24" font-size="17" font-weight="bold">\(Self.escape(title))</text>
-      <text x="16" y="46" fill="#444444">\(Self.escape(caption))</text>
 
       """
+    for (index, line) in captionLines.enumerated() {
+      out += "<text x=\"16\" y=\"\(Self.n(46 + Double(index) * 16))\" fill=\"#444444\">\(Self.escape(line))</text>\n"
+    }
     let names = panels.flatMap { $0.series.map(\.name) }.reduce(into: [String]()) {
       if !$0.contains($1) { $0.append($1) }
     }
@@ -82,6 +86,20 @@ struct SVGChart {
       out += draw(panel, x: originX, y: originY, names: names)
     }
     return out + "</svg>\n"
+  }
+
+  /// `text` broken at spaces into lines of at most `width` characters (a longer word stands alone).
+  static func wrap(_ text: String, width: Int) -> [String] {
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ") {
+      if !line.isEmpty && line.count + 1 + word.count > width {
+        lines.append(line)
+        line = ""
+      }
+      line += (line.isEmpty ? "" : " ") + word
+    }
+    return lines + (line.isEmpty && !lines.isEmpty ? [] : [line])
   }
 
   private func color(_ name: String, _ names: [String]) -> String {
