@@ -32,15 +32,6 @@ extension ReviewStore {
     }
   }
 
-  /// Marks review `reviewID` (of `user`) as the user's held-out review, replacing any earlier mark of the user.
-  /// - Throws: `SQLiteError`.
-  public func markHeldOut(user: String, reviewID: Int64, source: String) throws {
-    try transaction { db in
-      try db.run(
-        "INSERT OR REPLACE INTO held_out (user_id, review_id, source) VALUES (?, ?, ?)", [user, reviewID, source])
-    }
-  }
-
   /// Marks `reviewID` as `user`'s held-out review unless the user's current mark is a later review (by
   /// timestamp, then id): a user keeps one held-out review, the latest target imported.
   /// - Returns: true when the mark was set.

@@ -77,6 +77,18 @@ struct CanaryFixture {
     if embed { try Self.check(drp(home: home, ["embed"])) }
   }
 
+  /// An engine on the fixture's home, writing with `llm` (reasoner too) when given, offline otherwise.
+  func engine(llm: EchoChatServer? = nil) throws -> Engine {
+    var config = DRPConfig()
+    config.home = home.path
+    if let llm {
+      config.llm.url = llm.baseURL
+      config.llm.model = "echo"
+      config.reasoner = config.llm
+    }
+    return try Engine(home: home.path, config: config)
+  }
+
   private static func check(_ result: ProcessResult) throws {
     guard result.status == 0 else {
       throw FixtureError("fixture command failed (\(result.status)): \(result.stderr.prefix(400))")

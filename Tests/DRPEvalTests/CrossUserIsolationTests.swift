@@ -22,12 +22,7 @@ final class CrossUserIsolationTests: XCTestCase {
   private func crossLeaks(_ fixture: CanaryFixture, _ server: EchoChatServer, hideOthers: Bool) async throws
     -> [String]
   {
-    var config = DRPConfig()
-    config.home = fixture.home.path
-    config.llm.url = server.baseURL
-    config.llm.model = "echo"
-    config.reasoner = config.llm
-    let engine = try Engine(home: fixture.home.path, config: config)
+    let engine = try fixture.engine(llm: server)
     var options = try engine.pipelineOptions()
     options.keySamples = 50
     options.peers = 50
@@ -93,9 +88,7 @@ final class CrossUserIsolationTests: XCTestCase {
   /// review the same check must fail.
   func testPeerCandidatesAreScoredWithoutTheirHeldOutReviews() throws {
     let fixture = try CanaryFixture()
-    var config = DRPConfig()
-    config.home = fixture.home.path
-    let engine = try Engine(home: fixture.home.path, config: config)
+    let engine = try fixture.engine()
     let embedder = try XCTUnwrap(engine.indexEmbedder)
     let everyone = try engine.store.allUserIDs().count
     let (cases, hidden) = try self.hidden(engine.store)

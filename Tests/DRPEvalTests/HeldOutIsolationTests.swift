@@ -48,14 +48,7 @@ final class HeldOutIsolationTests: XCTestCase {
   /// surfaced: predictions, stored profiles (dimensions, evidence, summary), profile key items, and
   /// (with an LLM) the chat requests sent while that user's samples were generated.
   private func leaks(fixture: CanaryFixture, llm: EchoChatServer?, leaky: Bool) async throws -> [String] {
-    var config = DRPConfig()
-    config.home = fixture.home.path
-    if let llm {
-      config.llm.url = llm.baseURL
-      config.llm.model = "echo"
-      config.reasoner = config.llm
-    }
-    let engine = try Engine(home: fixture.home.path, config: config)
+    let engine = try fixture.engine(llm: llm)
     var options = try engine.pipelineOptions()
     options.keySamples = 3
     options.peers = 2

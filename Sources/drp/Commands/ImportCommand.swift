@@ -43,9 +43,7 @@ struct ImportCommand: Command {
       throw UsageError(description: error.description)
     }
     let batch = try context.arguments.int("batch", default: context.config.store.importBatch, in: 1...1_000_000)
-    for file in files where !FileManager.default.fileExists(atPath: file) {
-      throw RuntimeError(description: "no such file: \(file)")
-    }
+    try Self.checkExist(files)
     let store = try context.store()
     let stderr = context.stderr
     var progressShown = false
@@ -62,14 +60,13 @@ struct ImportCommand: Command {
       try context.printJSON(report)
       return
     }
-    let skipped = report.skipped.filter { $0.value > 0 }.sorted { $0.key < $1.key }
     context.stdout.line(
       """
       imported \(report.files) file(s), \(report.lines) lines in \(String(format: "%.2f", report.seconds)) s
       users added:   \(report.usersAdded)
       items added:   \(report.itemsAdded) (\(report.itemMetadata) metadata lines)
       reviews added: \(report.reviewsAdded) (\(report.duplicates) duplicates)
-      skipped:       \(report.skippedTotal)\(skipped.isEmpty ? "" : " (" + skipped.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")")
+      skipped:       \(Self.skippedText(report.skipped))
       """)
   }
 
@@ -78,9 +75,7 @@ struct ImportCommand: Command {
     if context.arguments.value("map") != nil {
       throw UsageError(description: "--map applies to the amazon format only; DPL rows have fixed fields")
     }
-    for file in files where !FileManager.default.fileExists(atPath: file) {
-      throw RuntimeError(description: "no such file: \(file)")
-    }
+    try Self.checkExist(files)
     let store = try context.store()
     let stderr = context.stderr
     var progressShown = false
@@ -96,7 +91,6 @@ struct ImportCommand: Command {
       try context.printJSON(report)
       return
     }
-    let skipped = report.skipped.filter { $0.value > 0 }.sorted { $0.key < $1.key }
     context.stdout.line(
       """
       imported \(report.files) DPL file(s), \(report.lines) lines in \(String(format: "%.2f", report.seconds)) s
@@ -105,7 +99,22 @@ struct ImportCommand: Command {
       users added:    \(report.usersAdded)
       items added:    \(report.itemsAdded)
       reviews added:  \(report.reviewsAdded) (\(report.duplicates) duplicates)
-      skipped:        \(report.skippedTotal)\(skipped.isEmpty ? "" : " (" + skipped.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")")
+      skipped:        \(Self.skippedText(report.skipped))
       """)
+  }
+
+  /// - Throws: `RuntimeError` naming the first of `files` that does not exist.
+  private static func checkExist(_ files: [String]) throws {
+    for file in files where !FileManager.default.fileExists(atPath: file) {
+      throw RuntimeError(description: "no such file: \(file)")
+    }
+  }
+
+  /// `N` or `N (reason: n, ...)` for skipped-line counts by reason.
+  private static func skippedText(_ skipped: [String: Int]) -> String {
+    let counted = skipped.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+    let total = counted.reduce(0) { $0 + $1.value }
+    return "\(total)"
+      + (counted.isEmpty ? "" : " (" + counted.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")")
   }
 }
