@@ -177,6 +177,8 @@ struct EvalCommand: Command {
   /// `--meteor-tokenizer` and `--rouge-aggregation`.
   /// - Throws: `UsageError` for an unknown value.
   static func metricOptions(_ args: ParsedArguments) throws -> MetricOptions {
+    // Hook (issue 12, part A): under `--preset paper` the defaults become treebank and bootstrap-mid,
+    // the scoring of the papers' scripts; the flags below still override them.
     var metrics = MetricOptions()
     if let name = args.value("meteor-tokenizer") {
       guard let tokenizer = MetricOptions.METEORTokenizer(rawValue: name) else {
