@@ -104,7 +104,9 @@ final class EvalSweepAndSVGTests: XCTestCase {
       XCTAssertGreaterThan(modes[1]["reasoningCalls"] as? Int ?? 0, 0)
       drpTokens.append(modes[1]["reasoningTokens"] as? Int ?? 0)
       let pipeline = try XCTUnwrap((inner["settings"] as? [String: Any])?["pipeline"] as? [String: Any])
-      XCTAssertEqual(pipeline["generatorModel"] as? String, "echo")
+      XCTAssertEqual(pipeline["generator_model"] as? String, "echo")
+      XCTAssertEqual(pipeline["temperature"] as? Double, 0.7)
+      XCTAssertEqual(pipeline["validation"] as? String, "use")
     }
     XCTAssertGreaterThan(drpTokens[1], drpTokens[0], "three key samples cost more reasoning than one")
     let svg = try String(contentsOfFile: directory.path("sweep.svg"), encoding: .utf8)

@@ -48,7 +48,9 @@ public struct EvalSettings: Sendable, Codable, Equatable {
 }
 
 /// What decides how a sample is generated, flattened for readers of the report: the preset, the
-/// sampling parameters of every request, the model of each stage, and how validation is used.
+/// sampling parameters of every request, the model of each stage, and how validation is used. JSON
+/// keys in the pipeline options' spelling: `preset`, `temperature`, `top_p`, `seed`, `max_tokens`,
+/// `thinking_budget`, `extractor_model`, `summarizer_model`, `generator_model`, `embedder`, `validation`.
 public struct PipelineSettings: Sendable, Codable, Equatable {
   /// The pipeline preset (`paper` or `drp`), when the pipeline has presets.
   public var preset: String?
@@ -72,6 +74,16 @@ public struct PipelineSettings: Sendable, Codable, Equatable {
   public var embedder: String
   /// How the reflective validation is used (`use`, `off`; `record` with presets).
   public var validation: String
+
+  enum CodingKeys: String, CodingKey {
+    case preset, temperature, seed, embedder, validation
+    case topP = "top_p"
+    case maxTokens = "max_tokens"
+    case thinkingBudget = "thinking_budget"
+    case extractorModel = "extractor_model"
+    case summarizerModel = "summarizer_model"
+    case generatorModel = "generator_model"
+  }
 
   /// The settings of `options` on `config`.
   public init(config: DRPConfig, options: PipelineOptions) {
