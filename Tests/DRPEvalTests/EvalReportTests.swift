@@ -48,7 +48,7 @@ final class EvalReportTests: XCTestCase {
     XCTAssertEqual(
       Set(object.keys),
       [
-        "bootstrapResamples", "created", "elapsedSeconds", "fingerprint", "generation", "meteorSynonymStage",
+        "bootstrapResamples", "created", "elapsedSeconds", "fingerprint", "generation", "meteorSynonymStage", "metrics",
         "modes", "newSamples", "reusedSamples", "samples", "settings",
       ])
     let samples = try XCTUnwrap(object["samples"] as? [[String: Any]])

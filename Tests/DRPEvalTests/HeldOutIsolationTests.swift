@@ -55,17 +55,7 @@ final class HeldOutIsolationTests: XCTestCase {
   private func leaks(fixture: CanaryFixture, llm: EchoChatServer?, leaky: Bool, scope: ProfileScope) async throws
     -> [String]
   {
-    var config = DRPConfig()
-    config.home = fixture.home.path
-    if let llm {
-      config.llm.url = llm.baseURL
-      config.llm.model = "echo"
-      // The echo server quotes whole prompts back, far more than `max_tokens` lets a real model
-      // write (the default reply limit is 16 bytes a token + 64 KiB).
-      config.llm.maxReplyBytes = 1 << 20
-      config.reasoner = config.llm
-    }
-    let engine = try Engine(home: fixture.home.path, config: config)
+    let engine = try fixture.engine(llm: llm)
     var options = try engine.pipelineOptions()
     options.keySamples = 3
     options.peers = 2

@@ -34,6 +34,7 @@ final class HeldOutSplitTests: XCTestCase {
     XCTAssertEqual(cases[0].historyCount, 5)
     XCTAssertEqual(cases[1].heldOut.text, "u3 gift later")
     XCTAssertEqual(cases[1].historyCount, 6)
+    XCTAssertTrue(cases.allSatisfy { $0.hidden.isEmpty }, "without a category the held-out review is the last")
     // Equal timestamps: the later row id is the later review.
     XCTAssertEqual(cases[2].heldOut.text, "u4 same time, inserted last")
     XCTAssertEqual(try HeldOutSplit(minReviews: 3).cases(in: store).map(\.userID), ["u1", "u2", "u3", "u4"])
@@ -46,7 +47,12 @@ final class HeldOutSplitTests: XCTestCase {
     // u4 has one magazine review only; u3's held-out review is its last magazine review, not the gift card.
     XCTAssertEqual(cases.map(\.userID), ["u1", "u3"])
     XCTAssertEqual(cases[1].heldOut.text, "u3 magazine 5")
-    XCTAssertEqual(cases[1].historyCount, 6)
+    // The split is by time over all of u3's reviews: the two later gift-card reviews are hidden, not history.
+    XCTAssertEqual(cases[1].historyCount, 4)
+    let u3 = try store.reviews(ofUser: "u3")
+    XCTAssertEqual(cases[1].hidden, u3.filter { $0.itemID == "gift" }.map(\.id))
+    XCTAssertEqual(Set(cases[1].excluded), Set([cases[1].heldOut.id] + cases[1].hidden))
+    XCTAssertEqual(cases[0].hidden, [], "u1's held-out review is its last review")
     XCTAssertEqual(
       try HeldOutSplit(minReviews: 2, category: "gift cards").cases(in: store).map(\.userID), ["u3", "u4"])
     XCTAssertEqual(try HeldOutSplit(minReviews: 2, category: "Books").cases(in: store), [])

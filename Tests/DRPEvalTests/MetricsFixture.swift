@@ -20,6 +20,31 @@ struct MetricsFixture: Decodable {
     var meteor: Double
     var meteorWordNet: Double?
     var bleuSentence: Double
+    /// `word_tokenize(prediction, preserve_line=True)` and the same of the reference.
+    var treebankPrediction: [String]
+    var treebankReference: [String]
+    /// METEOR of those tokens without and with WordNet.
+    var meteorTreebank: Double
+    var meteorTreebankWordNet: Double?
+  }
+
+  /// A bootstrap interval as the fixture records it.
+  struct Interval: Decodable {
+    var lower: Double
+    var estimate: Double
+    var upper: Double
+  }
+
+  /// rouge-score's own `BootstrapAggregator` mid F1 under one NumPy seed.
+  struct AggregatorMid: Decodable {
+    var rouge1: Double
+    var rougeL: Double
+  }
+
+  /// A text and its `word_tokenize(text, preserve_line=True)` tokens.
+  struct Treebank: Decodable {
+    var text: String
+    var tokens: [String]
   }
 
   /// Corpus-level reference scores.
@@ -29,6 +54,15 @@ struct MetricsFixture: Decodable {
     var meteor: Double
     var meteorWordNet: Double?
     var bleu: Double
+    var meteorTreebank: Double
+    var meteorTreebankWordNet: Double?
+    /// METEOR on NLTK's full `word_tokenize` (Punkt first), when the generator had the Punkt parameters.
+    var meteorPunkt: Double?
+    /// The BootstrapAggregator arithmetic on SplitMix64(0) resamples (what `Bootstrap.midInterval` computes).
+    var rouge1BootstrapMid: Interval
+    var rougeLBootstrapMid: Interval
+    /// rouge-score's aggregator itself with NumPy seeds 0...4.
+    var rougeScoreAggregatorMid: [AggregatorMid]
   }
 
   /// A word and NLTK's PorterStemmer output for it.
@@ -67,6 +101,7 @@ struct MetricsFixture: Decodable {
   var corpus: Corpus
   var pairs: [Pair]
   var stems: [Stem]
+  var treebank: [Treebank]
   var wordnet: WordNetRecords?
 
   /// Where the fixture lives in the checkout.

@@ -8,17 +8,33 @@ public enum MetricSuite {
     evaluate(pairs: pairs, wordNet: METEOR.sharedWordNet)
   }
 
-  /// The corpus report for `pairs` with an explicit METEOR synonym database (`nil`: exact and stem stages only).
-  public static func evaluate(pairs: [(prediction: String, reference: String)], wordNet: WordNet?) -> MetricReport {
+  /// The corpus report for `pairs` with METEOR's inputs split by `tokenizer` (and the synonym stage when
+  /// `WordNet.shared` is available).
+  public static func evaluate(
+    pairs: [(prediction: String, reference: String)], tokenizer: MetricOptions.METEORTokenizer
+  ) -> MetricReport {
+    evaluate(pairs: pairs, wordNet: METEOR.sharedWordNet, tokenizer: tokenizer)
+  }
+
+  /// The corpus report for `pairs` with an explicit METEOR synonym database (`nil`: exact and stem stages only)
+  /// and METEOR tokeniser (default: whitespace).
+  public static func evaluate(
+    pairs: [(prediction: String, reference: String)], wordNet: WordNet?,
+    tokenizer: MetricOptions.METEORTokenizer = .whitespace
+  ) -> MetricReport {
     let rouge = pairs.map { ROUGE.scores(prediction: $0.prediction, reference: $0.reference) }
     // Review vocabulary repeats heavily: stem each distinct word, and look up each distinct stem's synonyms, once.
     // Keys compare code point by code point (`PythonText.key`), so "é" and "e\u{301}" stay distinct.
     let stem = memoised(key: PythonText.key, PorterStemmer.stem)
     let synonyms = wordNet.map { database in memoised(key: { $0 }, database.meteorSynonyms) }
+    let split: (String) -> [String]
+    switch tokenizer {
+    case .whitespace: split = { PythonText.split($0) }
+    case .treebank: split = { TreebankTokenizer.wordTokenize($0) }
+    }
     let meteor = pairs.map {
       METEOR.score(
-        predictionTokens: PythonText.split($0.prediction), referenceTokens: PythonText.split($0.reference), stem: stem,
-        synonyms: synonyms)
+        predictionTokens: split($0.prediction), referenceTokens: split($0.reference), stem: stem, synonyms: synonyms)
     }
     let statistics = pairs.map { BLEU.statistics(prediction: $0.prediction, reference: $0.reference) }
     let rouge1 = rouge.map(\.rouge1), rougeL = rouge.map(\.rougeL)

@@ -10,11 +10,13 @@ public enum EvalError: Error, CustomStringConvertible, Equatable {
   case checkpoint(path: String, detail: String)
   /// Generating one held-out review failed (finished samples are kept; re-running resumes).
   case generationFailed(user: String, mode: String, detail: String)
+  /// A `--sweep` specification cannot be used.
+  case invalidSweep(String)
 
   /// A readable description of the problem.
   public var description: String {
     switch self {
-    case .invalidSplit(let detail):
+    case .invalidSplit(let detail), .invalidSweep(let detail):
       return detail
     case .noEligibleUsers(let minReviews, let category):
       let scope = category.map { " of items in category '\($0)'" } ?? ""

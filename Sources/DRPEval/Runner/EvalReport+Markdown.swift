@@ -19,16 +19,32 @@ extension EvalReport {
       lines.append("| " + cells.joined(separator: " | ") + " |")
     }
     let scope = settings.category.map { " in category \($0)" } ?? ""
+    let population =
+      settings.targets == "last"
+      ? "\(settings.evaluatedUsers) of \(settings.eligibleUsers) eligible users (>= \(settings.minReviews) reviews"
+        + "\(scope))"
+      : "\(settings.evaluatedUsers) of \(settings.eligibleUsers) \(settings.targets) targets"
+    let rouge = metrics.rougeAggregation == .mean ? "mean" : "bootstrap median"
     lines.append("")
     lines.append(
-      "\(settings.evaluatedUsers) of \(settings.eligibleUsers) eligible users (>= \(settings.minReviews) reviews"
-        + "\(scope)), seed \(settings.seed); 95% percentile bootstrap over \(bootstrapResamples) resamples; "
-        + "METEOR synonym stage (WordNet): \(meteorSynonymStage ? "on" : "off"); "
+      "\(population), seed \(settings.seed), \(settings.hiddenReviews) held-out reviews hidden from every "
+        + "generation; 95% percentile bootstrap over \(bootstrapResamples) resamples; ROUGE: \(rouge) of per-pair F1; "
+        + "METEOR tokeniser: \(metrics.meteorTokenizer.rawValue), synonym stage (WordNet): "
+        + "\(meteorSynonymStage ? "on" : "off"); "
         + "\(newSamples) samples generated, \(reusedSamples) reused, \(Self.fixed(elapsedSeconds, digits: 1)) s.")
+    if let pipeline = settings.pipeline {
+      lines.append(
+        "Generation: temperature \(pipeline.temperature)"
+          + (pipeline.topP.map { ", top_p \($0)" } ?? "") + (pipeline.seed.map { ", seed \($0)" } ?? "")
+          + ", max_tokens \(pipeline.maxTokens); extractor \(pipeline.extractorModel), summariser "
+          + "\(pipeline.summarizerModel), generator \(pipeline.generatorModel); validation \(pipeline.validation)"
+          + (pipeline.preset.map { "; preset \($0)" } ?? "") + ".")
+    }
     return lines.joined(separator: "\n")
   }
 
-  private static func cell(_ interval: Bootstrap.Interval, digits: Int) -> String {
+  /// `value [lower, upper]` with `digits` decimals.
+  static func cell(_ interval: Bootstrap.Interval, digits: Int) -> String {
     "\(fixed(interval.estimate, digits: digits)) [\(fixed(interval.lower, digits: digits)), "
       + "\(fixed(interval.upper, digits: digits))]"
   }

@@ -16,6 +16,8 @@ public struct EvalReport: Sendable, Codable, Equatable {
   public var fingerprint: String
   /// Whether METEOR ran its WordNet synonym stage (false: exact and stem matching only).
   public var meteorSynonymStage: Bool
+  /// METEOR's tokeniser and ROUGE's aggregation.
+  public var metrics: MetricOptions
   /// Bootstrap resamples behind each interval (95%, percentile method, seeded with `settings.seed`).
   public var bootstrapResamples: Int
   /// One row per mode, in `settings.modes` order.
@@ -33,7 +35,7 @@ public struct EvalReport: Sendable, Codable, Equatable {
   /// - Throws: `MetricsError.emptySample` when a mode has no sample.
   public init(
     run: EvalRun, settings: EvalSettings, generation: GenerationSettings, bootstrapResamples: Int = 1000,
-    created: Date = Date()
+    metrics: MetricOptions = MetricOptions(), created: Date = Date()
   ) throws {
     let formatter = ISO8601DateFormatter()
     formatter.timeZone = TimeZone(identifier: "UTC")
@@ -42,12 +44,13 @@ public struct EvalReport: Sendable, Codable, Equatable {
     self.generation = generation
     fingerprint = generation.fingerprint
     meteorSynonymStage = METEOR.synonymStageAvailable
+    self.metrics = metrics
     self.bootstrapResamples = bootstrapResamples
     modes = try settings.modes.map { mode in
       let samples = run.samples.filter { $0.mode == mode }
       return try ModeResult(
         mode: mode, samples: samples, generatedNow: samples.filter { run.generatedKeys.contains($0.key) }.count,
-        seed: settings.seed, resamples: bootstrapResamples)
+        seed: settings.seed, resamples: bootstrapResamples, metrics: metrics)
     }
     samples = run.samples
     newSamples = run.generated

@@ -134,7 +134,8 @@ public struct EvalRunner: Sendable {
               EvalSample(
                 user: job.heldOut.userID, item: review.itemID, mode: job.mode, reviewID: review.id,
                 prediction: written.text, reference: review.text, llmCalls: written.llmCalls, tokens: written.tokens,
-                seconds: Date().timeIntervalSince(began)))
+                seconds: Date().timeIntervalSince(began), reasoningCalls: written.reasoningCalls,
+                reasoningTokens: written.reasoningTokens))
           )
         }
       }

@@ -22,11 +22,15 @@ public struct EvalSample: Sendable, Codable, Equatable {
   public var tokens: Int
   /// Wall time of the generation in seconds.
   public var seconds: Double
+  /// LLM requests of the reasoning stages (profile building) among `llmCalls`.
+  public var reasoningCalls: Int
+  /// Tokens of those requests.
+  public var reasoningTokens: Int
 
   /// Creates a sample.
   public init(
     user: String, item: String, mode: PipelineMode, reviewID: Int64, prediction: String, reference: String,
-    llmCalls: Int, tokens: Int, seconds: Double
+    llmCalls: Int, tokens: Int, seconds: Double, reasoningCalls: Int = 0, reasoningTokens: Int = 0
   ) {
     self.user = user
     self.item = item
@@ -37,6 +41,28 @@ public struct EvalSample: Sendable, Codable, Equatable {
     self.llmCalls = llmCalls
     self.tokens = tokens
     self.seconds = seconds
+    self.reasoningCalls = reasoningCalls
+    self.reasoningTokens = reasoningTokens
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case user, item, mode, reviewID, prediction, reference, llmCalls, tokens, seconds, reasoningCalls, reasoningTokens
+  }
+
+  /// Decodes a sample; the reasoning counts of samples saved before they were recorded read as 0.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    user = try c.decode(String.self, forKey: .user)
+    item = try c.decode(String.self, forKey: .item)
+    mode = try c.decode(PipelineMode.self, forKey: .mode)
+    reviewID = try c.decode(Int64.self, forKey: .reviewID)
+    prediction = try c.decode(String.self, forKey: .prediction)
+    reference = try c.decode(String.self, forKey: .reference)
+    llmCalls = try c.decode(Int.self, forKey: .llmCalls)
+    tokens = try c.decode(Int.self, forKey: .tokens)
+    seconds = try c.decode(Double.self, forKey: .seconds)
+    reasoningCalls = try c.decodeIfPresent(Int.self, forKey: .reasoningCalls) ?? 0
+    reasoningTokens = try c.decodeIfPresent(Int.self, forKey: .reasoningTokens) ?? 0
   }
 
   /// Identifies a sample: a user's held-out review in one mode.

@@ -27,12 +27,17 @@ public struct GenerationSettings: Sendable, Codable, Equatable {
   public var summarizerModel: String?
   /// Pipeline budgets, strategy and model overrides (the mode is set per sample, so it is left at `drp`).
   public var pipeline: PipelineOptions
+  /// Digest of every review the evaluation hides from all generations (``heldOutDigest(_:)``): samples
+  /// generated with other reviews hidden are not reused.
+  public var heldOut: String?
 
   /// Version of the evaluation protocol; bump it when the runner changes what a sample means.
-  static let protocolVersion = 2  // 2: profiles conditioned on the target item and title
+  /// 2: profiles conditioned on the target item and title; 3: every eligible user's held-out review
+  /// (and, with a category, the later reviews) is hidden from every generation, not only the user's own.
+  static let protocolVersion = 3
 
-  /// The settings of `config` with the pipeline `options` in force.
-  public init(config: DRPConfig, options: PipelineOptions) {
+  /// The settings of `config` with the pipeline `options` in force and the `hidden` reviews of the run.
+  public init(config: DRPConfig, options: PipelineOptions, hidden: Set<Int64>? = nil) {
     llmURL = config.llm.url
     llmModel = config.llm.model
     reasonerURL = config.reasoner.url
@@ -45,6 +50,12 @@ public struct GenerationSettings: Sendable, Codable, Equatable {
     summarizerModel = config.summarizer?.model
     pipeline = options
     pipeline.mode = .drp
+    heldOut = hidden.map(Self.heldOutDigest)
+  }
+
+  /// 16 hex digits of FNV-1a over the sorted review ids.
+  public static func heldOutDigest(_ reviews: Set<Int64>) -> String {
+    fnv1a(Array(reviews.sorted().map(String.init).joined(separator: ",").utf8))
   }
 
   /// 16 hex digits of a 64-bit FNV-1a hash over the protocol version and these settings (sorted-key JSON).
@@ -52,10 +63,12 @@ public struct GenerationSettings: Sendable, Codable, Equatable {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.sortedKeys]
     let json = (try? encoder.encode(self)) ?? Data()
+    return Self.fnv1a(Array("v\(Self.protocolVersion):".utf8) + Array(json))
+  }
+
+  private static func fnv1a(_ bytes: [UInt8]) -> String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in Array("v\(Self.protocolVersion):".utf8) + Array(json) {
-      hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-    }
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
     let hex = String(hash, radix: 16)
     return String(repeating: "0", count: 16 - hex.count) + hex
   }

@@ -7,7 +7,9 @@ import Foundation
 ///
 /// A user is eligible with at least `minReviews` reviews (counting, with a category, only reviews of
 /// items in that category). Their held-out review is the last one in time (ties broken by row id)
-/// among the counted reviews; every other review of theirs is history.
+/// among the counted reviews. The split is by time across all the user's reviews: reviews written
+/// before it (any category) are history; reviews written after it (other categories, with a category)
+/// are hidden like the held-out review (``HeldOutCase/hidden``).
 public struct HeldOutSplit: Sendable {
   /// Minimum reviews for a user to be eligible (at least 2: one held out, one of history).
   public var minReviews: Int
@@ -46,8 +48,12 @@ public struct HeldOutSplit: Sendable {
       } else {
         counted = reviews
       }
-      guard counted.count >= minReviews, let last = counted.last else { continue }
-      cases.append(HeldOutCase(userID: userID, heldOut: last, historyCount: reviews.count - 1))
+      guard counted.count >= minReviews, let last = counted.last,
+        let position = reviews.firstIndex(where: { $0.id == last.id })
+      else { continue }
+      cases.append(
+        HeldOutCase(
+          userID: userID, heldOut: last, historyCount: position, hidden: reviews[(position + 1)...].map(\.id)))
     }
     return cases
   }

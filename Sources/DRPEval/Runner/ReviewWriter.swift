@@ -17,11 +17,17 @@ public struct WrittenReview: Sendable, Equatable {
   public var llmCalls: Int
   /// Prompt plus completion tokens of those requests.
   public var tokens: Int
+  /// LLM requests of the reasoning stages (every stage but the generation), cache hits excluded.
+  public var reasoningCalls: Int
+  /// Tokens of those reasoning requests.
+  public var reasoningTokens: Int
 
   /// Creates a result.
-  public init(text: String, llmCalls: Int, tokens: Int) {
+  public init(text: String, llmCalls: Int, tokens: Int, reasoningCalls: Int = 0, reasoningTokens: Int = 0) {
     self.text = text
     self.llmCalls = llmCalls
     self.tokens = tokens
+    self.reasoningCalls = reasoningCalls
+    self.reasoningTokens = reasoningTokens
   }
 }

@@ -1,12 +1,14 @@
 import DRPStore
 import Foundation
 
-/// `drp import FILE...`: loads JSONL reviews and item metadata into the store.
+/// `drp import FILE...`: loads JSONL reviews and item metadata into the store (`--format dpl`: the DPL
+/// benchmark's rows, see ``DPLImporter``).
 struct ImportCommand: Command {
   let name = "import"
   let summary = "import JSONL reviews and item metadata (.jsonl or .jsonl.gz)"
   let usage = """
     usage: drp import FILE... [--map FIELD=KEY,...] [--batch N] [--json]
+           drp import --format dpl MAIN.jsonl META.jsonl [--json]
 
     Imports Amazon Reviews 2023 JSONL files (plain or gzip). Each line is a review (it has a user id,
     rating or text) or item metadata (parent_asin without user_id; every line of a meta_* file).
@@ -19,13 +21,24 @@ struct ImportCommand: Command {
                    (fields: \(FieldMapping.fieldNames.joined(separator: ", ")); key1|key2 lists alternatives;
                    timestamps below 10^11 are read as seconds)
       --batch N    lines per transaction (default: config store.import_batch)
+      --format F   amazon (default: the layout above) or dpl: the DPL benchmark (DPL-main rows
+                   {user_id, profile: [review...], data: review}, reviews {user_id, asin, title, text,
+                   rating, timestamp}; DPL-meta rows {asin, title, description}), files in any order.
+                   Each main row's profile and target are stored and the target is marked as the
+                   user's held-out review, which `drp eval --targets dpl` evaluates (EVALUATION.md
+                   says how to export the data set to JSONL)
       --json       print the summary as one JSON document
     """
-  let options: [OptionSpec] = [.value("map"), .value("batch"), .json]
+  let options: [OptionSpec] = [.value("map"), .value("batch"), .value("format"), .json]
 
   func run(_ context: CommandContext) throws {
     let files = context.arguments.positionals
     guard !files.isEmpty else { throw UsageError(description: "no input file given") }
+    switch context.arguments.value("format") ?? "amazon" {
+    case "amazon": break
+    case "dpl": return try importDPL(files, context)
+    case let other: throw UsageError(description: "--format: unknown format '\(other)' (use amazon or dpl)")
+    }
     let mapping: FieldMapping
     do {
       mapping = try context.arguments.value("map").map(FieldMapping.init(spec:)) ?? FieldMapping()
@@ -33,9 +46,7 @@ struct ImportCommand: Command {
       throw UsageError(description: error.description)
     }
     let batch = try context.arguments.int("batch", default: context.config.store.importBatch, in: 1...1_000_000)
-    for file in files where !FileManager.default.fileExists(atPath: file) {
-      throw RuntimeError(description: "no such file: \(file)")
-    }
+    try Self.checkExist(files)
     let store = try context.store(creating: true)
     let stderr = context.stderr
     var progressShown = false
@@ -53,19 +64,65 @@ struct ImportCommand: Command {
       try context.printJSON(report)
       return
     }
-    let skipped = report.skipped.filter { $0.value > 0 }.sorted { $0.key < $1.key }
-    let repaired = report.repaired.filter { $0.value > 0 }.sorted { $0.key < $1.key }
     context.stdout.line(
       """
       imported \(report.files) file(s), \(report.lines) lines in \(String(format: "%.2f", report.seconds)) s
       users added:   \(report.usersAdded)
       items added:   \(report.itemsAdded) (\(report.itemMetadata) metadata lines)
       reviews added: \(report.reviewsAdded) (\(report.duplicates) duplicates)
-      skipped:       \(report.skippedTotal)\(skipped.isEmpty ? "" : " (" + skipped.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")")
-      repaired:      \(report.repairedTotal)\(repaired.isEmpty ? "" : " (" + repaired.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")")
+      skipped:       \(Self.countsText(report.skipped))
+      repaired:      \(Self.countsText(report.repaired))
       """)
     if report.trailingBytes > 0 {
       context.stdout.line("trailing:      \(report.trailingBytes) bytes after gzip data ignored")
     }
+  }
+
+  /// `--format dpl`: the DPL benchmark's main and meta rows.
+  private func importDPL(_ files: [String], _ context: CommandContext) throws {
+    if context.arguments.value("map") != nil {
+      throw UsageError(description: "--map applies to the amazon format only; DPL rows have fixed fields")
+    }
+    try Self.checkExist(files)
+    let store = try context.store(creating: true)
+    let stderr = context.stderr
+    var progressShown = false
+    let importer = DPLImporter(
+      store: store, warn: { stderr.line("drp: warning: \($0)") },
+      progress: { p in
+        progressShown = true
+        stderr.write("\rimport: \(p.lines) lines, \(p.mainRows) users' rows, \(p.reviewsAdded) reviews added   ")
+      })
+    let report = try importer.importFiles(files)
+    if progressShown { stderr.write("\n") }
+    if context.json {
+      try context.printJSON(report)
+      return
+    }
+    context.stdout.line(
+      """
+      imported \(report.files) DPL file(s), \(report.lines) lines in \(String(format: "%.2f", report.seconds)) s
+      main rows:      \(report.mainRows) (held-out targets marked: \(report.targetsMarked))
+      meta rows:      \(report.metaRows)
+      users added:    \(report.usersAdded)
+      items added:    \(report.itemsAdded)
+      reviews added:  \(report.reviewsAdded) (\(report.duplicates) duplicates)
+      skipped:        \(Self.countsText(report.skipped))
+      """)
+  }
+
+  /// - Throws: `RuntimeError` naming the first of `files` that does not exist.
+  private static func checkExist(_ files: [String]) throws {
+    for file in files where !FileManager.default.fileExists(atPath: file) {
+      throw RuntimeError(description: "no such file: \(file)")
+    }
+  }
+
+  /// `N` or `N (reason: n, ...)` for counts by reason (skipped or repaired lines).
+  private static func countsText(_ skipped: [String: Int]) -> String {
+    let counted = skipped.filter { $0.value > 0 }.sorted { $0.key < $1.key }
+    let total = counted.reduce(0) { $0 + $1.value }
+    return "\(total)"
+      + (counted.isEmpty ? "" : " (" + counted.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")")
   }
 }
