@@ -136,7 +136,8 @@ extension IndexStorage {
     return heap
   }
 
-  /// Top `want` rows for `count` padded queries stored contiguously at `queries`.
+  /// Top `want` rows for `count` padded queries stored contiguously at `queries`: the same rows and
+  /// the same (bit-identical) scores as `search(query:want:candidates:threads:)` for each query.
   func searchBatch(
     queries: UnsafePointer<Float>, count nq: Int, want: Int, candidates: Candidates, kernel: BatchKernel
   ) -> [TopKHeap] {
@@ -144,18 +145,54 @@ extension IndexStorage {
     switch kernel {
     case .automatic: useMatrix = nq >= Self.matrixMinBatch && !quantized
     case .perQuery: useMatrix = false
-    case .matrix: useMatrix = true
+    case .matrix: useMatrix = !quantized
     }
     if case .rows = candidates {
       return perQuery(queries: queries, count: nq, want: want, candidates: candidates)
     }
     if !useMatrix || rows == 0 { return perQuery(queries: queries, count: nq, want: want, candidates: candidates) }
+    let heaps: [TopKHeap]
     if case .mask(let mask) = candidates {
-      return mask.words.withUnsafeBufferPointer {
-        matrix(queries: queries, count: nq, want: want, allowed: $0.baseAddress)
+      heaps = mask.words.withUnsafeBufferPointer {
+        matrix(queries: queries, count: nq, depth: Self.matrixDepth(want), allowed: $0.baseAddress)
+      }
+    } else {
+      heaps = matrix(queries: queries, count: nq, depth: Self.matrixDepth(want), allowed: nil)
+    }
+    return (0..<nq).map {
+      rescore(query: queries + $0 * stride, approximate: heaps[$0], want: want, candidates: candidates)
+    }
+  }
+
+  /// Candidates per query kept by the sgemm pass: `want` plus room for near-ties, so the rows of
+  /// the exact top `want` survive its rounding (see `rescore`).
+  static func matrixDepth(_ want: Int) -> Int { want + max(16, want / 4) }
+
+  /// How far an sgemm score may be from the canonical score of the same row (both are dot products
+  /// of unit vectors with `stride` terms, each within γ·Σ|qᵢrᵢ| ≤ γ of the exact value, γ ≈ stride·2⁻²⁴;
+  /// the bound is rounded up).
+  var matrixScoreError: Float { 2.5 * Float(stride) * Float.ulpOfOne / 2 }
+
+  /// The exact top `want` from sgemm candidates: each candidate is scored again with the canonical
+  /// kernel. When the candidates cannot be shown to contain every row of the exact top `want` (more
+  /// than `matrixDepth` rows within the rounding margin of the cut), the query is scanned again.
+  private func rescore(query: UnsafePointer<Float>, approximate: TopKHeap, want: Int, candidates: Candidates)
+    -> TopKHeap
+  {
+    let ranked = approximate.sorted()
+    if ranked.count == approximate.capacity {
+      // Rows left out score at most ranked.last; rows of the exact top `want` score at least
+      // the `want`-th approximate score minus twice the error.
+      let cut = ranked[want - 1].score - 2 * matrixScoreError
+      if ranked[ranked.count - 1].score >= cut {
+        return search(query: query, want: want, candidates: candidates, threads: 1)
       }
     }
-    return matrix(queries: queries, count: nq, want: want, allowed: nil)
+    let heap = TopKHeap(capacity: want)
+    ranked.map(\.row).withUnsafeBufferPointer {
+      ScanKernels.gather(query: query, base: floats, stride: stride, rows: $0, heap: heap)
+    }
+    return heap
   }
 
   /// One scan per query: parallel inside each scan for large indexes, across queries otherwise.
@@ -179,16 +216,17 @@ extension IndexStorage {
   }
 
   /// Blocked sgemm: each thread takes a contiguous range of rows, multiplies query blocks by row
-  /// blocks (C = Q · Xᵀ) and merges each block's scores into its own per-query heaps; the
-  /// per-thread heaps are merged at the end. OpenBLAS is asked to use one thread per call
-  /// (`BLASRuntime`) so the two levels of threading do not fight.
-  private func matrix(queries: UnsafePointer<Float>, count nq: Int, want: Int, allowed: UnsafePointer<UInt64>?)
+  /// blocks (C = Q · Xᵀ) and merges each block's scores into its own per-query heaps of `depth`
+  /// entries; the per-thread heaps are merged at the end. OpenBLAS is asked to use one thread per
+  /// call (`BLASRuntime`) so the two levels of threading do not fight. The scores are sgemm's, not
+  /// yet the canonical ones (`rescore`).
+  private func matrix(queries: UnsafePointer<Float>, count nq: Int, depth: Int, allowed: UnsafePointer<UInt64>?)
     -> [TopKHeap]
   {
     BLASRuntime.useSingleThreadedCalls()
     let n = rows
     let parts = max(1, min(Self.threadCount, (n + Self.matrixBlockRows - 1) / Self.matrixBlockRows))
-    let heaps = (0..<parts).map { _ in (0..<nq).map { _ in TopKHeap(capacity: want) } }
+    let heaps = (0..<parts).map { _ in (0..<nq).map { _ in TopKHeap(capacity: depth) } }
     deleted.words.withUnsafeBufferPointer { deletedWords in
       let dead = tombstones > 0 ? deletedWords.baseAddress : nil
       Parallel.run(parts) { t in

@@ -9,18 +9,18 @@ enum ScanKernels {
     UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
   }
 
-  /// Dot product of one query with one padded row of `stride` floats (two accumulators).
+  /// Dot product of one query with one padded row of `stride` floats: the canonical score. Every
+  /// kernel that reports a score computes it this same way (one `SIMD16` accumulator, FMA over the
+  /// 16-float chunks in order, then `sum()` of the lanes in order), so a row gets bit-identical
+  /// scores from single queries, gathers, re-ranking and batches.
   @inline(__always) static func dot(_ q: UnsafePointer<Float>, _ r: UnsafePointer<Float>, stride: Int) -> Float {
     var a0 = SIMD16<Float>()
-    var a1 = SIMD16<Float>()
     var i = 0
-    while i + 32 <= stride {
+    while i < stride {
       a0.addProduct(load16(q, i), load16(r, i))
-      a1.addProduct(load16(q, i + 16), load16(r, i + 16))
-      i += 32
+      i += 16
     }
-    if i < stride { a0.addProduct(load16(q, i), load16(r, i)) }
-    return (a0 + a1).sum()
+    return a0.sum()
   }
 
   /// Scores `count` consecutive rows starting at `rows` into `out`, four rows per pass so the query
@@ -93,14 +93,15 @@ enum ScanKernels {
     }
   }
 
-  /// Scores only the listed rows (gather), for small candidate sets.
+  /// Scores only the listed rows (gather), for small candidate sets; rows may come in any order.
   static func gather(
     query: UnsafePointer<Float>, base: UnsafePointer<Float>, stride: Int, rows: UnsafeBufferPointer<Int32>,
     heap: TopKHeap
   ) {
     for row in rows {
       let s = dot(query, base + Int(row) * stride, stride: stride)
-      if s > heap.threshold { heap.insert(s, row: row) }
+      // `>=`: a row tying the worst kept score still wins when its row number is lower.
+      if s >= heap.threshold { heap.insert(s, row: row) }
     }
   }
 

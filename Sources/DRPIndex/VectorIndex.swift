@@ -85,6 +85,26 @@ public final class VectorIndex: @unchecked Sendable {
     }
   }
 
+  /// A copy of the live rows (same ids, same order) held in memory with int8 codes, searched like an
+  /// index built with `quantized: true`: for comparing the two variants on the same data.
+  public func quantizedCopy() -> VectorIndex {
+    lock.read {
+      let copy = VectorIndex(dimension: dimension, quantized: true)
+      copy.storage.reserve(storage.count)
+      for row in 0..<storage.rows where !storage.deleted.contains(row) {
+        copy.storage.store(
+          UnsafeBufferPointer(start: storage.floats + row * stride, count: stride), at: copy.storage.rows)
+        copy.storage.ids.append(storage.ids.id(row))
+        copy.storage.rows += 1
+      }
+      return copy
+    }
+  }
+
+  /// Checks that `query` can be searched: the index dimension, finite, not all zeros.
+  /// - Throws: `IndexError.dimensionMismatch` or `.invalidVector`.
+  public func validate(query: [Float]) throws { _ = try normalized(query, name: "query") }
+
   /// Makes room for `rows` rows in total (avoids regrowth when the final size is known).
   public func reserveCapacity(_ rows: Int) { lock.write { storage.reserve(rows) } }
 
@@ -163,8 +183,10 @@ public final class VectorIndex: @unchecked Sendable {
     }
   }
 
-  /// Top-`k` results for each query in `batch` (same order). Uses blocked sgemm from
-  /// `IndexStorage.matrixMinBatch` queries on (`kernel` overrides this, for benchmarks).
+  /// Top-`k` results for each query in `batch` (same order), equal to `search(_:k:filter:)` of each
+  /// query alone: the same ids and bit-identical scores. Uses blocked sgemm from
+  /// `IndexStorage.matrixMinBatch` queries on, re-scoring its candidates with the single-query
+  /// kernel (`kernel` overrides the choice, for benchmarks).
   public func search(batch: [[Float]], k: Int, filter: SearchFilter? = nil, kernel: BatchKernel = .automatic)
     throws -> [[Neighbor]]
   {
