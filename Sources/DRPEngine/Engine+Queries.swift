@@ -144,7 +144,7 @@ extension Engine {
 
   /// The item's reviews minus `excluding`, oldest first.
   /// - Throws: ``EngineError`` for an unknown item.
-  private func itemReviews(_ item: String, excluding: Set<Int64>) throws -> [Review] {
+  func itemReviews(_ item: String, excluding: Set<Int64>) throws -> [Review] {
     guard store.item(item) != nil else { throw EngineError.unknownItem(item) }
     return store.reviews(ofItem: item).filter { !excluding.contains($0.id) }
   }
@@ -158,12 +158,24 @@ extension Engine {
     return result
   }
 
-  /// The user's vector: from the index, or recomputed from their review vectors without the
-  /// excluded ones when any of their reviews is excluded.
-  private func targetVector(user: String, excluding: [String: Set<Int64>]) throws -> [Float] {
+  /// The user's vector: from the index for any id it holds (whatever filled it: user vectors or a
+  /// vector file), or recomputed from their review vectors without the excluded ones when any of
+  /// their reviews is excluded.
+  /// - Throws: ``EngineError`` saying whether the store knows an id the index lacks.
+  func targetVector(user: String, excluding: [String: Set<Int64>]) throws -> [Float] {
     let hidden = excluding[user] ?? []
-    _ = try userReviews(user, excluding: hidden)
     if hidden.isEmpty, let stored = index.vector(for: user) { return stored }
+    let source = "\(index.count) vectors" + (meta.map { ", from \($0.embedder)" } ?? "")
+    guard store.user(user) != nil else {
+      throw EngineError(.notFound, "unknown user '\(user)': neither the index (\(source)) nor the store has this id")
+    }
+    _ = try userReviews(user, excluding: hidden)
+    if hidden.isEmpty, meta?.embedder.hasPrefix("file:") == true {
+      throw EngineError(
+        .unavailable,
+        "user '\(user)' is in the store but not in the index (\(source)): "
+          + "run `drp embed --rebuild` or `drp index build` to index the store's users")
+    }
     guard let embedder = meta?.embedder else { throw EngineError.notEmbedded("user '\(user)'") }
     let vectors = try tables.reviewVectors(ofUser: user, embedder: embedder).filter { !hidden.contains($0.reviewID) }
     let vector = userVector(vectors)
