@@ -13,9 +13,21 @@ import Synchronization
 /// has waited long enough to be asleep itself and will not answer within microseconds, and a
 /// polling thread would only take the core the client wakes up on. An idle pool sleeps and costs
 /// nothing.
+///
+/// Grouped jobs (`submit(grouped:)`) of one key are run together: a worker taking one also takes
+/// every other job of that key queued at that moment (up to the key's limit, in queue order) and
+/// runs them with one call, so a burst of compatible requests costs one pass over the data.
 final class WorkerPool: Sendable {
+  /// A queued job.
+  enum Job: Sendable {
+    /// Runs alone.
+    case single(@Sendable () -> Void)
+    /// Runs together with the other queued jobs of its key.
+    case grouped(GroupedJob)
+  }
+
   private struct State {
-    var jobs: [@Sendable () -> Void] = []
+    var jobs: [Job] = []
     var head = 0
     var stopping = false
     /// Workers blocked on `wakeUp`, each owed one signal by the next `submit`.
@@ -46,16 +58,23 @@ final class WorkerPool: Sendable {
 
   /// Queues `job`. Returns false (and drops it) once `stop()` was called.
   @discardableResult
-  func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
-    let (accepted, wake) = state.withLock { state -> (Bool, Bool) in
-      guard !state.stopping else { return (false, false) }
-      state.jobs.append(job)
-      queued.add(1, ordering: .releasing)
-      guard state.sleepers > 0 else { return (true, false) }
-      state.sleepers -= 1
-      return (true, true)
+  func submit(_ job: @escaping @Sendable () -> Void) -> Bool { submit(contentsOf: [.single(job)]) }
+
+  /// Queues all of `jobs` at once (a worker polling meanwhile cannot take the first before the
+  /// others are queued, so grouped jobs among them run together). Returns false (and drops them)
+  /// once `stop()` was called.
+  @discardableResult
+  func submit(contentsOf jobs: [Job]) -> Bool {
+    guard !jobs.isEmpty else { return true }
+    let (accepted, wake) = state.withLock { state -> (Bool, Int) in
+      guard !state.stopping else { return (false, 0) }
+      state.jobs.append(contentsOf: jobs)
+      queued.add(jobs.count, ordering: .releasing)
+      let wake = min(state.sleepers, jobs.count)
+      state.sleepers -= wake
+      return (true, wake)
     }
-    if wake { wakeUp.signal() }
+    for _ in 0..<wake { wakeUp.signal() }
     return accepted
   }
 
@@ -74,6 +93,7 @@ final class WorkerPool: Sendable {
 
   private enum Next {
     case run(@Sendable () -> Void)
+    case runGroup([GroupedJob])
     case wait
     case exit
   }
@@ -84,17 +104,42 @@ final class WorkerPool: Sendable {
       if state.head < state.jobs.count {
         let job = state.jobs[state.head]
         state.head += 1
-        queued.subtract(1, ordering: .relaxed)
+        var taken = 1
+        let next: Next
+        switch job {
+        case .single(let body): next = .run(body)
+        case .grouped(let first):
+          let group = Self.takeGroup(of: first, from: &state)
+          taken = group.count
+          next = .runGroup(group)
+        }
+        queued.subtract(taken, ordering: .relaxed)
         if state.head == state.jobs.count {
           state.jobs.removeAll(keepingCapacity: true)
           state.head = 0
         }
-        return .run(job)
+        return next
       }
       if state.stopping { return .exit }
       if sleep { state.sleepers += 1 }
       return .wait
     }
+  }
+
+  /// `first` (already taken) and the queued jobs of its key, up to its limit, removed from the queue
+  /// (the others keep their order).
+  private static func takeGroup(of first: GroupedJob, from state: inout State) -> [GroupedJob] {
+    var group = [first]
+    var kept: [Job] = []
+    for job in state.jobs[state.head...] {
+      if group.count < first.limit, case .grouped(let member) = job, member.key == first.key {
+        group.append(member)
+      } else {
+        kept.append(job)
+      }
+    }
+    if group.count > 1 { state.jobs.replaceSubrange(state.head..., with: kept) }
+    return group
   }
 
   /// Runs `job`; returns until when to poll for the next one.
@@ -112,6 +157,7 @@ final class WorkerPool: Sendable {
       let polling = ContinuousClock.now < pollUntil
       switch next(sleep: !polling) {
       case .run(let job): pollUntil = run(job)
+      case .runGroup(let group): pollUntil = run { GroupedJob.run(group) }
       case .exit: return
       case .wait where polling:
         // Watch the counter, not the lock, until a job is queued or the window ends.
