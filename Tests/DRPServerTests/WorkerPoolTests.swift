@@ -1,3 +1,5 @@
+import DRPCore
+import DRPProtocol
 import Dispatch
 import Foundation
 import Synchronization
@@ -38,5 +40,32 @@ final class WorkerPoolTests: XCTestCase {
     XCTAssertEqual(ran.withLock { $0 }, 10, "stop ends the threads only after the queued jobs")
     XCTAssertFalse(pool.submit {}, "a stopped pool refuses jobs")
     pool.stop()
+  }
+
+  func testQueuedGroupedJobsOfOneKeyRunTogetherAndOthersKeepTheirOrder() {
+    let pool = WorkerPool(threads: 1, name: "test-pool", busyPoll: .zero)
+    let gate = DispatchSemaphore(value: 0)
+    let log = Mutex([String]())
+    pool.submit { gate.wait() }
+    func job(_ key: String, _ name: String, limit: Int = 3) -> WorkerPool.Job {
+      .grouped(
+        GroupedJob(
+          key: key, limit: limit, params: RPCParams(["name": .string(name)]),
+          context: RequestContext(id: nil, method: "m", connectionID: 0) { _ in },
+          body: { batch in
+            log.withLock { $0.append(batch.map { $0["name"]?.string ?? "?" }.joined(separator: "+")) }
+            return batch.map { _ in .success(.null) }
+          }, finish: { _ in }, ran: { _ in }))
+    }
+    // Queued while the only worker is held: a1 takes a2 and a3 (limit 3), not a4 or b1; plain
+    // jobs stay in place.
+    XCTAssertTrue(
+      pool.submit(contentsOf: [
+        job("a", "a1"), job("b", "b1"), .single({ log.withLock { $0.append("plain") } }), job("a", "a2"),
+        job("a", "a3"), job("a", "a4"), job("b", "b2"),
+      ]))
+    gate.signal()
+    pool.stop()
+    XCTAssertEqual(log.withLock { $0 }, ["a1+a2+a3", "b1+b2", "plain", "a4"])
   }
 }
