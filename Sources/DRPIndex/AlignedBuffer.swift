@@ -37,6 +37,16 @@ final class AlignedBuffer: @unchecked Sendable {
   /// Whether the memory is a window into a file mapping.
   var isMapped: Bool { mapping != nil }
 
+  /// Maps the window's pages in ahead of use (`MappedFile.populate`); owned memory is resident
+  /// already, so `completion(true)` is called at once.
+  func populate(completion: (@Sendable (Bool) -> Void)?) {
+    guard let mapping else {
+      completion?(true)
+      return
+    }
+    mapping.populate(offset: base - mapping.base, count: byteCount, completion: completion)
+  }
+
   /// A new owned buffer of `newByteCount` bytes holding a copy of the first `used` bytes.
   func resized(to newByteCount: Int, copying used: Int) -> AlignedBuffer {
     let buffer = AlignedBuffer(byteCount: newByteCount)
