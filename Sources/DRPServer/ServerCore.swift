@@ -565,54 +565,27 @@ final class ServerCore: @unchecked Sendable {
       do { outcome = .success(try body(params, context)) } catch { outcome = .failure(Self.rpcError(for: error)) }
       answer(outcome)
     case .index(let body):
-      let connectionID = connection.id
-      guard let id = request.id else {
-        let context = RequestContext(id: nil, method: request.method, connectionID: connectionID) { _ in }
-        submitIndexJob(
-          on: connection,
-          .single({ [self] in
-            _ = try? body(params, context)
-            post { [self] in indexJobDone(connectionID: connectionID) }
-          }))
-        return
-      }
-      guard connection.inFlight.count < limits.maxInFlightPerConnection else {
-        answer(.failure(.tooManyInFlight(limit: limits.maxInFlightPerConnection)))
-        return
-      }
-      let (token, context) = track(id: id, method: request.method, on: connection, started: started, slot: route.slot)
-      let finish = indexFinisher(
-        connection: connection, id: id, token: token, method: request.method, context: context, started: started)
-      submitIndexJob(
-        on: connection,
+      submitIndexRequest(
+        request, on: connection, started: started, route: route,
+        notification: { context in _ = try? body(params, context) }
+      ) { context, finish in
         .single({
           // The worker answers directly: handing the reply to the loop would add a thread
           // wake-up to the client's latency. The loop then only does the bookkeeping.
           guard !context.isCancelled else { return finish(nil) }
           do { finish(.success(try body(params, context))) } catch { finish(.failure(Self.rpcError(for: error))) }
-        }))
+        })
+      }
     case .coalescing(let key, let limit, let body):
-      let connectionID = connection.id
-      guard let id = request.id else {
-        submitIndexJob(
-          on: connection,
-          .single({ [self] in
-            _ = body([params])
-            post { [self] in indexJobDone(connectionID: connectionID) }
-          }))
-        return
+      submitIndexRequest(
+        request, on: connection, started: started, route: route, notification: { _ in _ = body([params]) }
+      ) {
+        [self] context, finish in
+        .grouped(
+          GroupedJob(
+            key: request.method + "\u{0}" + key(params), limit: limit, params: params, context: context, body: body,
+            finish: finish, ran: { [self] size in recordGroup(size) }))
       }
-      guard connection.inFlight.count < limits.maxInFlightPerConnection else {
-        answer(.failure(.tooManyInFlight(limit: limits.maxInFlightPerConnection)))
-        return
-      }
-      let (token, context) = track(id: id, method: request.method, on: connection, started: started, slot: route.slot)
-      let job = GroupedJob(
-        key: request.method + "\u{0}" + key(params), limit: limit, params: params, context: context, body: body,
-        finish: indexFinisher(
-          connection: connection, id: id, token: token, method: request.method, context: context, started: started),
-        ran: { [self] size in recordGroup(size) })
-      submitIndexJob(on: connection, .grouped(job))
     case .background(let body):
       guard let id = request.id else {
         logger.log(.warning, "notification for background method ignored (send an id)", ["method": request.method])
@@ -625,6 +598,37 @@ final class ServerCore: @unchecked Sendable {
       startBackground(
         id: id, method: request.method, params: params, body: body, on: connection, started: started, slot: route.slot)
     }
+  }
+
+  /// Starts an index-lane request: a notification runs `notification` and is forgotten; a request
+  /// is refused with -32002 beyond the in-flight limit, else tracked and queued as the job `job`
+  /// makes from its context and its finisher (`indexFinisher`).
+  private func submitIndexRequest(
+    _ request: RPCRequest, on connection: Connection, started: ContinuousClock.Instant, route: Route,
+    notification: @escaping @Sendable (RequestContext) -> Void,
+    job: (RequestContext, @escaping @Sendable (Result<JSONValue, RPCError>?) -> Void) -> WorkerPool.Job
+  ) {
+    let connectionID = connection.id
+    guard let id = request.id else {
+      let context = RequestContext(id: nil, method: request.method, connectionID: connectionID) { _ in }
+      submitIndexJob(
+        on: connection,
+        .single({ [self] in
+          notification(context)
+          post { [self] in indexJobDone(connectionID: connectionID) }
+        }))
+      return
+    }
+    guard connection.inFlight.count < limits.maxInFlightPerConnection else {
+      reply(
+        to: connection, id: id, method: request.method, started: started,
+        .failure(.tooManyInFlight(limit: limits.maxInFlightPerConnection)), slot: route.slot)
+      return
+    }
+    let (token, context) = track(id: id, method: request.method, on: connection, started: started, slot: route.slot)
+    let finish = indexFinisher(
+      connection: connection, id: id, token: token, method: request.method, context: context, started: started)
+    submitIndexJob(on: connection, job(context, finish))
   }
 
   /// Queues an index-lane job of `connection` (at the end of the batch line being dispatched, if

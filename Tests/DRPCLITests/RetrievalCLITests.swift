@@ -75,6 +75,14 @@ final class RetrievalCLITests: XCTestCase {
     return try XCTUnwrap(try result.json(file: file, line: line) as? [String: Any], file: file, line: line)
   }
 
+  /// A home in `dir` whose index holds `base`, built from an .fvecs file.
+  private func indexedHome(_ dir: TemporaryDirectory, _ base: VectorSet) throws -> URL {
+    let home = dir.url.appendingPathComponent("home")
+    try base.xvecs(bytes: false).write(to: URL(fileURLWithPath: dir.path("base.fvecs")))
+    _ = try json(home, ["index", "build", "--vectors", dir.path("base.fvecs")])
+    return home
+  }
+
   private func ids(_ document: [String: Any]) -> [String] {
     ((document["neighbors"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }
   }
@@ -150,10 +158,8 @@ final class RetrievalCLITests: XCTestCase {
 
   func testQueryFilesInEveryFormatGroundTruthAndRecall() throws {
     let dir = try TemporaryDirectory()
-    let home = dir.url.appendingPathComponent("home")
     let base = VectorSet(count: 400, dimension: 16, seed: 3)
-    try base.xvecs(bytes: false).write(to: URL(fileURLWithPath: dir.path("base.fvecs")))
-    _ = try json(home, ["index", "build", "--vectors", dir.path("base.fvecs")])
+    let home = try indexedHome(dir, base)
     let queries = VectorSet(count: 9, dimension: 16, seed: 4)
     let truth = queries.rows.map { base.nearest($0, k: 10) }
     let formats: [(String, Data)] = [
@@ -208,10 +214,7 @@ final class RetrievalCLITests: XCTestCase {
 
   func testLongQueryFilesReportProgressOnStderr() throws {
     let dir = try TemporaryDirectory()
-    let home = dir.url.appendingPathComponent("home")
-    try VectorSet(count: 50, dimension: 4, seed: 5).xvecs(bytes: false).write(
-      to: URL(fileURLWithPath: dir.path("b.fvecs")))
-    _ = try json(home, ["index", "build", "--vectors", dir.path("b.fvecs")])
+    let home = try indexedHome(dir, VectorSet(count: 50, dimension: 4, seed: 5))
     try VectorSet(count: 1500, dimension: 4, seed: 6).xvecs(bytes: false).write(
       to: URL(fileURLWithPath: dir.path("q.fvecs")))
     let result = try drp(home: home, ["neighbors", "--vector-file", dir.path("q.fvecs"), "-k", "1", "--json"])
@@ -223,10 +226,8 @@ final class RetrievalCLITests: XCTestCase {
 
   func testBadQueryAndTruthFilesGetClearErrors() throws {
     let dir = try TemporaryDirectory()
-    let home = dir.url.appendingPathComponent("home")
     let base = VectorSet(count: 40, dimension: 8, seed: 7)
-    try base.xvecs(bytes: false).write(to: URL(fileURLWithPath: dir.path("base.fvecs")))
-    _ = try json(home, ["index", "build", "--vectors", dir.path("base.fvecs")])
+    let home = try indexedHome(dir, base)
     let queries = VectorSet(count: 3, dimension: 8, seed: 8)
     try queries.xvecs(bytes: false).write(to: URL(fileURLWithPath: dir.path("q.fvecs")))
     let truth = queries.rows.map { base.nearest($0, k: 5) }
