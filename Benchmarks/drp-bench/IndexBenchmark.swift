@@ -367,7 +367,8 @@ private func benchmarkSet(
     "single_p50_ms": p50, "single_p99_ms": p99, "single_gbps": singleGBps, "batch_qps": qps, "batch_gflops": gflops,
     "recall": recall, "identical_lists": exactLists, "truth_queries": truthCount, "int8_recall": int8Recall,
     "int8_p50_ms": int8P50, "load_ms": loadMs, "verify_ms": verifyMs, "build_s": buildSeconds,
-    "built_single_p50_ms": percentile(heapLatencies, 0.5) * 1000, "first_query_ms": firstQueryMs, "prefault_ms": prefaultMs, "prefaulted_first_query_ms": prefaultedFirstMs,
+    "built_single_p50_ms": percentile(heapLatencies, 0.5) * 1000, "first_query_ms": firstQueryMs,
+    "prefault_ms": prefaultMs, "prefaulted_first_query_ms": prefaultedFirstMs,
     "memory_ratio": Double(index.info().bytes) / Double(rawBytes), "rss_mb": rss, "switchover": switchover,
     "stream_gbps": bandwidth, "sgemm_peak_gflops": peak, "blas": BLASRuntime.libraryName,
   ]
