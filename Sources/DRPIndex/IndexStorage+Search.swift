@@ -69,12 +69,20 @@ extension IndexStorage {
     }
   }
 
-  /// Scans every row (optionally masked), split across threads for large indexes.
+  /// Bytes of rows per chunk of a parallel scan (about 0.1-0.4 ms of streaming).
+  static let scanChunkBytes = 4 << 20
+
+  /// Scans every row (optionally masked). Large indexes are cut into chunks of `scanChunkBytes`
+  /// that the threads claim one after the other (`DispatchQueue.concurrentPerform` hands out
+  /// iterations dynamically), each into its own heap, merged at the end: when another process
+  /// takes a core, the other thread scans more chunks instead of the query waiting for a half.
+  /// The result does not depend on the split (the heap's order is total: score, then row).
   private func scanAll(query: UnsafePointer<Float>, want: Int, allowed: UnsafePointer<UInt64>?, threads: Int)
     -> TopKHeap
   {
     let n = rows
-    let parts = rows * stride >= Self.parallelMinFloats ? max(1, min(threads, n / ScanKernels.blockRows)) : 1
+    let parallel = threads > 1 && rows * stride >= Self.parallelMinFloats
+    let parts = parallel ? max(threads, min(n / ScanKernels.blockRows, rows * stride * 4 / Self.scanChunkBytes)) : 1
     return deleted.words.withUnsafeBufferPointer { deletedWords in
       let dead = tombstones > 0 ? deletedWords.baseAddress : nil
       let heaps = (0..<parts).map { _ in TopKHeap(capacity: quantized ? Self.rerankDepth(want) : want) }
@@ -225,18 +233,19 @@ extension IndexStorage {
   {
     BLASRuntime.useSingleThreadedCalls()
     let n = rows
-    let parts = max(1, min(Self.threadCount, (n + Self.matrixBlockRows - 1) / Self.matrixBlockRows))
+    let blockRows = Self.matrixBlockRows
+    let parts = max(1, min(Self.threadCount, (n + blockRows - 1) / blockRows))
     let heaps = (0..<parts).map { _ in (0..<nq).map { _ in TopKHeap(capacity: depth) } }
     deleted.words.withUnsafeBufferPointer { deletedWords in
       let dead = tombstones > 0 ? deletedWords.baseAddress : nil
       Parallel.run(parts) { t in
         let rowEnd = n * (t + 1) / parts
         let qBlock = min(nq, Self.matrixBlockQueries)
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: qBlock * Self.matrixBlockRows)
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: qBlock * blockRows)
         defer { scores.deallocate() }
         var r0 = n * t / parts
         while r0 < rowEnd {
-          let nr = min(Self.matrixBlockRows, rowEnd - r0)
+          let nr = min(blockRows, rowEnd - r0)
           var q0 = 0
           while q0 < nq {
             let nb = min(qBlock, nq - q0)
