@@ -14,9 +14,13 @@ import Synchronization
 /// polling thread would only take the core the client wakes up on. An idle pool sleeps and costs
 /// nothing.
 ///
-/// Grouped jobs (`submit(grouped:)`) of one key are run together: a worker taking one also takes
-/// every other job of that key queued at that moment (up to the key's limit, in queue order) and
-/// runs them with one call, so a burst of compatible requests costs one pass over the data.
+/// Grouped jobs (`Job.grouped`) of one key are run together: a worker taking one also takes every
+/// other job of that key queued at that moment (up to the key's limit, in queue order) and runs
+/// them with one call, so a burst of compatible requests costs one pass over the data. One group
+/// per key runs at a time: jobs of that key arriving meanwhile wait (other jobs pass them) and
+/// form the next group, instead of a second worker taking them one by one as they trickle in (a
+/// group's pass already uses every core, so a second pass at once would only split the batch).
+/// A lone job of an idle key runs at once.
 final class WorkerPool: Sendable {
   /// A queued job.
   enum Job: Sendable {
@@ -32,6 +36,8 @@ final class WorkerPool: Sendable {
     var stopping = false
     /// Workers blocked on `wakeUp`, each owed one signal by the next `submit`.
     var sleepers = 0
+    /// Keys of the groups running now.
+    var running: Set<String> = []
   }
 
   private let state = Mutex(State())
@@ -98,18 +104,25 @@ final class WorkerPool: Sendable {
     case exit
   }
 
-  /// The next job; else `.exit` when stopping, else `.wait` (registering as a sleeper when `sleep`).
+  /// The first job that may run (a single job, or a grouped job whose key has no group running),
+  /// with the rest of its group; else `.exit` when stopping, else `.wait` (registering as a
+  /// sleeper when `sleep`).
   private func next(sleep: Bool) -> Next {
     state.withLock { state in
-      if state.head < state.jobs.count {
-        let job = state.jobs[state.head]
-        state.head += 1
-        var taken = 1
+      let runnable = state.jobs[state.head...].firstIndex { job in
+        guard case .grouped(let grouped) = job else { return true }
+        return !state.running.contains(grouped.key)
+      }
+      if let index = runnable {
         let next: Next
-        switch job {
-        case .single(let body): next = .run(body)
+        var taken = 1
+        switch state.jobs[index] {
+        case .single(let body):
+          next = .run(body)
+          if index == state.head { state.head += 1 } else { state.jobs.remove(at: index) }
         case .grouped(let first):
           let group = Self.takeGroup(of: first, from: &state)
+          state.running.insert(first.key)
           taken = group.count
           next = .runGroup(group)
         }
@@ -126,10 +139,10 @@ final class WorkerPool: Sendable {
     }
   }
 
-  /// `first` (already taken) and the queued jobs of its key, up to its limit, removed from the queue
-  /// (the others keep their order).
+  /// The queued jobs of `first`'s key (`first` among them), up to its limit, in queue order,
+  /// removed from the queue (the others keep their order).
   private static func takeGroup(of first: GroupedJob, from state: inout State) -> [GroupedJob] {
-    var group = [first]
+    var group: [GroupedJob] = []
     var kept: [Job] = []
     for job in state.jobs[state.head...] {
       if group.count < first.limit, case .grouped(let member) = job, member.key == first.key {
@@ -138,8 +151,14 @@ final class WorkerPool: Sendable {
         kept.append(job)
       }
     }
-    if group.count > 1 { state.jobs.replaceSubrange(state.head..., with: kept) }
+    state.jobs.replaceSubrange(state.head..., with: kept)
     return group
+  }
+
+  /// Runs a group, then lets the next group of its key start.
+  private func runGroup(_ group: [GroupedJob]) -> ContinuousClock.Instant {
+    defer { _ = state.withLock { $0.running.remove(group[0].key) } }
+    return run { GroupedJob.run(group) }
   }
 
   /// Runs `job`; returns until when to poll for the next one.
@@ -157,7 +176,7 @@ final class WorkerPool: Sendable {
       let polling = ContinuousClock.now < pollUntil
       switch next(sleep: !polling) {
       case .run(let job): pollUntil = run(job)
-      case .runGroup(let group): pollUntil = run { GroupedJob.run(group) }
+      case .runGroup(let group): pollUntil = runGroup(group)
       case .exit: return
       case .wait where polling:
         // Watch the counter, not the lock, until a job is queued or the window ends.
