@@ -8,11 +8,12 @@ do {
   case "import": try runImportBenchmark(rest)
   case "embedder": exit(EmbedderBenchmark.run(rest))
   case "index": try runIndexBenchmark(rest)
+  case "scan": try ScanBenchmark.run(rest)
   case "server": try ServerBenchmark.run(rest)
   case "peers": try PeersBenchmark.run(rest)
   default:
     FileHandle.standardError.write(
-      Data("usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder, index, peers, server\n".utf8))
+      Data("usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder, index, scan, peers, server\n".utf8))
     exit(2)
   }
 } catch {
