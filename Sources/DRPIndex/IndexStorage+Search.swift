@@ -21,8 +21,13 @@ extension IndexStorage {
   static let matrixMinBatch = 4
   /// A candidate set smaller than rows/32 is gathered row by row instead of masked.
   static let gatherDivisor = 32
-  /// Rows per sgemm block (C block = queries × 1024 floats per thread).
-  static let matrixBlockRows = 1024
+  /// Bytes of rows per sgemm block: 1,024 rows at d = 384 (1.5 MiB). A row block is used by every
+  /// query block (512 queries each) and should stay in cache meanwhile, so it is sized in bytes:
+  /// 1,024 rows at d = 768 would be 3 MiB per thread, 6 MiB for two plus their query blocks, more
+  /// than this machine's 8 MiB L3 (BENCHMARKS.md, "Vector index", has the d = 768 figures).
+  static let matrixBlockBytes = 1024 * 384 * 4
+  /// Rows per sgemm block for this index's row size.
+  var matrixBlockRows: Int { max(128, Self.matrixBlockBytes / (stride * 4)) }
   /// Queries per sgemm block.
   static let matrixBlockQueries = 512
 
@@ -73,31 +78,30 @@ extension IndexStorage {
   static let scanChunkBytes = 4 << 20
 
   /// Scans every row (optionally masked). Large indexes are cut into chunks of `scanChunkBytes`
-  /// that the threads claim one after the other (`DispatchQueue.concurrentPerform` hands out
-  /// iterations dynamically), each into its own heap, merged at the end: when another process
-  /// takes a core, the other thread scans more chunks instead of the query waiting for a half.
-  /// The result does not depend on the split (the heap's order is total: score, then row).
+  /// that the threads claim one after the other (`Parallel.chunks`), each thread into its own
+  /// heap, merged at the end: when another process takes a core, the other thread scans more
+  /// chunks instead of the query waiting for a fixed half. The result does not depend on the
+  /// split (the heap's order is total: score, then row).
   private func scanAll(query: UnsafePointer<Float>, want: Int, allowed: UnsafePointer<UInt64>?, threads: Int)
     -> TopKHeap
   {
     let n = rows
     let parallel = threads > 1 && rows * stride >= Self.parallelMinFloats
-    let parts = parallel ? max(threads, min(n / ScanKernels.blockRows, rows * stride * 4 / Self.scanChunkBytes)) : 1
+    let chunks = parallel ? max(threads, min(n / ScanKernels.blockRows, rows * stride * 4 / Self.scanChunkBytes)) : 1
     return deleted.words.withUnsafeBufferPointer { deletedWords in
       let dead = tombstones > 0 ? deletedWords.baseAddress : nil
-      let heaps = (0..<parts).map { _ in TopKHeap(capacity: quantized ? Self.rerankDepth(want) : want) }
-      let scanPart = { (t: Int) in
-        let range = (n * t / parts)..<(n * (t + 1) / parts)
+      let heaps = (0..<min(threads, chunks)).map { _ in TopKHeap(capacity: quantized ? Self.rerankDepth(want) : want) }
+      Parallel.chunks(chunks, threads: threads) { thread, chunk in
+        let range = (n * chunk / chunks)..<(n * (chunk + 1) / chunks)
         if self.quantized {
-          self.scanInt8(query: query, range: range, deleted: dead, allowed: allowed, heap: heaps[t])
+          self.scanInt8(query: query, range: range, deleted: dead, allowed: allowed, heap: heaps[thread])
         } else {
           ScanKernels.scan(
             query: query, base: self.floats, stride: self.stride, range: range, deleted: dead, allowed: allowed,
-            heap: heaps[t])
+            heap: heaps[thread])
         }
       }
-      Parallel.run(parts, scanPart)
-      for t in 1..<parts { heaps[0].merge(heaps[t]) }
+      for t in 1..<heaps.count { heaps[0].merge(heaps[t]) }
       return quantized ? rerank(query: query, candidates: heaps[0], want: want) : heaps[0]
     }
   }
@@ -223,47 +227,44 @@ extension IndexStorage {
     return results.map { $0! }
   }
 
-  /// Blocked sgemm: each thread takes a contiguous range of rows, multiplies query blocks by row
-  /// blocks (C = Q · Xᵀ) and merges each block's scores into its own per-query heaps of `depth`
-  /// entries; the per-thread heaps are merged at the end. OpenBLAS is asked to use one thread per
-  /// call (`BLASRuntime`) so the two levels of threading do not fight. The scores are sgemm's, not
-  /// yet the canonical ones (`rescore`).
+  /// Blocked sgemm: the threads claim row blocks one after the other (`Parallel.chunks`), multiply
+  /// query blocks by each (C = Q · Xᵀ) and merge its scores into their own per-query heaps of
+  /// `depth` entries; the per-thread heaps are merged at the end. OpenBLAS is asked to use one
+  /// thread per call (`BLASRuntime`) so the two levels of threading do not fight. The scores are
+  /// sgemm's, not yet the canonical ones (`rescore`).
   private func matrix(queries: UnsafePointer<Float>, count nq: Int, depth: Int, allowed: UnsafePointer<UInt64>?)
     -> [TopKHeap]
   {
     BLASRuntime.useSingleThreadedCalls()
     let n = rows
-    let blockRows = Self.matrixBlockRows
-    let parts = max(1, min(Self.threadCount, (n + blockRows - 1) / blockRows))
-    let heaps = (0..<parts).map { _ in (0..<nq).map { _ in TopKHeap(capacity: depth) } }
+    let blockRows = matrixBlockRows
+    let blocks = (n + blockRows - 1) / blockRows
+    let threads = max(1, min(Self.threadCount, blocks))
+    let heaps = (0..<threads).map { _ in (0..<nq).map { _ in TopKHeap(capacity: depth) } }
+    let qBlock = min(nq, Self.matrixBlockQueries)
+    let scores = (0..<threads).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: qBlock * blockRows) }
+    defer { for buffer in scores { buffer.deallocate() } }
     deleted.words.withUnsafeBufferPointer { deletedWords in
       let dead = tombstones > 0 ? deletedWords.baseAddress : nil
-      Parallel.run(parts) { t in
-        let rowEnd = n * (t + 1) / parts
-        let qBlock = min(nq, Self.matrixBlockQueries)
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: qBlock * blockRows)
-        defer { scores.deallocate() }
-        var r0 = n * t / parts
-        while r0 < rowEnd {
-          let nr = min(blockRows, rowEnd - r0)
-          var q0 = 0
-          while q0 < nq {
-            let nb = min(qBlock, nq - q0)
-            cblas_sgemm(
-              CblasRowMajor, CblasNoTrans, CblasTrans, Int32(nb), Int32(nr), Int32(stride), 1,
-              queries + q0 * stride, Int32(stride), floats + r0 * stride, Int32(stride), 0, scores, Int32(nr))
-            for q in 0..<nb {
-              ScanKernels.offer(
-                scores: scores + q * nr, count: nr, firstRow: r0, deleted: dead, allowed: allowed,
-                heap: heaps[t][q0 + q])
-            }
-            q0 += nb
+      Parallel.chunks(blocks, threads: threads) { thread, block in
+        let r0 = block * blockRows
+        let nr = min(blockRows, n - r0)
+        var q0 = 0
+        while q0 < nq {
+          let nb = min(qBlock, nq - q0)
+          cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(nb), Int32(nr), Int32(stride), 1,
+            queries + q0 * stride, Int32(stride), floats + r0 * stride, Int32(stride), 0, scores[thread], Int32(nr))
+          for q in 0..<nb {
+            ScanKernels.offer(
+              scores: scores[thread] + q * nr, count: nr, firstRow: r0, deleted: dead, allowed: allowed,
+              heap: heaps[thread][q0 + q])
           }
-          r0 += nr
+          q0 += nb
         }
       }
     }
-    for t in 1..<parts { for q in 0..<nq { heaps[0][q].merge(heaps[t][q]) } }
+    for t in 1..<threads { for q in 0..<nq { heaps[0][q].merge(heaps[t][q]) } }
     return heaps[0]
   }
 }
