@@ -90,13 +90,7 @@ private func generate(kind: String, n: Int, d: Int, seed: UInt64) -> [Float] {
 
 /// Writes a 2-D float32 C-order .npy file.
 private func writeNpy(_ path: String, _ values: [Float], rows: Int, cols: Int) throws {
-  var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(cols)), }"
-  while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }
-  header += "\n"
-  var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.utf8.count & 255), UInt8(header.utf8.count >> 8)])
-  data.append(contentsOf: Array(header.utf8))
-  values.withUnsafeBytes { data.append(contentsOf: $0) }
-  try data.write(to: URL(fileURLWithPath: path))
+  try VectorFileWriter.write(VectorFile(dimension: cols, values: values), to: path)
 }
 
 private func now() -> Double {
@@ -204,8 +198,16 @@ func runIndexBenchmark(_ args: [String]) throws {
       }
     }
   }
-  let json = try JSONSerialization.data(withJSONObject: results, options: [.sortedKeys, .prettyPrinted])
-  try json.write(to: URL(fileURLWithPath: options.outDirectory + "/drp-results.json"))
+  // Merged with the sets of earlier runs into the same directory (Benchmarks/index-bench.sh runs
+  // one set at a time, interleaved with FAISS); a set measured again replaces its old entry.
+  let path = options.outDirectory + "/drp-results.json"
+  let names = Set(results.compactMap { $0["name"] as? String })
+  var merged =
+    ((try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path)))) as? [[String: Any]]) ?? []
+  merged.removeAll { names.contains($0["name"] as? String ?? "") }
+  merged += results
+  let json = try JSONSerialization.data(withJSONObject: merged, options: [.sortedKeys, .prettyPrinted])
+  try json.write(to: URL(fileURLWithPath: path))
 }
 
 private func benchmarkSet(
@@ -246,18 +248,33 @@ private func benchmarkSet(
   )
 
   func query(_ i: Int) -> [Float] { Array(queries[(i * d)..<((i + 1) * d)]) }
-  // Single-query latency (after one warm-up scan that faults the mapped rows in).
+  // The first query after load faults the mapped rows in; a second load, prefaulted (as
+  // `drp serve` does) before its first query, does not.
+  start = now()
   _ = try index.search(query(0), k: options.k)
+  let firstQueryMs = (now() - start) * 1000
+  let prefaulted = try VectorIndex.load(path: path, verify: false)
+  start = now()
+  let populated = DispatchSemaphore(value: 0)
+  prefaulted.prefault { _ in populated.signal() }
+  populated.wait()
+  let prefaultMs = (now() - start) * 1000
+  start = now()
+  _ = try prefaulted.search(query(0), k: options.k)
+  let prefaultedFirstMs = (now() - start) * 1000
+  print(
+    "first query after load: \(fmt(firstQueryMs)) ms; prefault \(fmt(prefaultMs)) ms (background), then first query "
+      + "\(fmt(prefaultedFirstMs)) ms")
+  // Single-query latency (after the warm-up scan above), alternating with the same query on the
+  // index built in memory (owned rows, huge pages from 32 MiB on) so load drift hits both alike.
+  _ = try built.search(query(0), k: options.k)
   var latencies: [Double] = []
+  var heapLatencies: [Double] = []
   for i in 0..<options.singleQueries {
     let q = query(i)
     start = now()
     _ = try index.search(q, k: options.k)
     latencies.append(now() - start)
-  }
-  var heapLatencies: [Double] = []
-  for i in 0..<options.singleQueries {
-    let q = query(i)
     start = now()
     _ = try built.search(q, k: options.k)
     heapLatencies.append(now() - start)
@@ -346,9 +363,12 @@ private func benchmarkSet(
   try? FileManager.default.removeItem(atPath: path)
   return [
     "name": name, "kind": kind, "n": n, "d": d, "k": options.k, "threads": ProcessInfo.processInfo.activeProcessorCount,
+    "single_queries": options.singleQueries, "batch_queries": options.batchQueries,
     "single_p50_ms": p50, "single_p99_ms": p99, "single_gbps": singleGBps, "batch_qps": qps, "batch_gflops": gflops,
     "recall": recall, "identical_lists": exactLists, "truth_queries": truthCount, "int8_recall": int8Recall,
     "int8_p50_ms": int8P50, "load_ms": loadMs, "verify_ms": verifyMs, "build_s": buildSeconds,
+    "built_single_p50_ms": percentile(heapLatencies, 0.5) * 1000, "first_query_ms": firstQueryMs,
+    "prefault_ms": prefaultMs, "prefaulted_first_query_ms": prefaultedFirstMs,
     "memory_ratio": Double(index.info().bytes) / Double(rawBytes), "rss_mb": rss, "switchover": switchover,
     "stream_gbps": bandwidth, "sgemm_peak_gflops": peak, "blas": BLASRuntime.libraryName,
   ]

@@ -21,7 +21,8 @@ import Synchronization
 ///   of every single request is its round trip minus its own query time;
 /// - a diagnostic with a polling client (the client's own wake-up removed);
 /// - `neighbors` at 1, 16 and 64 connections: requests/s and p50/p99 against the in-process
-///   `Engine.neighbors` time.
+///   `Engine.neighbors` time, coalesced (the real method) and one by one (`bench.neighbors.alone`,
+///   the handler before coalescing) in the same run.
 enum ServerBenchmark {
   private struct Options {
     var users = 100_000
@@ -150,22 +151,37 @@ enum ServerBenchmark {
     print(
       "diagnostic, polling client: round trip - engine p50 \(thinPolled[thinPolled.count / 2]) us behind the minimal "
         + "server, \(ownPolled[ownPolled.count / 2]) us behind drp (busy poll \(micros(ServerLimits().busyPoll)) us)")
-    print("| connections | requests/s | p50 (us) | p99 (us) | p50 - in-process p50 (us) |")
-    print("|---|---|---|---|---|")
+    // `neighbors` (queued requests coalesced into batch searches) against the same requests
+    // answered one by one (`bench.neighbors.alone`: the handler before coalescing), same run.
+    print(
+      "| connections | coalesced req/s | p50 (us) | p99 (us) | p50 - in-process p50 (us) | groups (mean size) "
+        + "| one by one req/s | p50 (us) | p99 (us) | req/s ratio |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    guard let running = server else { throw BenchUsage(message: "no server") }
     for count in options.connections {
+      let before = running.stats()
       let result = try drive(port: port, connections: count, seconds: options.seconds) { number in
-        neighborsRequest(user: user(number), k: options.k)
+        neighborsRequest(method: "neighbors", user: user(number), k: options.k)
+      }
+      let after = running.stats()
+      let groups = after.coalescedGroups - before.coalescedGroups
+      let grouped = after.coalescedRequests - before.coalescedRequests
+      let alone = try drive(port: port, connections: count, seconds: options.seconds) { number in
+        neighborsRequest(method: "bench.neighbors.alone", user: user(number), k: options.k)
       }
       let overhead = micros(percentile(result.latencies, 0.5)) - micros(percentile(inProcess, 0.5))
       print(
         "| \(count) | \(Int(result.rate)) | \(micros(percentile(result.latencies, 0.5))) | "
-          + "\(micros(percentile(result.latencies, 0.99))) | \(overhead) |")
+          + "\(micros(percentile(result.latencies, 0.99))) | \(overhead) | "
+          + "\(groups) (\(groups > 0 ? String(format: "%.1f", Double(grouped) / Double(groups)) : "-")) | "
+          + "\(Int(alone.rate)) | \(micros(percentile(alone.latencies, 0.5))) | \(micros(percentile(alone.latencies, 0.99))) | "
+          + String(format: "%.2f |", result.rate / alone.rate))
     }
   }
 
-  /// A `neighbors` request line for `user`.
-  private static func neighborsRequest(user: String, k: Int) -> [UInt8] {
-    Array(#"{"jsonrpc":"2.0","id":1,"method":"neighbors","params":{"user":"\#(user)","k":\#(k)}}"#.utf8) + [0x0A]
+  /// A `method` request line (`neighbors` or a benchmark variant) for `user`.
+  private static func neighborsRequest(method: String, user: String, k: Int) -> [UInt8] {
+    Array(#"{"jsonrpc":"2.0","id":1,"method":"\#(method)","params":{"user":"\#(user)","k":\#(k)}}"#.utf8) + [0x0A]
   }
 
   /// Stores one review per user and writes `users.drpi` with a random unit vector per user.
@@ -292,6 +308,14 @@ enum ServerBenchmark {
     )
     DRPMethods.register(on: server, engine: engine)
     server.register("bench.noop", lane: .index) { _, _ in [:] }
+    // `neighbors` as it was before coalescing: one scan per request, on the index lane.
+    server.register("bench.neighbors.alone", lane: .index) { params, _ in
+      let found = try engine.neighbors(
+        user: try params.requireString("user"), k: try params.optionalInt("k", default: 10))
+      return [
+        "neighbors": .array(found.map { ["id": .string($0.id), "score": .double(Double(String($0.score)) ?? 0)] })
+      ]
+    }
     server.register("bench.neighbors", lane: .index) { params, _ in
       let user = try params.requireString("user")
       let k = try params.optionalInt("k", default: 10, range: 1...1000)

@@ -8,6 +8,7 @@ do {
   case "import": try runImportBenchmark(rest)
   case "embedder": exit(EmbedderBenchmark.run(rest))
   case "index": try runIndexBenchmark(rest)
+  case "scan": try ScanBenchmark.run(rest)
   case "server": try ServerBenchmark.run(rest)
   case "peers": try PeersBenchmark.run(rest)
   case "pipeline": try PipelineBenchmark.run(rest)
@@ -16,7 +17,7 @@ do {
   default:
     FileHandle.standardError.write(
       Data(
-        "usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder, index, peers, pipeline, server, soak, soak-check\n"
+        "usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder, index, scan, peers, pipeline, server, soak, soak-check\n"
           .utf8))
     exit(2)
   }

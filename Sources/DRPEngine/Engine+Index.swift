@@ -33,30 +33,29 @@ extension Engine {
     }
   }
 
-  /// Replaces the user index with vectors read from a file (`.fvecs`, `.npy` or `.jsonl`; see
-  /// `VectorFileReader`), e.g. user vectors computed elsewhere. Ids should be user ids.
+  /// Replaces the user index with vectors read from a file (`.fvecs`, `.bvecs`, `.npy` or `.jsonl`;
+  /// see `VectorFileReader`), e.g. user vectors computed elsewhere. Rows without ids are named by
+  /// their row number ("0", "1", …).
   /// - Parameters:
   ///   - path: the vector file.
-  ///   - idsPath: one id per line for fvecs/npy rows.
+  ///   - idsPath: one id per line for fvecs/bvecs/npy rows.
   /// - Throws: ``EngineError/invalidArgument`` for an unreadable or inconsistent file.
   public func buildIndex(vectorsAt path: String, idsPath: String? = nil) throws -> IndexBuildReport {
     let start = Date()
-    let rows: [(id: String, vector: [Float])]
+    let file: VectorFile
     do {
-      rows = try VectorFileReader.read(path: path, idsPath: idsPath)
+      file = try VectorFileReader.read(path: path, idsPath: idsPath)
     } catch {
       throw EngineError(.invalidArgument, "\(error)")
     }
-    guard let dimension = rows.first?.vector.count, dimension > 0 else {
-      throw EngineError(.invalidArgument, "\(path) holds no vectors")
-    }
+    let dimension = file.dimension
     let built = VectorIndex(dimension: dimension)
-    built.reserveCapacity(rows.count)
-    for row in rows {
+    built.reserveCapacity(file.count)
+    for row in 0..<file.count {
       do {
-        try built.upsert(id: row.id, vector: row.vector)
+        try built.upsert(id: file.id(row), vector: file.vector(row))
       } catch {
-        throw EngineError(.invalidArgument, "\(path): \(error)")
+        throw EngineError(.invalidArgument, "\(path): row \(row): \(error)")
       }
     }
     let source = "file:" + (path as NSString).lastPathComponent

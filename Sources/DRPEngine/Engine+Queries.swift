@@ -234,7 +234,7 @@ extension Engine {
 
   /// The item's reviews minus `excluding`, oldest first.
   /// - Throws: ``EngineError`` for an unknown item.
-  private func itemReviews(_ item: String, excluding: Set<Int64>) throws -> [Review] {
+  func itemReviews(_ item: String, excluding: Set<Int64>) throws -> [Review] {
     guard try store.item(item) != nil else { throw EngineError.unknownItem(item) }
     return try store.reviews(ofItem: item).filter { !excluding.contains($0.id) }
   }
@@ -248,18 +248,27 @@ extension Engine {
     return result
   }
 
-  /// The user's vector: from the index, or recomputed from their review vectors without the
-  /// excluded ones when any of their reviews is excluded.
-  private func targetVector(user: String, excluding: [String: Set<Int64>], in current: EngineState) throws
-    -> [Float]
-  {
+  /// The user's vector: from the index for any id it holds (whatever filled it: user vectors or a
+  /// vector file), or recomputed from their review vectors without the excluded ones when any of
+  /// their reviews is excluded.
+  /// - Throws: ``EngineError`` saying whether the store knows an id the index lacks.
+  func targetVector(user: String, excluding: [String: Set<Int64>], in current: EngineState) throws -> [Float] {
     let hidden = excluding[user] ?? []
-    guard try store.user(user) != nil else { throw EngineError.unknownUser(user) }
+    if hidden.isEmpty, let stored = current.index.vector(for: user) {
+      return try checkedStoredVector(stored, of: user, in: current.index)
+    }
+    let source = "\(current.index.count) vectors" + (current.meta.map { ", from \($0.embedder)" } ?? "")
+    guard try store.user(user) != nil else {
+      throw EngineError(.notFound, "unknown user '\(user)': neither the index (\(source)) nor the store has this id")
+    }
     guard try store.reviewCount(ofUser: user, excluding: hidden) > 0 else {
       throw EngineError(.notFound, "user '\(user)' has no reviews")
     }
-    if hidden.isEmpty, let stored = current.index.vector(for: user) {
-      return try checkedStoredVector(stored, of: user, in: current.index)
+    if hidden.isEmpty, current.meta?.embedder.hasPrefix("file:") == true {
+      throw EngineError(
+        .unavailable,
+        "user '\(user)' is in the store but not in the index (\(source)): "
+          + "run `drp embed --rebuild` or `drp index build` to index the store's users")
     }
     guard let embedder = current.meta?.embedder else { throw EngineError.notEmbedded("user '\(user)'") }
     let vectors = try store.reviewVectors(ofUser: user, embedder: embedder).filter { !hidden.contains($0.reviewID) }

@@ -21,8 +21,13 @@ extension IndexStorage {
   static let matrixMinBatch = 4
   /// A candidate set smaller than rows/32 is gathered row by row instead of masked.
   static let gatherDivisor = 32
-  /// Rows per sgemm block (C block = queries × 1024 floats per thread).
-  static let matrixBlockRows = 1024
+  /// Bytes of rows per sgemm block: 1,024 rows at d = 384 (1.5 MiB). A row block is used by every
+  /// query block (512 queries each) and should stay in cache meanwhile, so it is sized in bytes:
+  /// 1,024 rows at d = 768 would be 3 MiB per thread, 6 MiB for two plus their query blocks, more
+  /// than this machine's 8 MiB L3 (BENCHMARKS.md, "Vector index", has the d = 768 figures).
+  static let matrixBlockBytes = 1024 * 384 * 4
+  /// Rows per sgemm block for this index's row size.
+  var matrixBlockRows: Int { max(128, Self.matrixBlockBytes / (stride * 4)) }
   /// Queries per sgemm block.
   static let matrixBlockQueries = 512
 
@@ -69,27 +74,34 @@ extension IndexStorage {
     }
   }
 
-  /// Scans every row (optionally masked), split across threads for large indexes.
+  /// Bytes of rows per chunk of a parallel scan (about 0.1-0.4 ms of streaming).
+  static let scanChunkBytes = 4 << 20
+
+  /// Scans every row (optionally masked). Large indexes are cut into chunks of `scanChunkBytes`
+  /// that the threads claim one after the other (`Parallel.chunks`), each thread into its own
+  /// heap, merged at the end: when another process takes a core, the other thread scans more
+  /// chunks instead of the query waiting for a fixed half. The result does not depend on the
+  /// split (the heap's order is total: score, then row).
   private func scanAll(query: UnsafePointer<Float>, want: Int, allowed: UnsafePointer<UInt64>?, threads: Int)
     -> TopKHeap
   {
     let n = rows
-    let parts = rows * stride >= Self.parallelMinFloats ? max(1, min(threads, n / ScanKernels.blockRows)) : 1
+    let parallel = threads > 1 && rows * stride >= Self.parallelMinFloats
+    let chunks = parallel ? max(threads, min(n / ScanKernels.blockRows, rows * stride * 4 / Self.scanChunkBytes)) : 1
     return deleted.words.withUnsafeBufferPointer { deletedWords in
       let dead = tombstones > 0 ? deletedWords.baseAddress : nil
-      let heaps = (0..<parts).map { _ in TopKHeap(capacity: quantized ? Self.rerankDepth(want) : want) }
-      let scanPart = { (t: Int) in
-        let range = (n * t / parts)..<(n * (t + 1) / parts)
+      let heaps = (0..<min(threads, chunks)).map { _ in TopKHeap(capacity: quantized ? Self.rerankDepth(want) : want) }
+      Parallel.chunks(chunks, threads: threads) { thread, chunk in
+        let range = (n * chunk / chunks)..<(n * (chunk + 1) / chunks)
         if self.quantized {
-          self.scanInt8(query: query, range: range, deleted: dead, allowed: allowed, heap: heaps[t])
+          self.scanInt8(query: query, range: range, deleted: dead, allowed: allowed, heap: heaps[thread])
         } else {
           ScanKernels.scan(
             query: query, base: self.floats, stride: self.stride, range: range, deleted: dead, allowed: allowed,
-            heap: heaps[t])
+            heap: heaps[thread])
         }
       }
-      Parallel.run(parts, scanPart)
-      for t in 1..<parts { heaps[0].merge(heaps[t]) }
+      for t in 1..<heaps.count { heaps[0].merge(heaps[t]) }
       return quantized ? rerank(query: query, candidates: heaps[0], want: want) : heaps[0]
     }
   }
@@ -136,7 +148,8 @@ extension IndexStorage {
     return heap
   }
 
-  /// Top `want` rows for `count` padded queries stored contiguously at `queries`.
+  /// Top `want` rows for `count` padded queries stored contiguously at `queries`: the same rows and
+  /// the same (bit-identical) scores as `search(query:want:candidates:threads:)` for each query.
   func searchBatch(
     queries: UnsafePointer<Float>, count nq: Int, want: Int, candidates: Candidates, kernel: BatchKernel
   ) -> [TopKHeap] {
@@ -144,18 +157,54 @@ extension IndexStorage {
     switch kernel {
     case .automatic: useMatrix = nq >= Self.matrixMinBatch && !quantized
     case .perQuery: useMatrix = false
-    case .matrix: useMatrix = true
+    case .matrix: useMatrix = !quantized
     }
     if case .rows = candidates {
       return perQuery(queries: queries, count: nq, want: want, candidates: candidates)
     }
     if !useMatrix || rows == 0 { return perQuery(queries: queries, count: nq, want: want, candidates: candidates) }
+    let heaps: [TopKHeap]
     if case .mask(let mask) = candidates {
-      return mask.words.withUnsafeBufferPointer {
-        matrix(queries: queries, count: nq, want: want, allowed: $0.baseAddress)
+      heaps = mask.words.withUnsafeBufferPointer {
+        matrix(queries: queries, count: nq, depth: Self.matrixDepth(want), allowed: $0.baseAddress)
+      }
+    } else {
+      heaps = matrix(queries: queries, count: nq, depth: Self.matrixDepth(want), allowed: nil)
+    }
+    return (0..<nq).map {
+      rescore(query: queries + $0 * stride, approximate: heaps[$0], want: want, candidates: candidates)
+    }
+  }
+
+  /// Candidates per query kept by the sgemm pass: `want` plus room for near-ties, so the rows of
+  /// the exact top `want` survive its rounding (see `rescore`).
+  static func matrixDepth(_ want: Int) -> Int { want + max(16, want / 4) }
+
+  /// How far an sgemm score may be from the canonical score of the same row (both are dot products
+  /// of unit vectors with `stride` terms, each within γ·Σ|qᵢrᵢ| ≤ γ of the exact value, γ ≈ stride·2⁻²⁴;
+  /// the bound is rounded up).
+  var matrixScoreError: Float { 2.5 * Float(stride) * Float.ulpOfOne / 2 }
+
+  /// The exact top `want` from sgemm candidates: each candidate is scored again with the canonical
+  /// kernel. When the candidates cannot be shown to contain every row of the exact top `want` (more
+  /// than `matrixDepth` rows within the rounding margin of the cut), the query is scanned again.
+  private func rescore(query: UnsafePointer<Float>, approximate: TopKHeap, want: Int, candidates: Candidates)
+    -> TopKHeap
+  {
+    let ranked = approximate.sorted()
+    if ranked.count == approximate.capacity {
+      // Rows left out score at most ranked.last; rows of the exact top `want` score at least
+      // the `want`-th approximate score minus twice the error.
+      let cut = ranked[want - 1].score - 2 * matrixScoreError
+      if ranked[ranked.count - 1].score >= cut {
+        return search(query: query, want: want, candidates: candidates, threads: 1)
       }
     }
-    return matrix(queries: queries, count: nq, want: want, allowed: nil)
+    let heap = TopKHeap(capacity: want)
+    ranked.map(\.row).withUnsafeBufferPointer {
+      ScanKernels.gather(query: query, base: floats, stride: stride, rows: $0, heap: heap)
+    }
+    return heap
   }
 
   /// One scan per query: parallel inside each scan for large indexes, across queries otherwise.
@@ -178,45 +227,44 @@ extension IndexStorage {
     return results.map { $0! }
   }
 
-  /// Blocked sgemm: each thread takes a contiguous range of rows, multiplies query blocks by row
-  /// blocks (C = Q · Xᵀ) and merges each block's scores into its own per-query heaps; the
-  /// per-thread heaps are merged at the end. OpenBLAS is asked to use one thread per call
-  /// (`BLASRuntime`) so the two levels of threading do not fight.
-  private func matrix(queries: UnsafePointer<Float>, count nq: Int, want: Int, allowed: UnsafePointer<UInt64>?)
+  /// Blocked sgemm: the threads claim row blocks one after the other (`Parallel.chunks`), multiply
+  /// query blocks by each (C = Q · Xᵀ) and merge its scores into their own per-query heaps of
+  /// `depth` entries; the per-thread heaps are merged at the end. OpenBLAS is asked to use one
+  /// thread per call (`BLASRuntime`) so the two levels of threading do not fight. The scores are
+  /// sgemm's, not yet the canonical ones (`rescore`).
+  private func matrix(queries: UnsafePointer<Float>, count nq: Int, depth: Int, allowed: UnsafePointer<UInt64>?)
     -> [TopKHeap]
   {
     BLASRuntime.useSingleThreadedCalls()
     let n = rows
-    let parts = max(1, min(Self.threadCount, (n + Self.matrixBlockRows - 1) / Self.matrixBlockRows))
-    let heaps = (0..<parts).map { _ in (0..<nq).map { _ in TopKHeap(capacity: want) } }
+    let blockRows = matrixBlockRows
+    let blocks = (n + blockRows - 1) / blockRows
+    let threads = max(1, min(Self.threadCount, blocks))
+    let heaps = (0..<threads).map { _ in (0..<nq).map { _ in TopKHeap(capacity: depth) } }
+    let qBlock = min(nq, Self.matrixBlockQueries)
+    let scores = (0..<threads).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: qBlock * blockRows) }
+    defer { for buffer in scores { buffer.deallocate() } }
     deleted.words.withUnsafeBufferPointer { deletedWords in
       let dead = tombstones > 0 ? deletedWords.baseAddress : nil
-      Parallel.run(parts) { t in
-        let rowEnd = n * (t + 1) / parts
-        let qBlock = min(nq, Self.matrixBlockQueries)
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: qBlock * Self.matrixBlockRows)
-        defer { scores.deallocate() }
-        var r0 = n * t / parts
-        while r0 < rowEnd {
-          let nr = min(Self.matrixBlockRows, rowEnd - r0)
-          var q0 = 0
-          while q0 < nq {
-            let nb = min(qBlock, nq - q0)
-            cblas_sgemm(
-              CblasRowMajor, CblasNoTrans, CblasTrans, Int32(nb), Int32(nr), Int32(stride), 1,
-              queries + q0 * stride, Int32(stride), floats + r0 * stride, Int32(stride), 0, scores, Int32(nr))
-            for q in 0..<nb {
-              ScanKernels.offer(
-                scores: scores + q * nr, count: nr, firstRow: r0, deleted: dead, allowed: allowed,
-                heap: heaps[t][q0 + q])
-            }
-            q0 += nb
+      Parallel.chunks(blocks, threads: threads) { thread, block in
+        let r0 = block * blockRows
+        let nr = min(blockRows, n - r0)
+        var q0 = 0
+        while q0 < nq {
+          let nb = min(qBlock, nq - q0)
+          cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(nb), Int32(nr), Int32(stride), 1,
+            queries + q0 * stride, Int32(stride), floats + r0 * stride, Int32(stride), 0, scores[thread], Int32(nr))
+          for q in 0..<nb {
+            ScanKernels.offer(
+              scores: scores[thread] + q * nr, count: nr, firstRow: r0, deleted: dead, allowed: allowed,
+              heap: heaps[thread][q0 + q])
           }
-          r0 += nr
+          q0 += nb
         }
       }
     }
-    for t in 1..<parts { for q in 0..<nq { heaps[0][q].merge(heaps[t][q]) } }
+    for t in 1..<threads { for q in 0..<nq { heaps[0][q].merge(heaps[t][q]) } }
     return heaps[0]
   }
 }

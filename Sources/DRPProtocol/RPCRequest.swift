@@ -7,23 +7,26 @@ public struct RPCRequest: Sendable, Equatable {
   public var id: RPCID?
   /// The method name.
   public var method: String
-  /// The params object (an empty object when absent).
+  /// The params object (an empty object when absent or given by position).
   public var params: [String: JSONValue]
+  /// The params array when they were given by position (JSON-RPC 2.0 §4.2), else nil. drp's own
+  /// methods take named params only and refuse these with -32602 (see `RPCParams`).
+  public var positional: [JSONValue]?
 
   /// Creates a request.
-  public init(id: RPCID?, method: String, params: [String: JSONValue] = [:]) {
+  public init(id: RPCID?, method: String, params: [String: JSONValue] = [:], positional: [JSONValue]? = nil) {
     self.id = id
     self.method = method
     self.params = params
+    self.positional = positional
   }
 
-  /// Validates the shape of a parsed line.
-  /// - Throws: `RPCError` -32600 (not a request object) or -32602 (params not an object).
+  /// Validates the shape of one request (a line, or a member of a batch line: arrays are batches,
+  /// see `ServerCore`, and never a request themselves).
+  /// - Throws: `RPCError` -32600 (not a request object) or -32602 (params neither an object nor an
+  ///   array).
   public init(json: JSONValue) throws(RPCError) {
-    guard case .object(let members) = json else {
-      if case .array = json { throw .invalidRequest("batch requests are not supported") }
-      throw .invalidRequest("a request must be a JSON object")
-    }
+    guard case .object(let members) = json else { throw .invalidRequest("a request must be a JSON object") }
     guard members["jsonrpc"] == "2.0" else { throw .invalidRequest("\"jsonrpc\" must be \"2.0\"") }
     if let rawID = members["id"] {
       guard let id = RPCID(json: rawID) else { throw .invalidRequest("\"id\" must be an integer or a string") }
@@ -36,7 +39,10 @@ public struct RPCRequest: Sendable, Equatable {
     switch members["params"] {
     case nil, .null?: self.params = [:]
     case .object(let params)?: self.params = params
-    default: throw .invalidParams(field: "params", "must be an object")
+    case .array(let values)?:
+      self.params = [:]
+      self.positional = values
+    default: throw .invalidParams(field: "params", "must be an object (or an array of by-position params)")
     }
   }
 
@@ -45,7 +51,9 @@ public struct RPCRequest: Sendable, Equatable {
 
   /// The request as JSON.
   public var json: JSONValue {
-    var members: [String: JSONValue] = ["jsonrpc": "2.0", "method": .string(method), "params": .object(params)]
+    var members: [String: JSONValue] = [
+      "jsonrpc": "2.0", "method": .string(method), "params": positional.map { .array($0) } ?? .object(params),
+    ]
     if let id { members["id"] = id.json }
     return .object(members)
   }

@@ -11,9 +11,10 @@ import Foundation
 
 /// Registers drp's application methods on a `Server`, each answered by one `Engine`:
 /// `stats`, `neighbors`, `peers` and `users.get` on the index lane (quick reads on the index
-/// workers); `reviews.add`, `profile` and `generate` on the background lane (tasks that await the
-/// embedder and LLMs; the engine runs their store and index work on its own blocking threads and
-/// their writes on its single writer).
+/// workers; queued `neighbors` requests are answered together through the index's batch kernel);
+/// `reviews.add`, `profile` and `generate` on the background lane (tasks that await the embedder
+/// and LLMs; the engine runs their store and index work on its own blocking threads and their
+/// writes on its single writer).
 ///
 ///     let engine = try Engine(home: home, config: config)
 ///     DRPMethods.register(on: server, engine: engine)
@@ -31,7 +32,7 @@ public final class DRPMethods: Sendable {
   public static func register(on server: Server, engine: Engine) {
     let methods = DRPMethods(engine: engine)
     server.register("stats", lane: .index) { params, _ in try methods.guarded { try methods.stats(params) } }
-    server.register("neighbors", lane: .index) { params, _ in try methods.guarded { try methods.neighbors(params) } }
+    server.registerCoalescing("neighbors", key: neighborsGroup) { methods.neighbors(batch: $0) }
     server.register("peers", lane: .index) { params, _ in try methods.guarded { try methods.peers(params) } }
     server.register("users.get", lane: .index) { params, _ in try methods.guarded { try methods.user(params) } }
     server.registerAsync("reviews.add") { params, _ in
@@ -62,21 +63,48 @@ public final class DRPMethods: Sendable {
 
   // MARK: - neighbors
 
-  private func neighbors(_ params: RPCParams) throws -> JSONValue {
+  /// Which queued `neighbors` requests are answered together: the same `item` filter (or none)
+  /// and `k` in the same range (1-16, 17-32, 33-64, ...), so no request pays for a much larger
+  /// heap than its own. Requests with bad params get a key too; they fail on their own.
+  @Sendable static func neighborsGroup(_ params: RPCParams) -> String {
+    let k = params["k"]?.int ?? 10
+    let range = k <= 16 ? 0 : Int.bitWidth - (k - 1).leadingZeroBitCount
+    return "\(range)\u{0}" + (params["item"]?.string ?? "")
+  }
+
+  /// Answers a group of `neighbors` requests with one `Engine.neighbors(batch:)` call: each gets
+  /// what it would get alone (same ids, order and scores), or its own error.
+  private func neighbors(batch: [RPCParams]) -> [Result<JSONValue, RPCError>] {
+    var outcomes = [Result<JSONValue, RPCError>?](repeating: nil, count: batch.count)
+    var queries: [NeighborsQuery] = []
+    var positions: [Int] = []
+    for (position, params) in batch.enumerated() {
+      do {
+        queries.append(try neighborsQuery(params))
+        positions.append(position)
+      } catch {
+        outcomes[position] = .failure(AppErrorCode.rpcError(for: error))
+      }
+    }
+    for (position, result) in zip(positions, engine.neighbors(batch: queries)) {
+      outcomes[position] = result.map { found in
+        ["neighbors": .array(found.map { ["id": .string($0.id), "score": .score($0.score)] })]
+      }.mapError { AppErrorCode.rpcError(for: $0) }
+    }
+    return outcomes.map { $0 ?? .failure(.internalError("neighbors request not answered")) }
+  }
+
+  /// The query a `neighbors` request asks for.
+  private func neighborsQuery(_ params: RPCParams) throws(RPCError) -> NeighborsQuery {
     try params.rejectUnknown(allowing: ["user", "vector", "k", "item"])
     let k = try params.optionalInt("k", default: 10, range: 1...Self.maxResults)
     let item = try nonEmpty(params.optionalString("item"), "item")
-    let found: [Neighbor]
     switch (params["user"], params["vector"]) {
     case (nil, nil): throw RPCError.invalidParams(field: "user", "is required (or give \"vector\")")
     case (_?, _?): throw RPCError.invalidParams(field: "vector", "cannot be combined with \"user\"")
-    case (_?, nil):
-      let user = try nonEmpty(params.requireString("user"), "user")
-      found = try engine.neighbors(user: user, k: k, item: item)
-    case (nil, let raw?):
-      found = try engine.neighbors(vector: try vector(raw), k: k, item: item)
+    case (_?, nil): return NeighborsQuery(.id(try nonEmpty(params.requireString("user"), "user")), k: k, item: item)
+    case (nil, let raw?): return NeighborsQuery(.vector(try vector(raw)), k: k, item: item)
     }
-    return ["neighbors": .array(found.map { ["id": .string($0.id), "score": .score($0.score)] })]
   }
 
   /// A query vector of the index's dimension with finite components, not all zero.

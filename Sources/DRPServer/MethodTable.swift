@@ -11,6 +11,11 @@ final class MethodTable: Sendable {
     case inline(@Sendable (RPCParams, RequestContext) throws -> JSONValue)
     /// Runs on a worker thread of the index pool.
     case index(@Sendable (RPCParams, RequestContext) throws -> JSONValue)
+    /// Runs on a worker thread of the index pool, together with the other queued requests of the
+    /// method whose `key` is equal (at most `limit`): one call of `body` answers them all.
+    case coalescing(
+      key: @Sendable (RPCParams) -> String, limit: Int,
+      body: @Sendable ([RPCParams]) -> [Result<JSONValue, RPCError>])
     /// Runs as a Task.
     case background(@Sendable (RPCParams, RequestContext) async throws -> JSONValue)
   }

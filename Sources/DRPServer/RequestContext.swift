@@ -17,11 +17,17 @@ public final class RequestContext: Sendable {
   /// the shutdown deadline. Exactly one of them sends (or drops) the final reply.
   private let answered = Atomic<Bool>(false)
   private let sink: @Sendable (RPCNotification) -> Void
+  /// Where the final reply goes when the request came in a JSON-RPC batch (nil: its own line).
+  let slot: BatchSlot?
 
-  init(id: RPCID?, method: String, connectionID: UInt64, sink: @escaping @Sendable (RPCNotification) -> Void) {
+  init(
+    id: RPCID?, method: String, connectionID: UInt64, slot: BatchSlot? = nil,
+    sink: @escaping @Sendable (RPCNotification) -> Void
+  ) {
     self.id = id
     self.method = method
     self.connectionID = connectionID
+    self.slot = slot
     self.sink = sink
   }
 

@@ -40,6 +40,20 @@ public final class Server: Sendable {
     }
   }
 
+  /// Registers an `.index`-lane method whose queued requests are answered together: when a worker
+  /// takes a request of `method`, it also takes every other queued request of it with the same
+  /// `key(params)` (up to `limit`, in arrival order, including the members of one JSON-RPC batch)
+  /// and answers them with one call of `handler`, which returns one outcome per params, in order.
+  /// Nothing waits for a group to fill: a lone request runs at once as a group of one.
+  /// Use it for requests that are cheaper together (index queries through a matrix kernel); the
+  /// key keeps apart requests that cannot share the work (e.g. different filters).
+  public func registerCoalescing(
+    _ method: String, limit: Int = 256, key: @escaping @Sendable (RPCParams) -> String,
+    handler: @escaping @Sendable ([RPCParams]) -> [Result<JSONValue, RPCError>]
+  ) {
+    methods.register(method, .coalescing(key: key, limit: max(1, limit), body: handler))
+  }
+
   /// Registers an async handler on the `.background` lane: it runs as a Task (cancelled by
   /// `cancel`, client disconnect or the shutdown deadline) and may stream `context.notify(progress:)`.
   public func registerAsync(

@@ -51,6 +51,12 @@ final class ServerCore: @unchecked Sendable {
   private var authThrottle: AuthThrottle
   /// Connections refused at the connection limit, closing without a reset.
   private var refused = RefusedConnections()
+  /// While a batch line is dispatched: its index-lane jobs, submitted together at its end.
+  private var batchJobs: [WorkerPool.Job]?
+  /// Groups of 2+ coalesced requests run, the requests in them, and the largest group.
+  private let coalescedGroups = Atomic<Int>(0)
+  private let coalescedRequests = Atomic<Int>(0)
+  private let largestGroup = Atomic<Int>(0)
 
   /// Binds every configured listener; the loop starts with `start()`.
   init(configuration: ServerConfiguration, logger: Logger, methods: MethodTable) throws(ServerError) {
@@ -168,6 +174,9 @@ final class ServerCore: @unchecked Sendable {
         stats.bufferedOutputBytes = connections.values.reduce(0) { $0 + $1.bufferedOutput }
         stats.peakConnectionOutputBytes = max(peakOutput, connections.values.map(\.output.peak).max() ?? 0)
         stats.connectionsAccepted = accepted
+        stats.coalescedGroups = coalescedGroups.load(ordering: .relaxed)
+        stats.coalescedRequests = coalescedRequests.load(ordering: .relaxed)
+        stats.largestCoalescedGroup = largestGroup.load(ordering: .relaxed)
       }
       done.signal()
     }
@@ -313,7 +322,9 @@ final class ServerCore: @unchecked Sendable {
           entry.task?.cancel()
           connection.inFlight[id] = nil
           if entry.context.claimAnswer() {
-            reply(to: connection, id: id, method: entry.method, started: entry.started, .failure(.shuttingDown))
+            reply(
+              to: connection, id: id, method: entry.method, started: entry.started, .failure(.shuttingDown),
+              slot: entry.context.slot)
           }
         }
         connection.closeAfterFlush = true
@@ -444,6 +455,10 @@ final class ServerCore: @unchecked Sendable {
       reply(to: connection, id: nil, method: nil, started: started, .failure(.parseError(error.description)))
       return
     }
+    if case .array(let members) = json {
+      dispatchBatch(members, on: connection, started: started)
+      return
+    }
     let request: RPCRequest
     do {
       request = try RPCRequest(json: json)
@@ -451,22 +466,86 @@ final class ServerCore: @unchecked Sendable {
       reply(to: connection, id: RPCRequest.salvageID(from: json), method: nil, started: started, .failure(error))
       return
     }
-    dispatch(request, on: connection, started: started)
+    dispatch(request, on: connection, started: started, route: .line)
   }
 
-  private func dispatch(_ request: RPCRequest, on connection: Connection, started: ContinuousClock.Instant) {
+  /// Dispatches the members of a batch line (JSON-RPC 2.0 §6) like single requests, with the
+  /// same checks and limits, their replies gathered into one array line (`BatchReply`); members
+  /// that are not valid requests get an error entry. An empty batch is answered with one error
+  /// object; a batch of notifications only gets no reply. Index-lane members are queued together,
+  /// so a worker can take a batch's coalescing requests (`neighbors`) as one group.
+  private func dispatchBatch(_ members: [JSONValue], on connection: Connection, started: ContinuousClock.Instant) {
+    guard !members.isEmpty else {
+      reply(to: connection, id: nil, method: nil, started: started, .failure(.invalidRequest("empty batch")))
+      return
+    }
+    let parsed = members.map { member in
+      Result<RPCRequest, RPCError> { () throws(RPCError) in try RPCRequest(json: member) }
+    }
+    let answered = parsed.filter {
+      if case .success(let request) = $0 { return request.id != nil }
+      return true
+    }.count
+    let collector = BatchReply(slots: answered, output: connection.output)
+    var next = 0
+    func nextSlot() -> BatchSlot {
+      defer { next += 1 }
+      return collector.slot(next)
+    }
+    batchJobs = []
+    for (member, outcome) in zip(members, parsed) {
+      guard !connection.closed else { break }
+      switch outcome {
+      case .failure(let error):
+        reply(
+          to: connection, id: RPCRequest.salvageID(from: member), method: nil, started: started, .failure(error),
+          slot: nextSlot())
+      case .success(let request):
+        dispatch(request, on: connection, started: started, route: request.id == nil ? .none : .slot(nextSlot()))
+      }
+    }
+    let jobs = batchJobs ?? []
+    batchJobs = nil
+    indexPool?.submit(contentsOf: jobs)
+  }
+
+  /// Where a request's immediate replies go.
+  private enum Route {
+    /// A line of its own (single requests; even a notification's authentication error).
+    case line
+    /// Its entry of a batch reply.
+    case slot(BatchSlot)
+    /// Nowhere: a notification inside a batch.
+    case none
+
+    var slot: BatchSlot? {
+      if case .slot(let slot) = self { return slot }
+      return nil
+    }
+  }
+
+  private func dispatch(
+    _ request: RPCRequest, on connection: Connection, started: ContinuousClock.Instant, route: Route
+  ) {
     func answer(_ outcome: Result<JSONValue, RPCError>) {
       guard let id = request.id else { return }
-      reply(to: connection, id: id, method: request.method, started: started, outcome)
+      reply(to: connection, id: id, method: request.method, started: started, outcome, slot: route.slot)
     }
     if request.method == "auth" {
+      // Failed attempts are answered after a delay on the connection's own line (AuthThrottle);
+      // a batch could otherwise carry any number of guesses in one line.
+      guard case .line = route else {
+        answer(.failure(.invalidRequest("auth must be sent on its own line, not inside a batch")))
+        return
+      }
       authenticate(request, on: connection, started: started)
       return
     }
     guard connection.authenticated else {
+      if case .none = route { return }
       reply(
         to: connection, id: request.id, method: request.method, started: started,
-        .failure(.unauthorized("send the \"auth\" notification with the server token first")))
+        .failure(.unauthorized("send the \"auth\" notification with the server token first")), slot: route.slot)
       return
     }
     if shutdownDeadline != nil {
@@ -495,11 +574,12 @@ final class ServerCore: @unchecked Sendable {
       }
       connection.inFlight[id] = nil
     }
-    let params = RPCParams(request.params)
+    let params = RPCParams(request.params, positional: request.positional)
     switch handler {
     case .inline(let body):
       let connectionID = connection.id
-      let context = RequestContext(id: request.id, method: request.method, connectionID: connectionID) {
+      let context = RequestContext(id: request.id, method: request.method, connectionID: connectionID, slot: route.slot)
+      {
         [self] notification in
         onLoop { [self] in
           if let target = connections[connectionID] { sendLine(notification.line, to: target) }
@@ -509,40 +589,26 @@ final class ServerCore: @unchecked Sendable {
       do { outcome = .success(try body(params, context)) } catch { outcome = .failure(Self.rpcError(for: error)) }
       answer(outcome)
     case .index(let body):
-      let connectionID = connection.id
-      guard let id = request.id else {
-        let context = RequestContext(id: nil, method: request.method, connectionID: connectionID) { _ in }
-        submitIndexJob(on: connection) { [self] in
-          _ = try? body(params, context)
-          post { [self] in indexJobDone(connectionID: connectionID) }
-        }
-        return
+      submitIndexRequest(
+        request, on: connection, started: started, route: route,
+        notification: { context in _ = try? body(params, context) }
+      ) { context, finish in
+        .single({
+          // The worker answers directly: handing the reply to the loop would add a thread
+          // wake-up to the client's latency. The loop then only does the bookkeeping.
+          guard !context.isCancelled else { return finish(nil) }
+          do { finish(.success(try body(params, context))) } catch { finish(.failure(Self.rpcError(for: error))) }
+        })
       }
-      guard connection.inFlight.count < limits.maxInFlightPerConnection else {
-        answer(.failure(.tooManyInFlight(limit: limits.maxInFlightPerConnection)))
-        return
-      }
-      let (token, context) = track(id: id, method: request.method, on: connection, started: started)
-      let output = connection.output
-      submitIndexJob(on: connection) { [self] in
-        // The worker answers directly: handing the reply to the loop would add a thread
-        // wake-up to the client's latency. The loop then only does the bookkeeping.
-        var sent: Result<Void, RPCError>?
-        if !context.isCancelled {
-          let outcome: Result<JSONValue, RPCError>
-          do { outcome = .success(try body(params, context)) } catch { outcome = .failure(Self.rpcError(for: error)) }
-          if context.claimAnswer() {
-            output.send(RPCResponse(id: id, outcome: outcome).line)
-            sent = outcome.map { _ in () }
-          }
-        }
-        let elapsed = ContinuousClock.now - started
-        post { [self, sent] in
-          if let sent {
-            answered(connectionID: connectionID, id: id, token: token, method: request.method, sent, elapsed: elapsed)
-          }
-          indexJobDone(connectionID: connectionID)
-        }
+    case .coalescing(let key, let limit, let body):
+      submitIndexRequest(
+        request, on: connection, started: started, route: route, notification: { _ in _ = body([params]) }
+      ) {
+        [self] context, finish in
+        .grouped(
+          GroupedJob(
+            key: request.method + "\u{0}" + key(params), limit: limit, params: params, context: context, body: body,
+            finish: finish, ran: { [self] size in recordGroup(size) }))
       }
     case .background(let body):
       guard let id = request.id else {
@@ -553,17 +619,92 @@ final class ServerCore: @unchecked Sendable {
         answer(.failure(.tooManyInFlight(limit: limits.maxInFlightPerConnection)))
         return
       }
-      startBackground(id: id, method: request.method, params: params, body: body, on: connection, started: started)
+      startBackground(
+        id: id, method: request.method, params: params, body: body, on: connection, started: started, slot: route.slot)
     }
   }
 
-  /// Queues an index-lane job of `connection`. A connection with `maxInFlightPerConnection` jobs
-  /// queued or running is not read further until one ends (back-pressure instead of errors, so
-  /// clients may pipeline quick requests freely).
-  private func submitIndexJob(on connection: Connection, _ job: @escaping @Sendable () -> Void) {
+  /// Starts an index-lane request: a notification runs `notification` and is forgotten; a request
+  /// is refused with -32002 beyond the in-flight limit, else tracked and queued as the job `job`
+  /// makes from its context and its finisher (`indexFinisher`).
+  private func submitIndexRequest(
+    _ request: RPCRequest, on connection: Connection, started: ContinuousClock.Instant, route: Route,
+    notification: @escaping @Sendable (RequestContext) -> Void,
+    job: (RequestContext, @escaping @Sendable (Result<JSONValue, RPCError>?) -> Void) -> WorkerPool.Job
+  ) {
+    let connectionID = connection.id
+    guard let id = request.id else {
+      let context = RequestContext(id: nil, method: request.method, connectionID: connectionID) { _ in }
+      submitIndexJob(
+        on: connection,
+        .single({ [self] in
+          notification(context)
+          post { [self] in indexJobDone(connectionID: connectionID) }
+        }))
+      return
+    }
+    guard connection.inFlight.count < limits.maxInFlightPerConnection else {
+      reply(
+        to: connection, id: id, method: request.method, started: started,
+        .failure(.tooManyInFlight(limit: limits.maxInFlightPerConnection)), slot: route.slot)
+      return
+    }
+    let (token, context) = track(id: id, method: request.method, on: connection, started: started, slot: route.slot)
+    let finish = indexFinisher(
+      connection: connection, id: id, token: token, method: request.method, context: context, started: started)
+    submitIndexJob(on: connection, job(context, finish))
+  }
+
+  /// Queues an index-lane job of `connection` (at the end of the batch line being dispatched, if
+  /// any). A connection with `maxInFlightPerConnection` jobs queued or running is not read further
+  /// until one ends (back-pressure instead of errors, so clients may pipeline quick requests freely).
+  private func submitIndexJob(on connection: Connection, _ job: WorkerPool.Job) {
     connection.indexJobs += 1
     indexJobsOutstanding += 1
-    indexPool?.submit(job)
+    if batchJobs != nil {
+      batchJobs?.append(job)
+    } else {
+      indexPool?.submit(contentsOf: [job])
+    }
+  }
+
+  /// What an index worker does with a request's outcome: sends the reply itself (to its line or
+  /// batch entry) unless the request was cancelled or answered meanwhile (`nil`: cancelled before
+  /// it ran), then posts the bookkeeping to the loop.
+  private func indexFinisher(
+    connection: Connection, id: RPCID, token: UInt64, method: String, context: RequestContext,
+    started: ContinuousClock.Instant
+  ) -> @Sendable (Result<JSONValue, RPCError>?) -> Void {
+    let connectionID = connection.id
+    let output = connection.output
+    return { [self] outcome in
+      var sent: Result<Void, RPCError>?
+      if let outcome, context.claimAnswer() {
+        let response = RPCResponse(id: id, outcome: outcome)
+        if let slot = context.slot { _ = slot.deliver(response) } else { output.send(response.line) }
+        sent = outcome.map { _ in () }
+      }
+      let elapsed = ContinuousClock.now - started
+      post { [self, sent] in
+        if let sent {
+          answered(connectionID: connectionID, id: id, token: token, method: method, sent, elapsed: elapsed)
+        }
+        indexJobDone(connectionID: connectionID)
+      }
+    }
+  }
+
+  /// Counts a group of coalesced requests run by an index worker.
+  private func recordGroup(_ size: Int) {
+    guard size > 1 else { return }
+    coalescedGroups.add(1, ordering: .relaxed)
+    coalescedRequests.add(size, ordering: .relaxed)
+    var largest = largestGroup.load(ordering: .relaxed)
+    while size > largest {
+      let (exchanged, current) = largestGroup.compareExchange(expected: largest, desired: size, ordering: .relaxed)
+      if exchanged { break }
+      largest = current
+    }
   }
 
   /// Counts an index-lane job of the connection as ended and resumes reading it.
@@ -577,13 +718,14 @@ final class ServerCore: @unchecked Sendable {
 
   /// Records a request as in flight on `connection`; returns its token and a context whose
   /// progress notifications reach the client only while the request is still in flight.
-  private func track(id: RPCID, method: String, on connection: Connection, started: ContinuousClock.Instant)
-    -> (token: UInt64, context: RequestContext)
-  {
+  private func track(
+    id: RPCID, method: String, on connection: Connection, started: ContinuousClock.Instant, slot: BatchSlot? = nil
+  ) -> (token: UInt64, context: RequestContext) {
     let token = nextToken
     nextToken += 1
     let connectionID = connection.id
-    let context = RequestContext(id: id, method: method, connectionID: connectionID) { [self] notification in
+    let context = RequestContext(id: id, method: method, connectionID: connectionID, slot: slot) {
+      [self] notification in
       post { [self] in
         guard let target = connections[connectionID], target.inFlight[id]?.token == token else { return }
         sendLine(notification.line, to: target)
@@ -597,9 +739,9 @@ final class ServerCore: @unchecked Sendable {
   private func startBackground(
     id: RPCID, method: String, params: RPCParams,
     body: @escaping @Sendable (RPCParams, RequestContext) async throws -> JSONValue, on connection: Connection,
-    started: ContinuousClock.Instant
+    started: ContinuousClock.Instant, slot: BatchSlot?
   ) {
-    let (token, context) = track(id: id, method: method, on: connection, started: started)
+    let (token, context) = track(id: id, method: method, on: connection, started: started, slot: slot)
     let connectionID = connection.id
     backgroundQueue.append(
       (
@@ -642,7 +784,7 @@ final class ServerCore: @unchecked Sendable {
     if let connection = connections[connectionID], let entry = connection.inFlight[id], entry.token == token {
       connection.inFlight[id] = nil
       if entry.context.claimAnswer() {
-        reply(to: connection, id: id, method: entry.method, started: entry.started, outcome)
+        reply(to: connection, id: id, method: entry.method, started: entry.started, outcome, slot: entry.context.slot)
       }
       processLines(connection)
       closeIfFinished(connection)
@@ -674,7 +816,9 @@ final class ServerCore: @unchecked Sendable {
     connection.inFlight[target] = nil
     entry.context.markCancelled()
     entry.task?.cancel()
-    reply(to: connection, id: target, method: entry.method, started: entry.started, .failure(.cancelled))
+    reply(
+      to: connection, id: target, method: entry.method, started: entry.started, .failure(.cancelled),
+      slot: entry.context.slot)
     return .success(["cancelled": true])
   }
 
@@ -729,10 +873,14 @@ final class ServerCore: @unchecked Sendable {
 
   private func reply(
     to connection: Connection, id: RPCID?, method: String?, started: ContinuousClock.Instant,
-    _ outcome: Result<JSONValue, RPCError>
+    _ outcome: Result<JSONValue, RPCError>, slot: BatchSlot? = nil
   ) {
     log(outcome.map { _ in () }, connection: connection, id: id, method: method, elapsed: .now - started)
-    sendLine(RPCResponse(id: id, outcome: outcome).line, to: connection)
+    let response = RPCResponse(id: id, outcome: outcome)
+    guard let slot else { return sendLine(response.line, to: connection) }
+    guard !connection.closed else { return }
+    connection.lastActivity = .now
+    if !slot.deliver(response) { closeConnection(connection, reason: "write failed") }
   }
 
   /// One log line per answered request: debug when it succeeded, warning when it failed.

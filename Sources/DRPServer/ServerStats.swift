@@ -14,4 +14,10 @@ public struct ServerStats: Sendable {
   public var peakConnectionOutputBytes = 0
   /// Connections accepted since start (including those refused for the connection limit).
   public var connectionsAccepted = 0
+  /// Groups of two or more coalesced requests (`Server.registerCoalescing`) answered together.
+  public var coalescedGroups = 0
+  /// Requests answered in those groups.
+  public var coalescedRequests = 0
+  /// The largest such group.
+  public var largestCoalescedGroup = 0
 }

@@ -13,13 +13,31 @@ import Synchronization
 /// has waited long enough to be asleep itself and will not answer within microseconds, and a
 /// polling thread would only take the core the client wakes up on. An idle pool sleeps and costs
 /// nothing.
+///
+/// Grouped jobs (`Job.grouped`) of one key are run together: a worker taking one also takes every
+/// other job of that key queued at that moment (up to the key's limit, in queue order) and runs
+/// them with one call, so a burst of compatible requests costs one pass over the data. One group
+/// per key runs at a time: jobs of that key arriving meanwhile wait (other jobs pass them) and
+/// form the next group, instead of a second worker taking them one by one as they trickle in (a
+/// group's pass already uses every core, so a second pass at once would only split the batch).
+/// A lone job of an idle key runs at once.
 final class WorkerPool: Sendable {
+  /// A queued job.
+  enum Job: Sendable {
+    /// Runs alone.
+    case single(@Sendable () -> Void)
+    /// Runs together with the other queued jobs of its key.
+    case grouped(GroupedJob)
+  }
+
   private struct State {
-    var jobs: [@Sendable () -> Void] = []
+    var jobs: [Job] = []
     var head = 0
     var stopping = false
     /// Workers blocked on `wakeUp`, each owed one signal by the next `submit`.
     var sleepers = 0
+    /// Keys of the groups running now.
+    var running: Set<String> = []
   }
 
   private let state = Mutex(State())
@@ -46,16 +64,23 @@ final class WorkerPool: Sendable {
 
   /// Queues `job`. Returns false (and drops it) once `stop()` was called.
   @discardableResult
-  func submit(_ job: @escaping @Sendable () -> Void) -> Bool {
-    let (accepted, wake) = state.withLock { state -> (Bool, Bool) in
-      guard !state.stopping else { return (false, false) }
-      state.jobs.append(job)
-      queued.add(1, ordering: .releasing)
-      guard state.sleepers > 0 else { return (true, false) }
-      state.sleepers -= 1
-      return (true, true)
+  func submit(_ job: @escaping @Sendable () -> Void) -> Bool { submit(contentsOf: [.single(job)]) }
+
+  /// Queues all of `jobs` at once (a worker polling meanwhile cannot take the first before the
+  /// others are queued, so grouped jobs among them run together). Returns false (and drops them)
+  /// once `stop()` was called.
+  @discardableResult
+  func submit(contentsOf jobs: [Job]) -> Bool {
+    guard !jobs.isEmpty else { return true }
+    let (accepted, wake) = state.withLock { state -> (Bool, Int) in
+      guard !state.stopping else { return (false, 0) }
+      state.jobs.append(contentsOf: jobs)
+      queued.add(jobs.count, ordering: .releasing)
+      let wake = min(state.sleepers, jobs.count)
+      state.sleepers -= wake
+      return (true, wake)
     }
-    if wake { wakeUp.signal() }
+    for _ in 0..<wake { wakeUp.signal() }
     return accepted
   }
 
@@ -74,29 +99,68 @@ final class WorkerPool: Sendable {
 
   private enum Next {
     case run(@Sendable () -> Void)
+    case runGroup([GroupedJob])
     case wait
     case exit
   }
 
-  /// The next job; else `.exit` when stopping, else `.wait` (registering as a sleeper when `sleep`).
+  /// The first job that may run (a single job, or a grouped job whose key has no group running),
+  /// with the rest of its group; else `.exit` when stopping, else `.wait` (registering as a
+  /// sleeper when `sleep`).
   private func next(sleep: Bool) -> Next {
     state.withLock { state in
-      if state.head < state.jobs.count {
-        let job = state.jobs[state.head]
-        state.head += 1
+      let runnable = state.jobs[state.head...].firstIndex { job in
+        guard case .grouped(let grouped) = job else { return true }
+        return !state.running.contains(grouped.key)
+      }
+      if let index = runnable {
+        let next: Next
+        var taken = 1
+        switch state.jobs[index] {
+        case .single(let body):
+          next = .run(body)
+          if index == state.head { state.head += 1 } else { state.jobs.remove(at: index) }
+        case .grouped(let first):
+          let group = Self.takeGroup(of: first, from: &state)
+          state.running.insert(first.key)
+          taken = group.count
+          next = .runGroup(group)
+        }
         // Acquiring pairs with `submit`'s releasing add: the lock already orders the handoff, but
         // ThreadSanitizer cannot see Mutex locking (scripts/tsan.supp) and sees this edge instead.
-        queued.subtract(1, ordering: .acquiring)
+        queued.subtract(taken, ordering: .acquiring)
         if state.head == state.jobs.count {
           state.jobs.removeAll(keepingCapacity: true)
           state.head = 0
         }
-        return .run(job)
+        return next
       }
       if state.stopping { return .exit }
       if sleep { state.sleepers += 1 }
       return .wait
     }
+  }
+
+  /// The queued jobs of `first`'s key (`first` among them), up to its limit, in queue order,
+  /// removed from the queue (the others keep their order).
+  private static func takeGroup(of first: GroupedJob, from state: inout State) -> [GroupedJob] {
+    var group: [GroupedJob] = []
+    var kept: [Job] = []
+    for job in state.jobs[state.head...] {
+      if group.count < first.limit, case .grouped(let member) = job, member.key == first.key {
+        group.append(member)
+      } else {
+        kept.append(job)
+      }
+    }
+    state.jobs.replaceSubrange(state.head..., with: kept)
+    return group
+  }
+
+  /// Runs a group, then lets the next group of its key start.
+  private func runGroup(_ group: [GroupedJob]) -> ContinuousClock.Instant {
+    defer { _ = state.withLock { $0.running.remove(group[0].key) } }
+    return run { GroupedJob.run(group) }
   }
 
   /// Runs `job`; returns until when to poll for the next one.
@@ -114,6 +178,7 @@ final class WorkerPool: Sendable {
       let polling = ContinuousClock.now < pollUntil
       switch next(sleep: !polling) {
       case .run(let job): pollUntil = run(job)
+      case .runGroup(let group): pollUntil = runGroup(group)
       case .exit: return
       case .wait where polling:
         // Watch the counter, not the lock, until a job is queued or the window ends.

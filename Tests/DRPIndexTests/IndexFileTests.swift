@@ -40,6 +40,31 @@ final class IndexFileTests: XCTestCase {
     }
   }
 
+  func testPrefaultMapsTheLoadedRowsAndChangesNoResult() throws {
+    let dir = try TemporaryDirectory()
+    for quantized in [false, true] {
+      let index = try sample(quantized: quantized)
+      let path = dir.path("prefault-\(quantized).drpv")
+      try index.save(path: path)
+      let loaded = try VectorIndex.load(path: path, verify: false)
+      let done = DispatchSemaphore(value: 0)
+      let result = LockedCounter()
+      loaded.prefault { ok in
+        if ok { result.add() }
+        done.signal()
+      }
+      XCTAssertEqual(done.wait(timeout: .now() + 10), .success, "prefault completes")
+      XCTAssertEqual(result.value, 1, "the kernel populated the mapping (Linux 5.14+)")
+      var rng = ReferenceSearch(seed: 3)
+      let query = rng.vector(19)
+      XCTAssertEqual(try loaded.search(query, k: 10), try index.search(query, k: 10))
+      // An index built in memory has nothing to map in.
+      let built = DispatchSemaphore(value: 0)
+      index.prefault { _ in built.signal() }
+      XCTAssertEqual(built.wait(timeout: .now() + 10), .success)
+    }
+  }
+
   func testEmptyIndexRoundTrip() throws {
     let dir = try TemporaryDirectory()
     try VectorIndex(dimension: 8).save(path: dir.path("e.drpv"))

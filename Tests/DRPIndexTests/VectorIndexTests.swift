@@ -117,19 +117,59 @@ final class VectorIndexTests: XCTestCase {
   }
 
   func testBatchEqualsSingleForBothKernels() throws {
-    let rows = makeRows(3000, 40)
-    let index = try makeIndex(rows, d: 40)
-    index.remove(id: "id3")
-    var rng = ReferenceSearch(seed: 3)
-    let queries = (0..<20).map { _ in rng.vector(40) }
-    let single = try queries.map { try index.search($0, k: 7) }
-    for kernel in [BatchKernel.automatic, .perQuery, .matrix] {
-      let batch = try index.search(batch: queries, k: 7, kernel: kernel)
-      XCTAssertEqual(batch.map { $0.map(\.id) }, single.map { $0.map(\.id) })
-      for (b, s) in zip(batch.joined(), single.joined()) { XCTAssertEqual(b.score, s.score, accuracy: 1e-5) }
+    // 3,000 rows scan on one thread; 12,000 rows of stride 48 exceed `parallelMinFloats` (two).
+    for n in [3000, 12_000] {
+      let rows = makeRows(n, 40)
+      let index = try makeIndex(rows, d: 40)
+      index.remove(id: "id3")
+      var rng = ReferenceSearch(seed: 3)
+      let queries = (0..<20).map { _ in rng.vector(40) }
+      let single = try queries.map { try index.search($0, k: 7) }
+      for kernel in [BatchKernel.automatic, .perQuery, .matrix] {
+        // The same ids and bit-identical scores (the matrix kernel re-scores its candidates).
+        XCTAssertEqual(try index.search(batch: queries, k: 7, kernel: kernel), single, "n=\(n) \(kernel)")
+      }
+      let mask = Set((0..<n).filter { $0 % 3 != 1 }.map { "id\($0)" })
+      let maskedSingle = try queries.map { try index.search($0, k: 5, filter: .ids(mask)) }
+      XCTAssertEqual(try index.search(batch: queries, k: 5, filter: .ids(mask), kernel: .matrix), maskedSingle)
+      let filtered = try index.search(batch: queries, k: 3, filter: .ids(["id1", "id2", "id3"]), kernel: .matrix)
+      XCTAssertTrue(filtered.allSatisfy { Set($0.map(\.id)) == ["id1", "id2"] })
     }
-    let filtered = try index.search(batch: queries, k: 3, filter: .ids(["id1", "id2", "id3"]), kernel: .matrix)
-    XCTAssertTrue(filtered.allSatisfy { Set($0.map(\.id)) == ["id1", "id2"] })
+  }
+
+  func testBatchEqualsSingleWhenManyRowsTie() throws {
+    // 60 copies of one vector and 60 near-copies (differing far below float32 resolution of the
+    // scores) around the cut: more near-ties than the sgemm pass keeps, so the kernel must fall
+    // back to exact scans and still agree with single queries, ties broken by row.
+    var rows = makeRows(4000, 32, seed: 9)
+    var rng = ReferenceSearch(seed: 8)
+    let base = rng.vector(32)
+    for copy in 0..<120 {
+      var vector = base
+      if copy >= 60 { vector[copy % 32] += Float(copy) * 1e-7 }
+      rows.insert((id: "dup\(copy)", vector: vector), at: copy * 30)
+    }
+    let index = try makeIndex(rows, d: 32)
+    let queries = [base] + (0..<7).map { _ in base.map { $0 + rng.next() * 0.01 } }
+    let single = try queries.map { try index.search($0, k: 10) }
+    XCTAssertEqual(try index.search(batch: queries, k: 10, kernel: .matrix), single)
+    XCTAssertEqual(Set(single[0].map(\.id)).count, 10)
+  }
+
+  func testQuantizedCopySearchesLikeAQuantizedIndex() throws {
+    let rows = makeRows(1500, 48)
+    let index = try makeIndex(rows, d: 48)
+    index.remove(id: "id5")
+    let copy = index.quantizedCopy()
+    let built = try makeIndex(rows.filter { $0.id != "id5" }, d: 48, quantized: true)
+    XCTAssertTrue(copy.info().quantized)
+    XCTAssertEqual(copy.count, 1499)
+    var rng = ReferenceSearch(seed: 4)
+    for _ in 0..<10 {
+      let query = rng.vector(48)
+      XCTAssertEqual(try copy.search(query, k: 10), try built.search(query, k: 10))
+    }
+    XCTAssertFalse(index.info().quantized)
   }
 
   func testQuantizedRecall() throws {

@@ -22,6 +22,21 @@ final class MessageTests: XCTestCase {
     XCTAssertNil(bare.id)
     XCTAssertEqual(bare.params, [:])
     XCTAssertEqual(try RPCRequest(json: try JSONParser().parse(full.line.dropLast())), full)
+    // By-position params (JSON-RPC 2.0 §4.2) are kept for methods that read them; by-name
+    // accessors refuse them naming `params`.
+    let positional = try request(#"{"jsonrpc":"2.0","id":2,"method":"sum","params":[1,2,4]}"#)
+    XCTAssertEqual(positional.positional, [1, 2, 4])
+    XCTAssertEqual(positional.params, [:])
+    XCTAssertEqual(try RPCRequest(json: try JSONParser().parse(positional.line.dropLast())), positional)
+    let params = RPCParams(positional.params, positional: positional.positional)
+    for access in [
+      { _ = try params.requireString("user") }, { _ = try params.optionalInt("k", default: 1) },
+      {
+        try params.rejectUnknown(allowing: [])
+      },
+    ] {
+      XCTAssertThrowsError(try access()) { XCTAssertEqual(($0 as? RPCError)?.data, ["field": "params"]) }
+    }
   }
 
   func testWrongShapesAreRejectedNamingTheField() {
@@ -30,8 +45,8 @@ final class MessageTests: XCTestCase {
     assertRejected(#"{"jsonrpc":"2.0","id":{},"method":"m"}"#, code: -32600, mentioning: "id")
     assertRejected(#"{"jsonrpc":"2.0","id":1.5,"method":"m"}"#, code: -32600, mentioning: "id")
     assertRejected(#"{"jsonrpc":"2.0","id":1,"method":7}"#, code: -32600, mentioning: "method")
-    assertRejected(#"{"jsonrpc":"2.0","id":1,"method":"m","params":[1]}"#, code: -32602, mentioning: "params")
-    assertRejected(#"[{"jsonrpc":"2.0","id":1,"method":"m"}]"#, code: -32600, mentioning: "batch")
+    assertRejected(#"{"jsonrpc":"2.0","id":1,"method":"m","params":1}"#, code: -32602, mentioning: "params")
+    assertRejected(#"[{"jsonrpc":"2.0","id":1,"method":"m"}]"#, code: -32600, mentioning: "object")
     assertRejected(#""hello""#, code: -32600, mentioning: "object")
     XCTAssertEqual(RPCRequest.salvageID(from: ["id": 5, "method": 1]), .int(5))
   }

@@ -105,7 +105,8 @@ final class ServeBadInputTests: XCTestCase {
       (Array(#"{"jsonrpc":"2.0","id":2,"method":"neighbors","params":{"user":"u","k":1e999}}"#.utf8), -32700),
       (Array(#"{"jsonrpc":"2.0","id":3,"method":"neighbors","params":{"k":1,"k":2}}"#.utf8), -32700),
       (Array(#"{"jsonrpc":"1.0","id":4,"method":"ping"}"#.utf8), -32600),
-      (Array(#"[{"jsonrpc":"2.0","id":5,"method":"ping"}]"#.utf8), -32600),
+      (Array(#"[]"#.utf8), -32600),
+      (Array(#"{"jsonrpc":"2.0","id":5,"method":"users.get","params":["SU0000001"]}"#.utf8), -32602),
       (Array(#"{"jsonrpc":"2.0","id":6,"method":"ping"} {}"#.utf8), -32700),
       (Array("null".utf8), -32600),
     ]

@@ -1,5 +1,6 @@
 import DRPCore
 import DRPEngine
+import DRPIndex
 import DRPProtocol
 import DRPServer
 import Foundation
@@ -38,6 +39,8 @@ struct ServeCommand: Command {
     let logger = Logger(level: try logLevel(context.arguments.value("log-level") ?? "info"))
     let engine = try context.engine()
     verifyIndex(engine, logger)
+    // A long-running server maps the whole index in now, not during its first queries.
+    engine.index.prefault()
     let server = Server(configuration: configuration, logger: logger)
     DRPMethods.register(on: server, engine: engine)
     let endpoints: [Endpoint]
