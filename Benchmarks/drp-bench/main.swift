@@ -12,12 +12,13 @@ do {
   case "server": try ServerBenchmark.run(rest)
   case "peers": try PeersBenchmark.run(rest)
   case "pipeline": try PipelineBenchmark.run(rest)
+  case "metrics": try MetricsBenchmark.run(rest)
   case "soak": try SoakBenchmark.run(rest)
   case "soak-check": try SoakBenchmark.check(rest)
   default:
     FileHandle.standardError.write(
       Data(
-        "usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder, index, scan, peers, pipeline, server, soak, soak-check\n"
+        "usage: drp-bench <benchmark> [options]\nbenchmarks: import, embedder, index, scan, peers, pipeline, metrics, server, soak, soak-check\n"
           .utf8))
     exit(2)
   }

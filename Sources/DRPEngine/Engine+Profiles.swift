@@ -10,7 +10,12 @@ extension Engine {
   /// The pipeline defaults of the configuration's `pipeline` section, with `structuredOutput` from
   /// `reasoner.structured_output`.
   /// - Throws: `EngineError` (invalid argument) when the section holds an invalid value.
-  public func pipelineOptions() throws -> PipelineOptions {
+  public func pipelineOptions() throws -> PipelineOptions { try Self.pipelineOptions(config: config) }
+
+  /// The pipeline defaults of `config` (see ``pipelineOptions()``), for callers that check their
+  /// arguments before opening an engine.
+  /// - Throws: `EngineError` (invalid argument) when the section holds an invalid value.
+  public static func pipelineOptions(config: DRPConfig) throws -> PipelineOptions {
     var options: PipelineOptions
     do { options = try PipelineOptions(config: config.pipeline) } catch let error as PipelineOptionsError {
       throw EngineError(.invalidArgument, "config pipeline section: \(error)")

@@ -115,10 +115,20 @@ final class CLITests: XCTestCase {
     let viaConfig = try runProcess(TestSupport.drpBinary, ["--config", config, "import", files.reviews])
     XCTAssertEqual(viaConfig.status, 0, viaConfig.stderr)
     XCTAssertTrue(FileManager.default.fileExists(atPath: dir.path("from-config/drp.sqlite")))
-    let viaEnv = try runProcess(
-      TestSupport.drpBinary, ["--config=\(config)", "stats", "--json"], environment: ["DRP_HOME": dir.path("from-env")])
-    XCTAssertEqual(viaEnv.stdout, "{\"items\":0,\"reviews\":0,\"users\":0}\n")
+    // DRP_HOME beats the config file's home: stats names it while it has no store, the import fills
+    // it, and stats then reads it.
+    let env = ["DRP_HOME": dir.path("from-env")]
+    let empty = try runProcess(TestSupport.drpBinary, ["--config=\(config)", "stats", "--json"], environment: env)
+    XCTAssertEqual(empty.status, 1)
+    XCTAssertTrue(empty.stderr.contains("no drp store at \(dir.path("from-env"))"), empty.stderr)
+    XCTAssertFalse(FileManager.default.fileExists(atPath: dir.path("from-env/drp.sqlite")))
+    let importViaEnv = try runProcess(
+      TestSupport.drpBinary, ["--config=\(config)", "import", files.reviews], environment: env)
+    XCTAssertEqual(importViaEnv.status, 0, importViaEnv.stderr)
     XCTAssertTrue(FileManager.default.fileExists(atPath: dir.path("from-env/drp.sqlite")))
+    let viaEnv = try runProcess(TestSupport.drpBinary, ["--config=\(config)", "stats", "--json"], environment: env)
+    XCTAssertEqual(viaEnv.status, 0, viaEnv.stderr)
+    XCTAssertTrue(viaEnv.stdout.contains("\"users\":5"), viaEnv.stdout)
     try "{\"home\": 3}".write(toFile: config, atomically: true, encoding: .utf8)
     let broken = try runProcess(TestSupport.drpBinary, ["--config", config, "stats"])
     XCTAssertEqual(broken.status, 1)

@@ -52,7 +52,7 @@ public struct EvalSettings: Sendable, Codable, Equatable {
 /// keys in the pipeline options' spelling: `preset`, `temperature`, `top_p`, `seed`, `max_tokens`,
 /// `thinking_budget`, `extractor_model`, `summarizer_model`, `generator_model`, `embedder`, `validation`.
 public struct PipelineSettings: Sendable, Codable, Equatable {
-  /// The pipeline preset (`paper` or `drp`), when the pipeline has presets.
+  /// The pipeline preset (`paper` or `drp`; nil in reports written before presets).
   public var preset: String?
   /// Sampling temperature of every request.
   public var temperature: Double
@@ -72,7 +72,7 @@ public struct PipelineSettings: Sendable, Codable, Equatable {
   public var generatorModel: String
   /// Embedder that places users and peers.
   public var embedder: String
-  /// How the reflective validation is used (`use`, `off`; `record` with presets).
+  /// How the reflective validation is used (`use`, `record`, `off`).
   public var validation: String
 
   enum CodingKeys: String, CodingKey {
@@ -90,18 +90,24 @@ public struct PipelineSettings: Sendable, Codable, Equatable {
     func configured(_ section: LLMConfig) -> Bool { !(section.url ?? "").isEmpty }
     func name(_ section: LLMConfig) -> String { section.model.flatMap { $0.isEmpty ? nil : $0 } ?? "default" }
     let reasoner = configured(config.reasoner) ? config.reasoner : config.llm
-    // Hooks (issue 12, part A): the preset, top_p and seed come from PipelineOptions once it has them,
-    // and the summariser gets its own model; until then the summary runs on the extractor's model.
-    preset = nil
+    preset = options.preset.rawValue
     temperature = options.temperature
-    topP = nil
-    seed = nil
+    topP = options.topP
+    seed = options.seed
     maxTokens = options.maxTokens
     thinkingBudget = options.thinkingBudget
     extractorModel = configured(reasoner) ? options.extractorModel ?? name(reasoner) : "statistical"
-    summarizerModel = extractorModel
     generatorModel = configured(config.llm) ? options.generatorModel ?? name(config.llm) : "offline"
+    // The summary model as ModelClients picks it: the `summarizer` section when it names a
+    // server, else the generator (`paper`) or the extractor (`drp`).
+    if let summarizer = config.summarizer, configured(summarizer) {
+      summarizerModel = options.summarizerModel ?? name(summarizer)
+    } else if options.preset == .paper {
+      summarizerModel = options.summarizerModel ?? generatorModel
+    } else {
+      summarizerModel = options.summarizerModel ?? extractorModel
+    }
     embedder = config.embedder.kind + (config.embedder.model.map { " \($0)" } ?? "")
-    validation = options.validation ? "use" : "off"
+    validation = options.validation.rawValue
   }
 }

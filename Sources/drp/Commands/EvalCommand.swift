@@ -91,8 +91,8 @@ struct EvalCommand: Command {
       throw UsageError(description: error.description)
     }
 
+    let options = try PipelineFlags.apply(args, to: try Engine.pipelineOptions(config: context.config))
     let engine = try context.engine()
-    let options = try PipelineFlags.apply(args, to: try engine.pipelineOptions())
     let eligible =
       targets == "last" ? try split.cases(in: engine.store) : try MarkedTargets(source: targets).cases(in: engine.store)
     guard !eligible.isEmpty else {

@@ -38,8 +38,8 @@ struct GenerateCommand: Command {
       return r
     }
     let title = context.arguments.value("title")
+    let options = try PipelineFlags.apply(context.arguments, to: try Engine.pipelineOptions(config: context.config))
     let engine = try context.engine()
-    let options = try PipelineFlags.apply(context.arguments, to: try engine.pipelineOptions())
     let streaming = context.arguments.flag("stream") && !context.json
     let deltaOutput = FileHandle.standardOutput
     var onDelta: (@Sendable (String) -> Void)?

@@ -32,8 +32,8 @@ struct ProfileCommand: Command {
     guard context.arguments.positionals.count == 1, let user = context.arguments.positionals.first else {
       throw UsageError(description: "expected exactly one USER")
     }
+    let options = try PipelineFlags.apply(context.arguments, to: try Engine.pipelineOptions(config: context.config))
     let engine = try context.engine()
-    let options = try PipelineFlags.apply(context.arguments, to: try engine.pipelineOptions())
     guard options.mode.usesProfile else { throw UsageError(description: "--mode must be drp or dpl for a profile") }
     let refresh = context.arguments.flag("refresh")
     let target = context.arguments.value("item").map {
