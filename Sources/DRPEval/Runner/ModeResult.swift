@@ -30,6 +30,10 @@ public struct ModeResult: Sendable, Codable, Equatable {
   public var reasoningCalls: Int
   /// Tokens of those requests.
   public var reasoningTokens: Int
+  /// LLM requests per target (sample): `llmCalls / samples`.
+  public var llmCallsPerTarget: Double
+  /// Answers that stopped at their `max_tokens` (`finish_reason: length`), over every stage.
+  public var truncated: Int
 
   /// Scores `samples` (all of this mode) with bootstrap intervals seeded by `seed`.
   /// - Parameters:
@@ -61,5 +65,7 @@ public struct ModeResult: Sendable, Codable, Equatable {
     newSamples = generatedNow
     reasoningCalls = samples.reduce(0) { $0 + $1.reasoningCalls }
     reasoningTokens = samples.reduce(0) { $0 + $1.reasoningTokens }
+    llmCallsPerTarget = samples.isEmpty ? 0 : Double(llmCalls) / Double(samples.count)
+    truncated = samples.reduce(0) { $0 + $1.truncated }
   }
 }
