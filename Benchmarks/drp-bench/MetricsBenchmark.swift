@@ -27,8 +27,10 @@ enum MetricsBenchmark {
     loads.sort()
     print(String(format: "wordnet load: best %.3f s, median %.3f s of CPU (target < 0.25)", loads[0], loads[2]))
 
-    let words = ["the", "book", "was", "good", "great", "story", "plot", "slow", "characters", "ending", "liked",
-      "album", "songs", "sound", "voice", "quality", "would", "recommend", "not", "really"]
+    let words = [
+      "the", "book", "was", "good", "great", "story", "plot", "slow", "characters", "ending", "liked",
+      "album", "songs", "sound", "voice", "quality", "would", "recommend", "not", "really",
+    ]
     var generator = SystemRandomNumberGenerator()
     func sentence() -> String { (0..<40).map { _ in words.randomElement(using: &generator)! }.joined(separator: " ") }
     let data = (0..<pairs).map { _ in (prediction: sentence(), reference: sentence()) }

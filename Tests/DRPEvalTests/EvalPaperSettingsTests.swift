@@ -18,7 +18,9 @@ final class EvalPaperSettingsTests: XCTestCase {
       let result = try runProcess(TestSupport.drpBinary, arguments)
       XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)")
     }
-    let server = try FakeHTTPServer { _, _ in OpenAIReplies.reply("A review cut short by the token limit", finish: "length") }
+    let server = try FakeHTTPServer { _, _ in
+      OpenAIReplies.reply("A review cut short by the token limit", finish: "length")
+    }
     defer { server.stop() }
     let result = try drp(
       home: home, ["eval", "--users", "3", "--modes", "nonp", "--preset", "paper", "--json"],

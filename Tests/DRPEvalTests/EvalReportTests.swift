@@ -64,7 +64,8 @@ final class EvalReportTests: XCTestCase {
   func testMarkdownTableHasOneRowPerMode() async throws {
     let table = try await makeReport().markdownTable()
     let lines = table.split(separator: "\n")
-    XCTAssertEqual(lines[0], "| mode | n | ROUGE-1 | ROUGE-L | METEOR | BLEU | LLM calls | calls/target | cut | tokens | wall s |")
+    XCTAssertEqual(
+      lines[0], "| mode | n | ROUGE-1 | ROUGE-L | METEOR | BLEU | LLM calls | calls/target | cut | tokens | wall s |")
     XCTAssertTrue(
       lines[4].hasPrefix("| drp | 6 | 1.0000 [1.0000, 1.0000] | 1.0000 [1.0000, 1.0000] |"), String(lines[4]))
     XCTAssertTrue(lines[4].contains("| 100.00 [100.00, 100.00] | 18 | 3.0 | 0 | 180 |"), String(lines[4]))

@@ -90,7 +90,8 @@ final class EvalSweepAndSVGTests: XCTestCase {
     let config = directory.path("echo.json")
     try #"{"llm": {"max_reply_bytes": 1048576}}"#.write(toFile: config, atomically: true, encoding: .utf8)
     let arguments = [
-      "--config", config, "eval", "--users", "3", "--modes", "nonp,drp", "--sweep", "key-samples=1,3", "--peers", "2", "--retries", "0",
+      "--config", config, "eval", "--users", "3", "--modes", "nonp,drp", "--sweep", "key-samples=1,3", "--peers", "2",
+      "--retries", "0",
       "--json", "--svg", directory.path("sweep.svg"),
     ]
     let first = try drp(home: home, arguments, environment: environment, timeout: 300)
