@@ -18,8 +18,16 @@ enum PipelineFlags {
   ]
 
   /// The option specs of the knob flags.
-  static let options: [OptionSpec] =
-    valued.map { OptionSpec.value($0.flag, short: $0.short) } + [.flag("no-validation")]
+  static let options: [OptionSpec] = options(seedFlag: "seed")
+
+  /// The option specs with the LLM seed under `seedFlag` (`drp eval` uses `--seed` for its user
+  /// sample and calls this one `--llm-seed`).
+  static func options(seedFlag: String) -> [OptionSpec] {
+    valued.map { OptionSpec.value($0.key == "seed" ? seedFlag : $0.flag, short: $0.short) } + [.flag("no-validation")]
+  }
+
+  /// ``usage`` with the LLM seed flag named `--llm-seed` (the columns kept).
+  static let usageWithLLMSeed = usage.replacingOccurrences(of: "--seed N    ", with: "--llm-seed N")
 
   /// Usage lines describing the knob flags.
   static let usage = """
@@ -50,18 +58,21 @@ enum PipelineFlags {
 
   /// `defaults` with the flags given in `arguments` applied.
   /// - Throws: `UsageError` naming the flag for a malformed or out-of-range value.
-  static func apply(_ arguments: ParsedArguments, to defaults: PipelineOptions) throws -> PipelineOptions {
+  static func apply(_ arguments: ParsedArguments, to defaults: PipelineOptions, seedFlag: String = "seed") throws
+    -> PipelineOptions
+  {
     var overrides: [String: JSONValue] = [:]
     for spec in valued {
-      guard let text = arguments.value(spec.flag) else { continue }
+      let flag = spec.key == "seed" ? seedFlag : spec.flag
+      guard let text = arguments.value(flag) else { continue }
       if spec.integer {
         guard let n = Int64(text) else {
-          throw UsageError(description: "--\(spec.flag) expects an integer, got '\(text)'")
+          throw UsageError(description: "--\(flag) expects an integer, got '\(text)'")
         }
         overrides[spec.key] = .int(n)
       } else if spec.key == "temperature" || spec.key == "top_p" {
         guard let t = Double(text) else {
-          throw UsageError(description: "--\(spec.flag) expects a number, got '\(text)'")
+          throw UsageError(description: "--\(flag) expects a number, got '\(text)'")
         }
         overrides[spec.key] = .double(t)
       } else {
@@ -72,7 +83,8 @@ enum PipelineFlags {
     do {
       return try defaults.applying(overrides)
     } catch let error as PipelineOptionsError {
-      let flag = valued.first { $0.key == error.field }.map { "--\($0.flag)" } ?? error.field
+      let flag =
+        valued.first { $0.key == error.field }.map { "--\($0.key == "seed" ? seedFlag : $0.flag)" } ?? error.field
       throw UsageError(description: "\(flag): \(error.problem)")
     }
   }

@@ -23,7 +23,7 @@ final class EvalPaperSettingsTests: XCTestCase {
     }
     defer { server.stop() }
     let result = try drp(
-      home: home, ["eval", "--users", "3", "--modes", "nonp", "--preset", "paper", "--json"],
+      home: home, ["eval", "--users", "3", "--modes", "nonp", "--preset", "paper", "--seed", "1", "--json"],
       environment: ["DRP_LLM_URL": server.baseURL, "DRP_LLM_MODEL": "gen", "DRP_REASONER_URL": ""], timeout: 120)
     XCTAssertEqual(result.status, 0, result.stderr)
     let report = try XCTUnwrap(result.json() as? [String: Any])
@@ -36,7 +36,8 @@ final class EvalPaperSettingsTests: XCTestCase {
     XCTAssertEqual(pipeline["preset"] as? String, "paper")
     XCTAssertEqual(pipeline["temperature"] as? Double, 0)
     XCTAssertEqual(pipeline["top_p"] as? Double, 0.95)
-    XCTAssertEqual(pipeline["seed"] as? Int, 42)
+    XCTAssertEqual(pipeline["seed"] as? Int, 42, "--seed draws the users; the calls keep the preset's seed")
+    XCTAssertEqual((report["settings"] as? [String: Any])?["seed"] as? Int, 1)
     XCTAssertEqual(pipeline["max_tokens"] as? Int, 4096)
     XCTAssertEqual(pipeline["validation"] as? String, "record")
     XCTAssertEqual(pipeline["generator_model"] as? String, "gen")
@@ -45,10 +46,11 @@ final class EvalPaperSettingsTests: XCTestCase {
     XCTAssertEqual(samples.map { $0["truncated"] as? Int }, [1, 1, 1])
 
     let markdown = try drp(
-      home: home, ["eval", "--users", "3", "--modes", "nonp", "--preset", "paper"],
+      home: home, ["eval", "--users", "3", "--modes", "nonp", "--preset", "paper", "--llm-seed", "7"],
       environment: ["DRP_LLM_URL": server.baseURL, "DRP_LLM_MODEL": "gen", "DRP_REASONER_URL": ""], timeout: 120)
     XCTAssertEqual(markdown.status, 0, markdown.stderr)
     XCTAssertTrue(markdown.stdout.contains("| calls/target | cut |"), markdown.stdout)
     XCTAssertTrue(markdown.stdout.contains("| 3 | 1.0 | 3 |"), markdown.stdout)
+    XCTAssertTrue(markdown.stdout.contains("top_p 0.95, seed 7,"), markdown.stdout)
   }
 }
