@@ -126,9 +126,13 @@ kinds = {
     "macro": "Sources",
 }
 targets = {}
+end_of_last_call = 0
 for m in re.finditer(r"\.(" + "|".join(kinds) + r")\s*\(", manifest):
+    if m.start() < end_of_last_call:
+        continue  # `.target(name:)` inside a dependencies list
     kind = m.group(1)
     call = split_call(manifest, m.end() - 1)
+    end_of_last_call = m.end() + len(call)
     name = string_literal(argument(call, "name"), f".{kind} name")
     path_arg = argument(call, "path")
     path = string_literal(path_arg, f"path of {name}") if path_arg else f"{kinds[kind]}/{name}"

@@ -87,7 +87,8 @@ final class CheckManifestTests: XCTestCase {
       result.stderr.contains("App: declares a dependency on Extra but no file of Sources/App imports it"),
       result.stderr)
     XCTAssertFalse(result.stderr.contains("Base"), "Base is declared and imported: \(result.stderr)")
-    XCTAssertFalse(result.stderr.contains("AppTests"), "a dependency on an executable needs no import: \(result.stderr)")
+    XCTAssertFalse(
+      result.stderr.contains("AppTests"), "a dependency on an executable needs no import: \(result.stderr)")
   }
 
   func testAnUndeclaredTestSupportImportFails() throws {
