@@ -57,14 +57,20 @@ let package = Package(
       name: "DRPServer",
       dependencies: ["DRPCore", "DRPProtocol", "DRPEngine", "DRPIndex", "DRPPeers", "DRPReasoning", "DRPStore"],
       swiftSettings: common),
-    // ROUGE, METEOR, BLEU and the held-out evaluation runner (split, DPL targets, sweeps, reports).
-    .target(name: "DRPEval", dependencies: ["DRPCore", "DRPEngine", "DRPStore", "DRPReasoning"], swiftSettings: common),
+    // ROUGE, METEOR (with WordNet), BLEU as the reference implementations compute them, and their
+    // bootstrap intervals. Public: MetricSuite, MetricReport and its intervals, MetricOptions.
+    .target(name: "DRPMetrics", dependencies: ["DRPCore"], swiftSettings: common),
+    // The held-out evaluation runner over Engine (split, DPL targets, checkpoints, sweeps), its reports
+    // in Markdown and SVG.
+    .target(
+      name: "DRPEval", dependencies: ["DRPCore", "DRPEngine", "DRPMetrics", "DRPStore", "DRPReasoning"],
+      swiftSettings: common),
     // The command-line tool.
     .executableTarget(
       name: "drp",
       dependencies: [
         "DRPCore", "DRPStore", "DRPSample", "DRPIndex", "DRPPeers", "DRPReasoning", "DRPGenerator", "DRPEngine",
-        "DRPProtocol", "DRPServer", "DRPEval",
+        "DRPProtocol", "DRPServer", "DRPEval", "DRPMetrics",
       ],
       swiftSettings: common),
 
@@ -73,7 +79,7 @@ let package = Package(
       name: "drp-bench",
       dependencies: [
         "CBLAS", "DRPCore", "DRPStore", "DRPSample", "DRPIndex", "DRPPeers", "DRPProtocol", "DRPServer",
-        "DRPEngine", "DRPEval", "DRPReasoning",
+        "DRPEngine", "DRPEval", "DRPMetrics", "DRPReasoning",
       ],
       path: "Benchmarks/drp-bench", swiftSettings: simd),
 
@@ -109,9 +115,11 @@ let package = Package(
     .testTarget(
       name: "DRPEvalTests",
       dependencies: [
-        "DRPCore", "DRPEval", "DRPEngine", "DRPPeers", "DRPReasoning", "DRPStore", "DRPTestSupport", "drp",
+        "DRPCore", "DRPEval", "DRPEngine", "DRPMetrics", "DRPPeers", "DRPReasoning", "DRPStore", "DRPTestSupport",
+        "drp",
       ],
       swiftSettings: common),
+    .testTarget(name: "DRPMetricsTests", dependencies: ["DRPMetrics", "DRPTestSupport"], swiftSettings: common),
     .testTarget(name: "DRPCLITests", dependencies: ["DRPTestSupport", "drp"], swiftSettings: common),
     .testTarget(name: "DRPFuzzTests", dependencies: ["DRPFuzzTargets", "DRPTestSupport"], swiftSettings: common),
     // scripts/check-manifest.sh on this package and on fake ones.
