@@ -90,28 +90,39 @@ let package = Package(
       path: "Fuzz/DRPFuzzTargets", swiftSettings: common),
     .executableTarget(name: "drp-fuzz", dependencies: ["DRPFuzzTargets"], path: "Fuzz/drp-fuzz", swiftSettings: common),
 
-    // Tests.
+    // Tests: one target per module (DRP<Module>Tests), DRPCLITests for the CLI itself, and test support.
+    // Targets listing "drp" run the built binary (Tests/DRPTestSupport).
     .target(name: "DRPTestSupport", path: "Tests/DRPTestSupport", swiftSettings: common),
-    .testTarget(
-      name: "DRPStoreTests", dependencies: ["DRPCore", "DRPStore", "DRPSample", "CZlib", "DRPTestSupport", "drp"],
+    // Scripted chat model and constructed reviews shared by the reasoning and generator tests.
+    .target(
+      name: "DRPReasoningTestSupport", dependencies: ["DRPReasoning"], path: "Tests/DRPReasoningTestSupport",
       swiftSettings: common),
-    .testTarget(name: "DRPIndexTests", dependencies: ["DRPIndex", "DRPTestSupport", "drp"], swiftSettings: common),
+    .testTarget(name: "DRPCoreTests", dependencies: ["DRPCore", "DRPTestSupport"], swiftSettings: common),
+    .testTarget(name: "DRPStoreTests", dependencies: ["DRPStore", "CZlib", "DRPTestSupport"], swiftSettings: common),
+    .testTarget(
+      name: "DRPSampleTests", dependencies: ["DRPSample", "DRPStore", "DRPTestSupport"], swiftSettings: common),
+    .testTarget(name: "DRPIndexTests", dependencies: ["DRPIndex", "DRPTestSupport"], swiftSettings: common),
     .testTarget(name: "DRPOpenAITests", dependencies: ["DRPCore", "DRPOpenAI", "DRPTestSupport"], swiftSettings: common),
-    .testTarget(
-      name: "DRPPeersTests",
-      dependencies: ["DRPCore", "DRPPeers", "DRPStore", "DRPEngine", "DRPTestSupport", "drp"],
-      swiftSettings: common),
+    .testTarget(name: "DRPPeersTests", dependencies: ["DRPCore", "DRPPeers", "DRPTestSupport"], swiftSettings: common),
     .testTarget(
       name: "DRPReasoningTests",
       dependencies: [
-        "DRPCore", "DRPOpenAI", "DRPReasoning", "DRPGenerator", "DRPEngine", "DRPStore", "DRPTestSupport", "drp",
+        "DRPCore", "DRPOpenAI", "DRPReasoning", "DRPGenerator", "DRPReasoningTestSupport", "DRPTestSupport",
       ],
+      swiftSettings: common),
+    .testTarget(
+      name: "DRPGeneratorTests", dependencies: ["DRPGenerator", "DRPReasoning", "DRPReasoningTestSupport"],
+      swiftSettings: common),
+    .testTarget(
+      name: "DRPEngineTests",
+      dependencies: ["DRPCore", "DRPEngine", "DRPReasoning", "DRPStore", "DRPTestSupport", "drp"],
       swiftSettings: common),
     .testTarget(name: "DRPProtocolTests", dependencies: ["DRPCore", "DRPProtocol"], swiftSettings: common),
     .testTarget(
       name: "DRPServerTests",
       dependencies: ["DRPCore", "DRPServer", "DRPProtocol", "DRPEngine", "DRPStore", "DRPTestSupport", "drp"],
       swiftSettings: common),
+    .testTarget(name: "DRPMetricsTests", dependencies: ["DRPMetrics", "DRPTestSupport"], swiftSettings: common),
     .testTarget(
       name: "DRPEvalTests",
       dependencies: [
@@ -119,7 +130,6 @@ let package = Package(
         "drp",
       ],
       swiftSettings: common),
-    .testTarget(name: "DRPMetricsTests", dependencies: ["DRPMetrics", "DRPTestSupport"], swiftSettings: common),
     .testTarget(name: "DRPCLITests", dependencies: ["DRPTestSupport", "drp"], swiftSettings: common),
     .testTarget(name: "DRPFuzzTests", dependencies: ["DRPFuzzTargets", "DRPTestSupport"], swiftSettings: common),
     // scripts/check-manifest.sh on this package and on fake ones.
