@@ -29,12 +29,13 @@ let package = Package(
     // All of drp's SQL: users, items, reviews, review vectors, profiles, LLM cache, held-out marks;
     // the JSONL and DPL importers.
     .target(name: "DRPStore", dependencies: ["DRPCore", "CSQLite", "CZlib"], swiftSettings: common),
-    // Deterministic synthetic review data (the embedded default data set).
+    // Deterministic synthetic review data (the embedded default data set), in the Amazon or DPL layout.
     .target(name: "DRPSample", dependencies: ["DRPCore"], swiftSettings: common),
     // Exact cosine top-k vector index (SIMD + BLAS), persisted with mmap; vector files and index
     // evaluation. No dependency on the rest.
     .target(name: "DRPIndex", dependencies: ["CBLAS"], swiftSettings: simd),
-    // OpenAI-compatible HTTP client: chat completions (with SSE streaming) and embeddings.
+    // OpenAI-compatible HTTP client: chat completions (with SSE streaming) and embeddings, retries,
+    // concurrency limit, usage.
     .target(name: "DRPOpenAI", dependencies: ["DRPCore"], swiftSettings: common),
     // The Embedder protocol and builtin hashed TF-IDF embedder, user vectors, k-means, peer selection
     // strategies, key-sample selection: computation over texts and vectors (Engine feeds it).
@@ -50,7 +51,7 @@ let package = Package(
       name: "DRPEngine",
       dependencies: ["DRPCore", "DRPStore", "DRPIndex", "DRPPeers", "DRPReasoning", "DRPGenerator", "DRPOpenAI"],
       swiftSettings: common),
-    // Line-delimited JSON-RPC 2.0 messages and framing.
+    // Line-delimited JSON-RPC 2.0: the JSON parser and writer, messages, params, framing.
     .target(name: "DRPProtocol", dependencies: ["DRPCore"], swiftSettings: common),
     // TCP and Unix-socket server (poll loop, lanes, auth), the drp methods over Engine, the client.
     .target(
@@ -102,7 +103,8 @@ let package = Package(
     .testTarget(
       name: "DRPSampleTests", dependencies: ["DRPSample", "DRPStore", "DRPTestSupport"], swiftSettings: common),
     .testTarget(name: "DRPIndexTests", dependencies: ["DRPIndex", "DRPTestSupport"], swiftSettings: common),
-    .testTarget(name: "DRPOpenAITests", dependencies: ["DRPCore", "DRPOpenAI", "DRPTestSupport"], swiftSettings: common),
+    .testTarget(
+      name: "DRPOpenAITests", dependencies: ["DRPCore", "DRPOpenAI", "DRPTestSupport"], swiftSettings: common),
     .testTarget(name: "DRPPeersTests", dependencies: ["DRPCore", "DRPPeers", "DRPTestSupport"], swiftSettings: common),
     .testTarget(
       name: "DRPReasoningTests",
