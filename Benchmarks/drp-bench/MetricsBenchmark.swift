@@ -1,5 +1,5 @@
 // drp-bench metrics: WordNet load CPU time and metric throughput, in an optimised build.
-import DRPEval
+import DRPMetrics
 import Foundation
 
 /// `drp-bench metrics [--pairs N]`: the CPU time of loading WordNet (this thread's, best and median

@@ -1,6 +1,7 @@
 // The report: per-mode metrics and intervals, costs, JSON shape, Markdown table.
 import DRPCore
 import DRPEval
+import DRPMetrics
 import DRPReasoning
 import XCTest
 

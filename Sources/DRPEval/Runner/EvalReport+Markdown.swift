@@ -1,4 +1,5 @@
 // The human-readable form of an evaluation report.
+import DRPMetrics
 import Foundation
 
 extension EvalReport {

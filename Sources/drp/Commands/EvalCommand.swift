@@ -1,6 +1,7 @@
 import DRPCore
 import DRPEngine
 import DRPEval
+import DRPMetrics
 import DRPReasoning
 import Foundation
 

@@ -162,7 +162,7 @@ final class StructuredOutputCLITests: XCTestCase {
     let (home, user, item) = try PipelineCLITests.prepare(dir)
     let server = try FakeHTTPServer { request, _ in
       request.json["response_format"] == nil
-        ? .respond(status: 200, body: StructuredOutputTests.chatBody(#"{"summary": "Writes like the others."}"#))
+        ? .respond(status: 200, body: OpenAIReplies.chat(#"{"summary": "Writes like the others."}"#))
         : .respond(status: 400, body: #"{"error":{"message":"'response_format' is not supported"}}"#)
     }
     let reasoner = PipelineCLITests.offline.merging([
