@@ -45,8 +45,14 @@ let package = Package(
       swiftSettings: common),
     // Line-delimited JSON-RPC 2.0 messages and framing.
     .target(name: "DRPProtocol", dependencies: ["DRPCore"], swiftSettings: common),
-    // TCP and Unix-socket server and client.
-    .target(name: "DRPServer", dependencies: ["DRPCore", "DRPProtocol", "DRPEngine"], swiftSettings: common),
+    // The transport: TCP and Unix-socket JSON-RPC server (poll loop, framing, batches, lanes,
+    // auth, cancel, limits) and client. Knows no application method and no engine.
+    .target(name: "DRPServer", dependencies: ["DRPCore", "DRPProtocol"], swiftSettings: common),
+    // drp's JSON-RPC methods over an Engine, registered on a DRPServer, and their error codes.
+    .target(
+      name: "DRPService",
+      dependencies: ["DRPCore", "DRPEngine", "DRPPeers", "DRPProtocol", "DRPReasoning", "DRPServer", "DRPStore"],
+      swiftSettings: common),
     // ROUGE, METEOR, BLEU and the held-out evaluation runner.
     .target(name: "DRPEval", dependencies: ["DRPCore", "DRPEngine", "DRPStore"], swiftSettings: common),
     // The command-line tool.
@@ -54,7 +60,7 @@ let package = Package(
       name: "drp",
       dependencies: [
         "DRPCore", "DRPStore", "DRPSample", "DRPIndex", "DRPOpenAI", "DRPPeers", "DRPReasoning",
-        "DRPGenerator", "DRPEngine", "DRPProtocol", "DRPServer", "DRPEval",
+        "DRPGenerator", "DRPEngine", "DRPProtocol", "DRPServer", "DRPService", "DRPEval",
       ],
       swiftSettings: common),
 
@@ -62,8 +68,8 @@ let package = Package(
     .executableTarget(
       name: "drp-bench",
       dependencies: [
-        "DRPCore", "DRPStore", "DRPSample", "DRPIndex", "DRPPeers", "DRPProtocol", "DRPServer", "DRPEngine",
-        "DRPEval", "DRPReasoning",
+        "DRPCore", "DRPStore", "DRPSample", "DRPIndex", "DRPPeers", "DRPProtocol", "DRPServer", "DRPService",
+        "DRPEngine", "DRPEval", "DRPReasoning",
       ],
       path: "Benchmarks/drp-bench", swiftSettings: simd),
 
@@ -88,9 +94,20 @@ let package = Package(
       name: "DRPReasoningTests", dependencies: ["DRPReasoning", "DRPGenerator", "DRPEngine", "DRPTestSupport", "drp"],
       swiftSettings: common),
     .testTarget(name: "DRPProtocolTests", dependencies: ["DRPProtocol", "DRPTestSupport"], swiftSettings: common),
+    // A raw socket client shared by the transport and service tests.
+    .target(
+      name: "DRPServerTestSupport", dependencies: ["DRPCore", "DRPProtocol", "DRPServer"],
+      path: "Tests/DRPServerTestSupport", swiftSettings: common),
     .testTarget(
       name: "DRPServerTests",
-      dependencies: ["DRPServer", "DRPProtocol", "DRPEngine", "DRPStore", "DRPTestSupport", "drp"],
+      dependencies: ["DRPCore", "DRPProtocol", "DRPServer", "DRPServerTestSupport", "DRPTestSupport"],
+      swiftSettings: common),
+    .testTarget(
+      name: "DRPServiceTests",
+      dependencies: [
+        "DRPCore", "DRPEngine", "DRPProtocol", "DRPServer", "DRPServerTestSupport", "DRPService", "DRPStore",
+        "DRPTestSupport", "drp",
+      ],
       swiftSettings: common),
     .testTarget(name: "DRPEvalTests", dependencies: ["DRPEval", "DRPTestSupport", "drp"], swiftSettings: common),
     .testTarget(name: "DRPCLITests", dependencies: ["DRPTestSupport", "drp"], swiftSettings: common),
