@@ -14,8 +14,7 @@ import Synchronization
 /// private, only so that the ServerCore+*.swift extensions can use them.
 /// (Glibc's Swift module does not export epoll, so readiness comes from poll(2), which is
 /// O(connections) per wake-up: fine for the default limit of 1024 connections.)
-// @unchecked: the mutable state is confined to the loop thread (checked by `assertOnLoop()`).
-final class ServerCore: @unchecked Sendable {
+final class ServerCore: @unchecked Sendable {  // @unchecked: mutable state is loop-confined (assertOnLoop)
   let configuration: ServerConfiguration
   let limits: ServerLimits
   let logger: Logger

@@ -4,8 +4,8 @@ import DRPServer
 import Glibc
 
 /// A raw socket to the server under test: writes bytes, reads JSON lines with deadlines.
-// @unchecked: a writer thread only calls `write` while the reading thread owns `pending`.
-public final class RawConnection: @unchecked Sendable {
+/// A writer thread may only call `write` while the reading thread owns `pending`.
+public final class RawConnection: @unchecked Sendable {  // @unchecked: `pending` has one reader thread
   /// The socket.
   public let fd: Int32
   private var pending: [UInt8] = []
