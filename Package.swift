@@ -53,10 +53,13 @@ let package = Package(
       swiftSettings: common),
     // Line-delimited JSON-RPC 2.0: the JSON parser and writer, messages, params, framing.
     .target(name: "DRPProtocol", dependencies: ["DRPCore"], swiftSettings: common),
-    // TCP and Unix-socket server (poll loop, lanes, auth), the drp methods over Engine, the client.
+    // The transport: TCP and Unix-socket JSON-RPC server (poll loop, framing, batches, lanes,
+    // auth, cancel, limits) and client. Knows no application method and no engine.
+    .target(name: "DRPServer", dependencies: ["DRPCore", "DRPProtocol"], swiftSettings: common),
+    // drp's JSON-RPC methods over an Engine, registered on a DRPServer, and their error codes.
     .target(
-      name: "DRPServer",
-      dependencies: ["DRPCore", "DRPProtocol", "DRPEngine", "DRPIndex", "DRPPeers", "DRPReasoning", "DRPStore"],
+      name: "DRPService",
+      dependencies: ["DRPCore", "DRPEngine", "DRPPeers", "DRPProtocol", "DRPReasoning", "DRPServer", "DRPStore"],
       swiftSettings: common),
     // ROUGE, METEOR (with WordNet), BLEU as the reference implementations compute them, and their
     // bootstrap intervals. Public: MetricSuite, MetricReport and its intervals, MetricOptions.
@@ -71,7 +74,7 @@ let package = Package(
       name: "drp",
       dependencies: [
         "DRPCore", "DRPStore", "DRPSample", "DRPIndex", "DRPPeers", "DRPReasoning", "DRPGenerator", "DRPEngine",
-        "DRPProtocol", "DRPServer", "DRPEval", "DRPMetrics",
+        "DRPProtocol", "DRPServer", "DRPService", "DRPEval", "DRPMetrics",
       ],
       swiftSettings: common),
 
@@ -80,7 +83,7 @@ let package = Package(
       name: "drp-bench",
       dependencies: [
         "CBLAS", "DRPCore", "DRPStore", "DRPSample", "DRPIndex", "DRPPeers", "DRPProtocol", "DRPServer",
-        "DRPEngine", "DRPEval", "DRPMetrics", "DRPReasoning",
+        "DRPService", "DRPEngine", "DRPEval", "DRPMetrics", "DRPReasoning",
       ],
       path: "Benchmarks/drp-bench", swiftSettings: simd),
 
@@ -120,9 +123,20 @@ let package = Package(
       dependencies: ["DRPCore", "DRPEngine", "DRPReasoning", "DRPStore", "DRPTestSupport", "drp"],
       swiftSettings: common),
     .testTarget(name: "DRPProtocolTests", dependencies: ["DRPCore", "DRPProtocol"], swiftSettings: common),
+    // A raw socket client shared by the transport and service tests.
+    .target(
+      name: "DRPServerTestSupport", dependencies: ["DRPCore", "DRPProtocol", "DRPServer"],
+      path: "Tests/DRPServerTestSupport", swiftSettings: common),
     .testTarget(
       name: "DRPServerTests",
-      dependencies: ["DRPCore", "DRPServer", "DRPProtocol", "DRPEngine", "DRPStore", "DRPTestSupport", "drp"],
+      dependencies: ["DRPCore", "DRPProtocol", "DRPServer", "DRPServerTestSupport", "DRPTestSupport"],
+      swiftSettings: common),
+    .testTarget(
+      name: "DRPServiceTests",
+      dependencies: [
+        "DRPCore", "DRPEngine", "DRPProtocol", "DRPServer", "DRPServerTestSupport", "DRPService", "DRPStore",
+        "DRPTestSupport", "drp",
+      ],
       swiftSettings: common),
     .testTarget(name: "DRPMetricsTests", dependencies: ["DRPMetrics", "DRPTestSupport"], swiftSettings: common),
     .testTarget(

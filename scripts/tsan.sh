@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the server, index, store and OpenAI tests under ThreadSanitizer (or the tests matching the
+# Runs the server, service, index, store and OpenAI tests under ThreadSanitizer (or the tests matching the
 # filter given as $1). Builds into .build/tsan, so the normal build in .build is untouched (the
 # first build takes several minutes). Only the Synchronization.Mutex false positive is suppressed
 # (scripts/tsan.supp says why); every other report, of the test process or of a `drp serve`
@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
-filter=${1:-"DRPServerTests|DRPIndexTests|DRPStoreTests|DRPOpenAITests"}
+filter=${1:-"DRPServerTests|DRPServiceTests|DRPIndexTests|DRPStoreTests|DRPOpenAITests"}
 # Tests whose point is a latency bound of tens of milliseconds: TSan slows everything 5-15x, so
 # their bound cannot hold there (they run in every normal test run).
 skip=${TSAN_SKIP:-"ServeEngineConcurrencyTests.testSlowEmbedderBlocksNeitherProfilesNorNeighbors"}

@@ -5,6 +5,7 @@ import DRPEval
 import DRPReasoning
 import DRPSample
 import DRPServer
+import DRPService
 import DRPStore
 import Foundation
 import Synchronization

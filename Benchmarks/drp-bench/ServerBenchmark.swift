@@ -3,6 +3,7 @@ import DRPCore
 import DRPEngine
 import DRPIndex
 import DRPServer
+import DRPService
 import DRPStore
 import Dispatch
 import Foundation

@@ -1,4 +1,4 @@
-// Errors of the application facade, classified for callers that map them to exit codes or RPC codes.
+// Errors of the application facade, classified for callers that map them to RPC error codes.
 
 /// How a failure should be reported: a missing thing, a bad argument, or a state the caller must fix.
 public enum ErrorKind: String, Sendable, Equatable {
@@ -12,15 +12,9 @@ public enum ErrorKind: String, Sendable, Equatable {
   case damagedIndex = "damaged_index"
 }
 
-/// An error that carries an ``ErrorKind``, so the server can choose an error code without
-/// knowing every error type.
-public protocol ClassifiedError: Error, CustomStringConvertible {
-  /// The class of the failure.
-  var kind: ErrorKind { get }
-}
-
-/// A failure of an ``Engine`` operation, with a message meant for the user.
-public struct EngineError: ClassifiedError, Equatable {
+/// A failure of an ``Engine`` operation, with a message meant for the user and an ``ErrorKind``
+/// (the server's `DRPService` answers each kind with its own JSON-RPC error code).
+public struct EngineError: Error, CustomStringConvertible, Equatable {
   /// The class of the failure.
   public var kind: ErrorKind
   /// What went wrong and, where possible, what to do about it.

@@ -1,6 +1,7 @@
 import DRPCore
 import DRPProtocol
 import DRPServer
+import DRPServerTestSupport
 import Foundation
 import Glibc
 import XCTest
@@ -36,6 +37,65 @@ final class ServerBadInputTests: XCTestCase {
     connection.write("\n\r\n\n")
     connection.request("ping", id: "after")
     XCTAssertEqual(connection.readLine()?["id"], "after", "empty lines produce no reply")
+  }
+
+  /// Randomly mutated request lines (1-3 bytes changed, so some contain a newline, some stay valid
+  /// requests, some become notifications): the server frames them into lines as `LineFramer`
+  /// does and answers every line exactly once — a -32700 when it is not JSON, an error or result
+  /// with the request's id when it is an object (nothing for a notification) — with well-formed
+  /// replies only; and after each the connection still answers `ping`.
+  func testMutatedRequestsGetOneReplyPerLineAndPingStillAnswers() throws {
+    let fixture = try ServerFixture()
+    let connection = try RawConnection(fixture.tcp)
+    let parser = JSONParser()
+    var generator = SplitMix64(seed: 7)
+    let valid = Array(#"{"jsonrpc":"2.0","id":12,"method":"echo","params":{"user":"u1","k":10}}"#.utf8)
+    var outcomes: [String: Int] = [:]
+    for round in 0..<3000 {
+      var bytes = valid
+      for _ in 0..<(1 + generator.next() % 3) {
+        bytes[Int(generator.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: generator.next())
+      }
+      // What each line the server will see must get: nil = no reply (a notification), else the
+      // id of its one reply (null when the line is not JSON or its id is unusable).
+      var framer = LineFramer(maxLineBytes: ServerLimits().maxLineBytes)
+      (bytes + [0x0A]).withUnsafeBytes { framer.append($0) }
+      var expected: [JSONValue?] = []
+      while case .line(let line)? = framer.next() {
+        guard let json = try? parser.parse(line) else {
+          expected.append(.null)
+          outcomes["not JSON", default: 0] += 1
+          continue
+        }
+        if case .array = json { return XCTFail("round \(round): a mutation made a batch; pick another seed") }
+        if let request = try? RPCRequest(json: json) {
+          expected.append(request.id.map(\.json))
+          outcomes[request.id == nil ? "notification" : "request", default: 0] += 1
+        } else {
+          expected.append(RPCRequest.salvageID(from: json)?.json ?? .null)
+          outcomes["invalid request", default: 0] += 1
+        }
+      }
+      connection.write(bytes + [0x0A])
+      let ping = JSONValue.string("ping-\(round)")
+      connection.request("ping", id: ping)
+      var replies: [JSONValue] = []
+      while true {
+        guard let reply = connection.readLine() else {
+          return XCTFail("round \(round): no (parsable) reply to \(bytes) or the ping after it")
+        }
+        if reply["id"] == ping { break }
+        replies.append(reply)
+      }
+      let label = "round \(round): \(String(decoding: bytes, as: UTF8.self))"
+      XCTAssertEqual(replies.map { $0["id"] }, expected.compactMap { $0 }, label)
+      for reply in replies {
+        XCTAssertEqual(reply["jsonrpc"], "2.0", label)
+        XCTAssertTrue(reply["result"] != nil || reply["error"]?["code"]?.int != nil, "\(label): \(reply)")
+      }
+    }
+    // The seed reaches every kind of line.
+    XCTAssertEqual(Set(outcomes.keys), ["not JSON", "request", "notification", "invalid request"], "\(outcomes)")
   }
 
   func testTenMebibyteLineIsRejectedAndTheRestOfTheLineDiscarded() throws {

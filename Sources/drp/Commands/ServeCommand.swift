@@ -3,6 +3,7 @@ import DRPEngine
 import DRPIndex
 import DRPProtocol
 import DRPServer
+import DRPService
 import Foundation
 
 /// `drp serve`: the JSON-RPC server (PROTOCOL.md) over the home directory's store and index.

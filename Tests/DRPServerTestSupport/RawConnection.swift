@@ -1,17 +1,17 @@
 import DRPCore
 import DRPProtocol
 import DRPServer
-import Foundation
 import Glibc
-import XCTest
 
 /// A raw socket to the server under test: writes bytes, reads JSON lines with deadlines.
-/// Unchecked: a writer thread only calls `write` while the reading thread owns `pending`.
-final class RawConnection: @unchecked Sendable {
-  let fd: Int32
+/// A writer thread may only call `write` while the reading thread owns `pending`.
+public final class RawConnection: @unchecked Sendable {  // @unchecked: `pending` has one reader thread
+  /// The socket.
+  public let fd: Int32
   private var pending: [UInt8] = []
 
-  init(_ endpoint: Endpoint) throws {
+  /// Connects to `endpoint` (TCP on 127.0.0.1, or a Unix socket).
+  public init(_ endpoint: Endpoint) throws {
     switch endpoint {
     case .tcp(_, let port):
       fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -52,7 +52,8 @@ final class RawConnection: @unchecked Sendable {
     _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &limit, socklen_t(MemoryLayout<timeval>.size))
   }
 
-  func write(_ bytes: [UInt8]) {
+  /// Writes `bytes` (blocking, at most 10 s per send).
+  public func write(_ bytes: [UInt8]) {
     var offset = 0
     while offset < bytes.count {
       let written = bytes.withUnsafeBytes { send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
@@ -61,15 +62,16 @@ final class RawConnection: @unchecked Sendable {
     }
   }
 
-  func write(_ text: String) { write(Array(text.utf8)) }
+  /// Writes the UTF-8 bytes of `text`.
+  public func write(_ text: String) { write(Array(text.utf8)) }
 
   /// Sends a request line built from `method`, `id` and `params`.
-  func request(_ method: String, id: JSONValue, params: JSONValue = [:]) {
+  public func request(_ method: String, id: JSONValue, params: JSONValue = [:]) {
     write(JSONWriter.bytes(["jsonrpc": "2.0", "id": id, "method": .string(method), "params": params]) + [0x0A])
   }
 
   /// The next JSON line, or nil on EOF or timeout.
-  func readLine(timeout: Duration = .seconds(5)) -> JSONValue? {
+  public func readLine(timeout: Duration = .seconds(5)) -> JSONValue? {
     let deadline = ContinuousClock.now + timeout
     while true {
       if let newline = pending.firstIndex(of: 0x0A) {
@@ -90,7 +92,7 @@ final class RawConnection: @unchecked Sendable {
   }
 
   /// True when the server closed the connection within `timeout` (after any remaining lines).
-  func waitForClose(timeout: Duration = .seconds(5)) -> Bool {
+  public func waitForClose(timeout: Duration = .seconds(5)) -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
       var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -99,5 +101,18 @@ final class RawConnection: @unchecked Sendable {
       if recv(fd, &buffer, buffer.count, 0) <= 0 { return true }
     }
     return false
+  }
+
+  /// Sends a request and returns the reply with its id (notifications before it are skipped).
+  public func call(_ method: String, _ params: JSONValue = [:], id: JSONValue = 1, timeout: Duration = .seconds(10))
+    -> JSONValue?
+  {
+    request(method, id: id, params: params)
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+      guard let line = readLine(timeout: deadline - .now) else { return nil }
+      if line["id"] == id { return line }
+    }
+    return nil
   }
 }

@@ -1,12 +1,11 @@
 // drp's application methods (PROTOCOL.md, "App methods") on top of the transport.
 import DRPCore
 import DRPEngine
-import DRPIndex
 import DRPPeers
 import DRPProtocol
 import DRPReasoning
+import DRPServer
 import DRPStore
-import Dispatch
 import Foundation
 
 /// Registers drp's application methods on a `Server`, each answered by one `Engine`:
@@ -28,30 +27,21 @@ public final class DRPMethods: Sendable {
 
   private init(engine: Engine) { self.engine = engine }
 
-  /// Registers every app method on `server` (before `server.start()`).
+  /// Registers every app method on `server` (before `server.start()`). Handlers throw engine
+  /// errors as they are: the transport answers them through `EngineError`'s `RPCErrorConvertible`
+  /// conformance (the documented -3201x codes).
   public static func register(on server: Server, engine: Engine) {
     let methods = DRPMethods(engine: engine)
-    server.register("stats", lane: .index) { params, _ in try methods.guarded { try methods.stats(params) } }
+    server.register("stats", lane: .index) { params, _ in try methods.stats(params) }
     server.registerCoalescing("neighbors", key: neighborsGroup) { methods.neighbors(batch: $0) }
-    server.register("peers", lane: .index) { params, _ in try methods.guarded { try methods.peers(params) } }
-    server.register("users.get", lane: .index) { params, _ in try methods.guarded { try methods.user(params) } }
+    server.register("peers", lane: .index) { params, _ in try methods.peers(params) }
+    server.register("users.get", lane: .index) { params, _ in try methods.user(params) }
     server.registerAsync("reviews.add") { params, _ in
       let review = try methods.review(from: params)
-      do { return try JSONValue(encoding: try await methods.engine.addReview(review)) } catch {
-        throw AppErrorCode.rpcError(for: error)
-      }
+      return try JSONValue(encoding: try await methods.engine.addReview(review))
     }
-    server.registerAsync("profile") { params, context in
-      do { return try await methods.profile(params, context) } catch { throw AppErrorCode.rpcError(for: error) }
-    }
-    server.registerAsync("generate") { params, context in
-      do { return try await methods.generate(params, context) } catch { throw AppErrorCode.rpcError(for: error) }
-    }
-  }
-
-  /// Runs `body`, turning engine errors into their documented RPC errors.
-  private func guarded(_ body: () throws -> JSONValue) throws(RPCError) -> JSONValue {
-    do { return try body() } catch { throw AppErrorCode.rpcError(for: error) }
+    server.registerAsync("profile") { params, context in try await methods.profile(params, context) }
+    server.registerAsync("generate") { params, context in try await methods.generate(params, context) }
   }
 
   // MARK: - stats
@@ -83,13 +73,13 @@ public final class DRPMethods: Sendable {
         queries.append(try neighborsQuery(params))
         positions.append(position)
       } catch {
-        outcomes[position] = .failure(AppErrorCode.rpcError(for: error))
+        outcomes[position] = .failure(error)
       }
     }
     for (position, result) in zip(positions, engine.neighbors(batch: queries)) {
       outcomes[position] = result.map { found in
         ["neighbors": .array(found.map { ["id": .string($0.id), "score": .score($0.score)] })]
-      }.mapError { AppErrorCode.rpcError(for: $0) }
+      }.mapError { RPCError(thrown: $0) }
     }
     return outcomes.map { $0 ?? .failure(.internalError("neighbors request not answered")) }
   }

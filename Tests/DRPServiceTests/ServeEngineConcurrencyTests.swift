@@ -3,6 +3,7 @@
 import DRPCore
 import DRPProtocol
 import DRPServer
+import DRPServerTestSupport
 import DRPTestSupport
 import Foundation
 import Synchronization

@@ -2,6 +2,7 @@ import DRPCore
 import DRPEngine
 import DRPProtocol
 import DRPServer
+import DRPServerTestSupport
 import DRPTestSupport
 import Foundation
 import Glibc

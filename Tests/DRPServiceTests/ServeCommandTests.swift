@@ -1,5 +1,6 @@
 import DRPCore
 import DRPProtocol
+import DRPServerTestSupport
 import DRPTestSupport
 import Foundation
 import Glibc

@@ -1,6 +1,7 @@
 import DRPCore
 import DRPProtocol
 import DRPServer
+import DRPServerTestSupport
 import DRPTestSupport
 import Foundation
 import XCTest

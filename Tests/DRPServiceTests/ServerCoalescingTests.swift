@@ -2,6 +2,8 @@ import DRPCore
 import DRPEngine
 import DRPProtocol
 import DRPServer
+import DRPServerTestSupport
+import DRPService
 import DRPTestSupport
 import Dispatch
 import Foundation

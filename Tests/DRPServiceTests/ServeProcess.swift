@@ -152,18 +152,3 @@ final class ServeProcess {
     try drp(home: home, arguments, environment: environment, stdin: stdin, timeout: 60)
   }
 }
-
-extension RawConnection {
-  /// Sends a request and returns the reply with its id (notifications before it are skipped).
-  func call(_ method: String, _ params: JSONValue = [:], id: JSONValue = 1, timeout: Duration = .seconds(10))
-    -> JSONValue?
-  {
-    request(method, id: id, params: params)
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-      guard let line = readLine(timeout: deadline - .now) else { return nil }
-      if line["id"] == id { return line }
-    }
-    return nil
-  }
-}

@@ -1,6 +1,8 @@
 import DRPCore
 import DRPProtocol
 import DRPServer
+import DRPServerTestSupport
+import DRPService
 import DRPTestSupport
 import Foundation
 import XCTest

@@ -2,6 +2,8 @@
 import DRPCore
 import DRPProtocol
 import DRPServer
+import DRPServerTestSupport
+import DRPService
 import DRPTestSupport
 import Foundation
 import XCTest
