@@ -111,7 +111,7 @@ public final class BlockingPool: @unchecked Sendable {  // the job queue is guar
 /// The body and result of a ``BlockingPool/runSync(_:)`` job. The body is released as soon as it
 /// has run (before the caller is woken), so the caller's non-escaping closure never outlives the
 /// call; the one caller that waits reads the result, so the slot is never used by two threads at once.
-private final class SyncSlot<T>: @unchecked Sendable {
+private final class SyncSlot<T>: @unchecked Sendable {  // @unchecked: written before the signal, read after the wait
   private var body: (() throws -> T)?
   var result: Result<T, any Error>?
 

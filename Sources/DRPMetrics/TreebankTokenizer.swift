@@ -20,7 +20,7 @@ enum TreebankTokenizer {
   private static let boundary = "(?:(?<=\(word))(?!\(word))|(?<!\(word))(?=\(word)))"
 
   /// One substitution: a pattern (Python syntax with `\s`, `\w`, `\b` rewritten) and an ICU template.
-  private struct Rule: @unchecked Sendable {
+  private struct Rule: @unchecked Sendable {  // @unchecked: NSRegularExpression is immutable
     let regex: NSRegularExpression
     let template: String
 

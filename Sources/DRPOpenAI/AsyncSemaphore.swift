@@ -2,7 +2,7 @@ import Foundation
 
 /// A counting semaphore for async code: waiters suspend (no thread is blocked) and a cancelled
 /// waiter leaves the queue with `OpenAIError.cancelled`.
-final class AsyncSemaphore: @unchecked Sendable {
+final class AsyncSemaphore: @unchecked Sendable {  // @unchecked: count and waiters guarded by `lock`
   private struct Waiter {
     let id: UInt64
     let continuation: CheckedContinuation<Void, any Error>

@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// Runs one URLSession data task as an async call with a hard deadline and task cancellation.
-final class DataTaskRunner: @unchecked Sendable {
+final class DataTaskRunner: @unchecked Sendable {  // @unchecked: task and stop reason guarded by `lock`
   private let lock = NSLock()
   private var task: URLSessionDataTask?
   private var stopReason: OpenAIError?

@@ -8,7 +8,7 @@ import Foundation
 /// A non-2xx response is collected (its first 64 KiB) and finishes the stream with an
 /// `AttemptFailure`; an exchange still running `timeout` seconds after it started is cancelled
 /// and fails with `OpenAIError.timeout`.
-final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
+final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {  // @unchecked: `lock`
   private let continuation: AsyncThrowingStream<Data, any Error>.Continuation
   private let url: String
   private let timeout: Double

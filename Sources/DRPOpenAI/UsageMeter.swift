@@ -1,7 +1,8 @@
 import Foundation
+import Synchronization
 
 /// Thread-safe running totals of a client's successful calls and the tokens they used.
-public final class UsageMeter: @unchecked Sendable {
+public final class UsageMeter: Sendable {
   /// A consistent copy of the totals.
   public struct Totals: Sendable, Equatable {
     /// Successful calls (chat, streams, embedding batches).
@@ -14,24 +15,23 @@ public final class UsageMeter: @unchecked Sendable {
     public var failures = 0
   }
 
-  private let lock = NSLock()
-  private var totals = Totals()
+  private let totals = Mutex(Totals())
 
   /// Creates a meter at zero.
   public init() {}
 
   /// The totals so far.
-  public var snapshot: Totals { lock.withLock { totals } }
+  public var snapshot: Totals { totals.withLock { $0 } }
 
   /// Records a successful call and its usage, if reported.
   func recordSuccess(_ usage: TokenUsage?) {
-    lock.withLock {
-      totals.calls += 1
-      totals.promptTokens += usage?.promptTokens ?? 0
-      totals.completionTokens += usage?.completionTokens ?? 0
+    totals.withLock {
+      $0.calls += 1
+      $0.promptTokens += usage?.promptTokens ?? 0
+      $0.completionTokens += usage?.completionTokens ?? 0
     }
   }
 
   /// Records a call that failed for good.
-  func recordFailure() { lock.withLock { totals.failures += 1 } }
+  func recordFailure() { totals.withLock { $0.failures += 1 } }
 }

@@ -13,7 +13,7 @@ import Foundation
 /// the longer limit lets even a degenerate answer (one character per token) close its JSON. Every
 /// retry uses a new seed. A server that rejects the call's
 /// `response_format` (`StructuredOutputError`) ends the run: every other call would fail the same way.
-public final class LLMCaller: @unchecked Sendable {
+public final class LLMCaller: @unchecked Sendable {  // @unchecked: counters guarded by `lock`
   /// The model called.
   public let model: any ChatModel
   /// Where replies are cached (nil: no caching).

@@ -4,7 +4,7 @@ import Foundation
 /// A bounded FIFO between one producer thread and one consumer: `put` blocks while `capacity`
 /// elements wait, `take` blocks while none do. `close` wakes both sides and makes `put` fail, so a
 /// consumer that gives up stops its producer.
-final class BatchPipe<Element>: @unchecked Sendable {
+final class BatchPipe<Element>: @unchecked Sendable {  // @unchecked: the queue is guarded by `condition`
   private let condition = NSCondition()
   private var queue: [Element] = []
   private let capacity: Int

@@ -14,7 +14,7 @@ public struct ImportFileError: Error, CustomStringConvertible {
 /// member after member (concatenated gzip files are one stream); bytes after the last member that
 /// are not gzip data are skipped and counted in `trailingBytes`. Any other file is read as is.
 /// Not thread-safe: one thread reads it at a time (during an import, the parser thread).
-final class LineReader: @unchecked Sendable {
+final class LineReader: @unchecked Sendable {  // @unchecked: used by one thread at a time, handed over once
   /// One line: its bytes without the newline, its 1-based number, and whether a newline ended it.
   struct Line {
     var bytes: UnsafeBufferPointer<UInt8>

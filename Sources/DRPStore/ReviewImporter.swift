@@ -131,7 +131,7 @@ public final class ReviewImporter {
   }
 
   /// Lines of one transaction; the last batch of a file may end with the read error that stopped it.
-  private struct ParsedBatch: @unchecked Sendable {
+  private struct ParsedBatch: @unchecked Sendable {  // @unchecked: handed over once
     var lines: [ParsedLine]
     var isLast: Bool
     var error: (any Error)?

@@ -6,7 +6,7 @@ import Foundation
 /// An append-only JSON-lines file of finished ``EvalSample``s. Each sample is written and flushed
 /// to disk as soon as it is generated; opening the file again restores them. A line cut short by a
 /// kill is dropped on opening. Thread-safe.
-public final class EvalCheckpoint: @unchecked Sendable {
+public final class EvalCheckpoint: @unchecked Sendable {  // @unchecked: guarded by `lock`; one writer thread
   /// The file.
   public let path: String
   private let lock = NSLock()
