@@ -40,6 +40,19 @@ final class ParallelScanReferenceTests: XCTestCase {
     }
   }
 
+  /// The split of the scan into chunks and threads does not change the result (the heap order is
+  /// total): 2, 3 and 8 threads give the rows and scores of one.
+  private func assertSplitChangesNothing(
+    _ index: VectorIndex, _ query: [Float], k: Int, line: UInt = #line
+  ) {
+    let one = scan(index, query, k: k, threads: 1)
+    for threads in [2, 3, 8] {
+      let many = scan(index, query, k: k, threads: threads)
+      XCTAssertEqual(many.map(\.row), one.map(\.row), "threads=\(threads)", line: line)
+      XCTAssertEqual(many.map(\.score), one.map(\.score), "threads=\(threads)", line: line)
+    }
+  }
+
   func testTheseIndexesAreAboveTheParallelThreshold() throws {
     let (index, _) = try makeIndex(Self.rowsAboveThreshold(96), 96, quantized: false, seed: 1)
     index.withStorage { XCTAssertGreaterThan($0.rows * $0.stride, IndexStorage.parallelMinFloats) }
@@ -57,13 +70,7 @@ final class ParallelScanReferenceTests: XCTestCase {
         let got = try index.search(query, k: k)
         XCTAssertEqual(got.map(\.id), expected.map(\.id), "k=\(k)")
         for (g, e) in zip(got, expected) { XCTAssertEqual(Double(g.score), e.score, accuracy: 1e-5) }
-        // The split into chunks and threads does not change the result (the heap order is total).
-        let one = scan(index, query, k: k, threads: 1)
-        for threads in [2, 3, 8] {
-          let many = scan(index, query, k: k, threads: threads)
-          XCTAssertEqual(many.map(\.row), one.map(\.row), "threads=\(threads)")
-          XCTAssertEqual(many.map(\.score), one.map(\.score), "threads=\(threads)")
-        }
+        assertSplitChangesNothing(index, query, k: k)
         singles.append(got)
       }
       for kernel in [BatchKernel.perQuery, .matrix, .automatic] {
@@ -92,12 +99,7 @@ final class ParallelScanReferenceTests: XCTestCase {
       }
       XCTAssertEqual(got.map(\.score), got.map(\.score).sorted(by: >))
       hits += expected.filter { e in got.contains { $0.id == e.id } }.count
-      let one = scan(index, query, k: k, threads: 1)
-      for threads in [2, 3, 8] {
-        let many = scan(index, query, k: k, threads: threads)
-        XCTAssertEqual(many.map(\.row), one.map(\.row), "threads=\(threads)")
-        XCTAssertEqual(many.map(\.score), one.map(\.score), "threads=\(threads)")
-      }
+      assertSplitChangesNothing(index, query, k: k)
       singles.append(got)
     }
     XCTAssertGreaterThanOrEqual(Double(hits) / Double(k * queries.count), 0.98)
