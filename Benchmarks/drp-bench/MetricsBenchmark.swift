@@ -1,5 +1,5 @@
 // drp-bench metrics: WordNet load CPU time and metric throughput, in an optimised build.
-import DRPEval
+import DRPMetrics
 import Foundation
 
 /// `drp-bench metrics [--pairs N]`: the CPU time of loading WordNet (this thread's, best and median
@@ -27,8 +27,10 @@ enum MetricsBenchmark {
     loads.sort()
     print(String(format: "wordnet load: best %.3f s, median %.3f s of CPU (target < 0.25)", loads[0], loads[2]))
 
-    let words = ["the", "book", "was", "good", "great", "story", "plot", "slow", "characters", "ending", "liked",
-      "album", "songs", "sound", "voice", "quality", "would", "recommend", "not", "really"]
+    let words = [
+      "the", "book", "was", "good", "great", "story", "plot", "slow", "characters", "ending", "liked",
+      "album", "songs", "sound", "voice", "quality", "would", "recommend", "not", "really",
+    ]
     var generator = SystemRandomNumberGenerator()
     func sentence() -> String { (0..<40).map { _ in words.randomElement(using: &generator)! }.joined(separator: " ") }
     let data = (0..<pairs).map { _ in (prediction: sentence(), reference: sentence()) }

@@ -2,7 +2,7 @@
 # Regenerates Benchmarks/metrics/metrics_fixture.json with the reference Python implementations.
 # Creates Benchmarks/.venv-metrics (gitignored). WordNet 3.0 comes from Debian's wordnet-base when it is
 # installed (apt-get install wordnet-base); without it the fixture omits the meteorWordNet scores and the NLTK
-# WordNet records (morphy, lemma names, METEOR synonym sets) that test DRPEval's WordNet reader.
+# WordNet records (morphy, lemma names, METEOR synonym sets) that test DRPMetrics' WordNet reader.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 venv=.venv-metrics

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Computes the reference scores that keep DRPEval's Swift metrics honest.
+"""Computes the reference scores that keep DRPMetrics' Swift metrics honest.
 
 Writes Benchmarks/metrics/metrics_fixture.json: synthetic review-like (prediction, reference) pairs written
 for this project (no external text), each scored by the reference libraries exactly as docs/METRICS.md
 describes (METEOR with and without WordNet), NLTK PorterStemmer outputs for a word list, and NLTK WordNet outputs
-(morphy, synset lemma names, METEOR synonym sets) for DRPEval's WordNet reader. Run it through make-fixture.sh.
+(morphy, synset lemma names, METEOR synonym sets) for DRPMetrics' WordNet reader. Run it through make-fixture.sh.
 """
 import json
 import os

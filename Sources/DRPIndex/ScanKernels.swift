@@ -26,7 +26,9 @@ enum ScanKernels {
 
   /// Streams rows `range` once, one row after the other, fusing scoring with the top-k heap: a
   /// row's score is compared with the heap's threshold and only a better row is checked against
-  /// `deleted` (bit set: skipped) and `allowed` (bit clear: skipped) and inserted.
+  /// `deleted` (bit set: skipped) and `allowed` (bit clear: skipped) and inserted. A NaN score (a
+  /// damaged row) passes the threshold and is kept as +infinity, so it surfaces at the top of the
+  /// results, where the engine's score check reports the damage, instead of vanishing silently.
   ///
   /// One row at a time reads memory strictly in order, which the hardware prefetchers follow best;
   /// the out-of-order core overlaps the FMA chains of consecutive rows. Measured against four rows
@@ -41,36 +43,39 @@ enum ScanKernels {
     for row in range {
       let score = dot(query, rowPointer, stride: stride)
       rowPointer += stride
-      guard score > threshold else { continue }
+      guard !(score <= threshold) else { continue }
       if let deleted, deleted[row >> 6] & (1 << UInt64(row & 63)) != 0 { continue }
       if let allowed, allowed[row >> 6] & (1 << UInt64(row & 63)) == 0 { continue }
-      heap.insert(score, row: Int32(row))
+      heap.insert(score.isNaN ? .infinity : score, row: Int32(row))
       threshold = heap.threshold
     }
   }
 
-  /// Offers `count` scores of rows `firstRow...` to `heap`, skipping deleted or disallowed rows.
+  /// Offers `count` scores of rows `firstRow...` to `heap`, skipping deleted or disallowed rows (NaN
+  /// kept as +infinity, as in ``scan(query:base:stride:range:deleted:allowed:heap:)``).
   @inline(__always) static func offer(
     scores: UnsafePointer<Float>, count: Int, firstRow: Int,
     deleted: UnsafePointer<UInt64>?, allowed: UnsafePointer<UInt64>?, heap: TopKHeap
   ) {
     var threshold = heap.threshold
-    for j in 0..<count where scores[j] > threshold {
+    for j in 0..<count where !(scores[j] <= threshold) {
       let row = firstRow + j
       if let deleted, deleted[row >> 6] & (1 << UInt64(row & 63)) != 0 { continue }
       if let allowed, allowed[row >> 6] & (1 << UInt64(row & 63)) == 0 { continue }
-      heap.insert(scores[j], row: Int32(row))
+      heap.insert(scores[j].isNaN ? .infinity : scores[j], row: Int32(row))
       threshold = heap.threshold
     }
   }
 
-  /// Scores only the listed rows (gather), for small candidate sets; rows may come in any order.
+  /// Scores only the listed rows (gather), for small candidate sets; rows may come in any order (NaN
+  /// kept as +infinity, as in ``scan(query:base:stride:range:deleted:allowed:heap:)``).
   static func gather(
     query: UnsafePointer<Float>, base: UnsafePointer<Float>, stride: Int, rows: UnsafeBufferPointer<Int32>,
     heap: TopKHeap
   ) {
     for row in rows {
-      let s = dot(query, base + Int(row) * stride, stride: stride)
+      let dot = dot(query, base + Int(row) * stride, stride: stride)
+      let s = dot.isNaN ? Float.infinity : dot
       // `>=`: a row tying the worst kept score still wins when its row number is lower.
       if s >= heap.threshold { heap.insert(s, row: row) }
     }

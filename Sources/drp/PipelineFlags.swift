@@ -116,17 +116,32 @@ enum PipelineFlags {
   ]
 
   /// The option specs of the knob flags.
-  static let options: [OptionSpec] =
-    knobs.map { OptionSpec.value($0.flag, short: $0.short) } + [.flag("no-validation")]
+  static let options: [OptionSpec] = options(seedFlag: "seed")
+
+  /// The option specs with the LLM seed under `seedFlag` (`drp eval` uses `--seed` for its user
+  /// sample and calls this one `--llm-seed`).
+  static func options(seedFlag: String) -> [OptionSpec] {
+    knobs.map { OptionSpec.value(flag(of: $0, seedFlag: seedFlag), short: $0.short) } + [.flag("no-validation")]
+  }
+
+  /// The command-line name of `knob`, the seed's being `seedFlag`.
+  private static func flag(of knob: Knob, seedFlag: String) -> String { knob.key == "seed" ? seedFlag : knob.flag }
+
+  /// ``usage`` with the LLM seed flag named `--llm-seed`.
+  static let usageWithLLMSeed = usage(seedFlag: "llm-seed")
 
   /// Usage lines describing the knob flags (generated from `knobs`; `--no-validation` follows `--validation`).
-  static let usage: String = {
+  static let usage = usage(seedFlag: "seed")
+
+  /// The usage lines with the LLM seed flag named `seedFlag`.
+  static func usage(seedFlag: String) -> String {
     let defaults = PipelineOptions()
     let column = 23
     var lines: [String] = []
     for knob in knobs {
       guard let help = knob.help else { continue }
-      let head = "  " + (knob.short.map { "-\($0), " } ?? "") + "--\(knob.flag) \(knob.placeholder)"
+      let head =
+        "  " + (knob.short.map { "-\($0), " } ?? "") + "--\(flag(of: knob, seedFlag: seedFlag)) \(knob.placeholder)"
       let padded = head + String(repeating: " ", count: head.count <= column - 2 ? column - head.count : 3)
       // The default ends the help, on a line of its own when it would pass 100 columns.
       var body = help.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -138,23 +153,27 @@ enum PipelineFlags {
       if knob.flag == "validation" { lines.append("  --no-validation      same as --validation off") }
     }
     return lines.joined(separator: "\n")
-  }()
+  }
 
   /// `defaults` with the flags given in `arguments` applied.
   /// - Throws: `UsageError` naming the flag for a malformed or out-of-range value.
-  static func apply(_ arguments: ParsedArguments, to defaults: PipelineOptions) throws -> PipelineOptions {
+  /// - Parameter seedFlag: the name of the LLM seed flag (`llm-seed` for `drp eval`).
+  static func apply(_ arguments: ParsedArguments, to defaults: PipelineOptions, seedFlag: String = "seed") throws
+    -> PipelineOptions
+  {
     var overrides: [String: JSONValue] = [:]
     for knob in knobs {
-      guard let text = arguments.value(knob.flag) else { continue }
+      let flag = flag(of: knob, seedFlag: seedFlag)
+      guard let text = arguments.value(flag) else { continue }
       switch knob.kind {
       case .integer:
         guard let n = Int64(text) else {
-          throw UsageError(description: "--\(knob.flag) expects an integer, got '\(text)'")
+          throw UsageError(description: "--\(flag) expects an integer, got '\(text)'")
         }
         overrides[knob.key] = .int(n)
       case .number:
         guard let t = Double(text) else {
-          throw UsageError(description: "--\(knob.flag) expects a number, got '\(text)'")
+          throw UsageError(description: "--\(flag) expects a number, got '\(text)'")
         }
         overrides[knob.key] = .double(t)
       case .text:
@@ -165,8 +184,8 @@ enum PipelineFlags {
     do {
       return try defaults.applying(overrides)
     } catch let error as PipelineOptionsError {
-      let flag = knobs.first { $0.key == error.field }.map { "--\($0.flag)" } ?? error.field
-      throw UsageError(description: "\(flag): \(error.problem)")
+      let name = knobs.first { $0.key == error.field }.map { "--\(flag(of: $0, seedFlag: seedFlag))" } ?? error.field
+      throw UsageError(description: "\(name): \(error.problem)")
     }
   }
 }

@@ -107,7 +107,9 @@ final class EvalCommandTests: XCTestCase {
       environment: ["DRP_LLM_URL": "", "DRP_REASONER_URL": ""], timeout: 300)
     XCTAssertEqual(result.status, 0, result.stderr)
     let lines = result.stdout.split(separator: "\n")
-    XCTAssertEqual(lines.first, "| mode | n | ROUGE-1 | ROUGE-L | METEOR | BLEU | LLM calls | tokens | wall s |")
+    XCTAssertEqual(
+      lines.first, "| mode | n | ROUGE-1 | ROUGE-L | METEOR | BLEU | LLM calls | calls/target | cut | tokens | wall s |"
+    )
     XCTAssertTrue(lines[2].hasPrefix("| rag | 3 | 0."), String(lines[2]))
     XCTAssertTrue(lines[3].hasPrefix("| drp | 3 | 0."), String(lines[3]))
     XCTAssertTrue(result.stdout.contains("3 of "), result.stdout)

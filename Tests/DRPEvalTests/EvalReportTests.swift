@@ -1,6 +1,7 @@
 // The report: per-mode metrics and intervals, costs, JSON shape, Markdown table.
 import DRPCore
 import DRPEval
+import DRPMetrics
 import DRPReasoning
 import XCTest
 
@@ -64,10 +65,11 @@ final class EvalReportTests: XCTestCase {
   func testMarkdownTableHasOneRowPerMode() async throws {
     let table = try await makeReport().markdownTable()
     let lines = table.split(separator: "\n")
-    XCTAssertEqual(lines[0], "| mode | n | ROUGE-1 | ROUGE-L | METEOR | BLEU | LLM calls | tokens | wall s |")
+    XCTAssertEqual(
+      lines[0], "| mode | n | ROUGE-1 | ROUGE-L | METEOR | BLEU | LLM calls | calls/target | cut | tokens | wall s |")
     XCTAssertTrue(
       lines[4].hasPrefix("| drp | 6 | 1.0000 [1.0000, 1.0000] | 1.0000 [1.0000, 1.0000] |"), String(lines[4]))
-    XCTAssertTrue(lines[4].contains("| 100.00 [100.00, 100.00] | 18 | 180 |"), String(lines[4]))
+    XCTAssertTrue(lines[4].contains("| 100.00 [100.00, 100.00] | 18 | 3.0 | 0 | 180 |"), String(lines[4]))
     XCTAssertTrue(table.contains("6 of 6 eligible users (>= 5 reviews in category Magazines), seed 3"))
   }
 

@@ -85,8 +85,13 @@ final class EvalSweepAndSVGTests: XCTestCase {
     let server = try EchoChatServer()
     defer { server.stop() }
     let environment = ["DRP_LLM_URL": server.baseURL, "DRP_LLM_MODEL": "echo", "DRP_REASONER_URL": ""]
+    // The echo server quotes whole prompts back, far more than `max_tokens` lets a real model write
+    // (the default reply limit is 16 bytes a token + 64 KiB).
+    let config = directory.path("echo.json")
+    try #"{"llm": {"max_reply_bytes": 1048576}}"#.write(toFile: config, atomically: true, encoding: .utf8)
     let arguments = [
-      "eval", "--users", "3", "--modes", "nonp,drp", "--sweep", "key-samples=1,3", "--peers", "2", "--retries", "0",
+      "--config", config, "eval", "--users", "3", "--modes", "nonp,drp", "--sweep", "key-samples=1,3", "--peers", "2",
+      "--retries", "0",
       "--json", "--svg", directory.path("sweep.svg"),
     ]
     let first = try drp(home: home, arguments, environment: environment, timeout: 300)

@@ -1,6 +1,7 @@
 import DRPCore
 import DRPOpenAI
 import DRPReasoning
+import DRPReasoningTestSupport
 import XCTest
 
 /// The OpenAIClient adapter inside the orchestrator: transport failures after the client's own

@@ -1,5 +1,6 @@
 import DRPOpenAI
 import DRPReasoning
+import DRPReasoningTestSupport
 import XCTest
 
 /// The orchestrator against scripted models: retries, failures, self-consistency, validation,

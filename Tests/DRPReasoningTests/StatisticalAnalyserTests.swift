@@ -1,4 +1,5 @@
 import DRPReasoning
+import DRPReasoningTestSupport
 import XCTest
 
 final class StatisticalAnalyserTests: XCTestCase {

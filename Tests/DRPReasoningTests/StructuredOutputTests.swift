@@ -1,6 +1,7 @@
 import DRPCore
 import DRPOpenAI
 import DRPReasoning
+import DRPReasoningTestSupport
 import DRPTestSupport
 import XCTest
 
@@ -174,7 +175,7 @@ final class StructuredOutputTests: XCTestCase {
       request.json["response_format"] == nil
         ? .respond(
           status: 200,
-          body: Self.chatBody(#"{"dimensions": [{"name": "Tone", "definition": "d", "description": "x"}]}"#))
+          body: OpenAIReplies.chat(#"{"dimensions": [{"name": "Tone", "definition": "d", "description": "x"}]}"#))
         : .respond(
           status: 400,
           body:
@@ -205,15 +206,5 @@ final class StructuredOutputTests: XCTestCase {
     let free = try await profile(model, .none)
     XCTAssertEqual(free.profile.dimensions.map(\.name), ["Tone"])
     XCTAssertTrue(free.failures.filter { $0.stage == "extract" }.isEmpty, "\(free.failures)")
-  }
-
-  /// A chat-completions body answering `content`.
-  static func chatBody(_ content: String) -> String {
-    let object: [String: Any] = [
-      "model": "m",
-      "choices": [["index": 0, "message": ["role": "assistant", "content": content], "finish_reason": "stop"]],
-      "usage": ["prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15],
-    ]
-    return String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
   }
 }

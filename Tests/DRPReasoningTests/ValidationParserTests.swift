@@ -1,4 +1,3 @@
-import DRPGenerator
 import DRPReasoning
 import XCTest
 
@@ -47,23 +46,6 @@ final class ValidationParserTests: XCTestCase {
     }
     XCTAssertThrowsError(try ValidationParser.parse("All of them look fine to me.")) {
       guard case .unparseable = $0 as? ReasoningError else { return XCTFail("\($0)") }
-    }
-  }
-
-  func testReviewTextCleaner() throws {
-    XCTAssertEqual(
-      try ReviewTextCleaner.clean("<think>plan the review</think>\nHere is the review:\n\n\"Works great, love it!\""),
-      "Works great, love it!")
-    XCTAssertEqual(try ReviewTextCleaner.clean("```\nSolid kettle. Boils fast.\n```"), "Solid kettle. Boils fast.")
-    XCTAssertEqual(try ReviewTextCleaner.clean("Sure! Here's a review in the user's voice:\n“Meh.”"), "Meh.")
-    XCTAssertEqual(try ReviewTextCleaner.clean("Title: Great\nIt's great."), "It's great.")
-    XCTAssertEqual(
-      try ReviewTextCleaner.clean("Here is why I like it: it is small."), "Here is why I like it: it is small.")
-    XCTAssertThrowsError(try ReviewTextCleaner.clean("<think>never ends")) {
-      XCTAssertEqual($0 as? ReasoningError, .truncatedReasoning)
-    }
-    XCTAssertThrowsError(try ReviewTextCleaner.clean("Here is the review:\n\"\"")) {
-      XCTAssertEqual($0 as? ReasoningError, .emptyAnswer)
     }
   }
 }

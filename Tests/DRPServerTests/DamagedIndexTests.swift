@@ -139,7 +139,8 @@ final class DamagedIndexTests: XCTestCase {
       let connection = try RawConnection(serve.unix)
       XCTAssertEqual(connection.call("ping", id: 0)?["result"], ["pong": true])
       let user = try otherUser(serve, than: try damageFirstRow(serve.home, with: value))
-      let error = connection.call("neighbors", ["user": .string(user), "k": 200], id: 2)?["error"]
+      let full = connection.call("neighbors", ["user": .string(user), "k": 200], id: 2)
+      let error = full?["error"]
       XCTAssertEqual(error?["code"], -32013, "\(value): \(String(describing: error))")
       XCTAssertTrue(error?["message"]?.string?.contains("damaged") == true, "\(String(describing: error))")
       XCTAssertEqual(

@@ -30,7 +30,7 @@ final class ServeLimitsTests: XCTestCase {
     let environment = ["DRP_LLM_URL": fake.baseURL, "DRP_LLM_MODEL": "fake", "DRP_REASONER_URL": ""]
     let serve = try ServeProcess(environment: environment)
     let user = try user(serve)
-    let limit = "exceeds 70336 bytes"
+    let limit = "exceeds 81920 bytes"  // 16 bytes x the default max_tokens (1024) + 64 KiB
 
     let cli = try serve.cli(
       ["generate", user, "--item", "SI000000", "--mode", "nonp", "--retries", "0"], environment: environment)

@@ -1,4 +1,5 @@
 // The evaluation report drawn: each metric, each mode, 95% intervals.
+import DRPMetrics
 import DRPReasoning
 
 extension EvalReport {

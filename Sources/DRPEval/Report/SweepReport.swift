@@ -1,4 +1,5 @@
 // An inference-scaling sweep: the evaluation repeated for each value of one knob, quality against cost.
+import DRPMetrics
 import DRPReasoning
 import Foundation
 

@@ -36,8 +36,9 @@ public struct EngineReviewWriter: ReviewWriter {
       title: review.title.isEmpty ? nil : review.title,
       mode: mode, options: options, excluding: exclusions(for: heldOut))
     let reasoning = result.stats.stages.filter { $0.key != "generate" }.values.reduce(StageStats(), +)
+    let truncated = result.stats.stages.values.reduce(0) { $0 + $1.truncated }
     return WrittenReview(
       text: result.review, llmCalls: result.llmCalls, tokens: result.tokens, reasoningCalls: reasoning.calls,
-      reasoningTokens: reasoning.tokens)
+      reasoningTokens: reasoning.tokens, truncated: truncated)
   }
 }

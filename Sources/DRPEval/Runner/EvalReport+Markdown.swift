@@ -1,19 +1,22 @@
 // The human-readable form of an evaluation report.
+import DRPMetrics
 import Foundation
 
 extension EvalReport {
   /// A Markdown table, one row per mode: ROUGE-1, ROUGE-L, METEOR (0–1) and BLEU (0–100), each
-  /// `value [lower, upper]` with its 95% bootstrap interval, then LLM calls, tokens and wall time;
+  /// `value [lower, upper]` with its 95% bootstrap interval, then LLM calls (in all and per target),
+  /// answers cut at `max_tokens`, tokens and wall time;
   /// followed by a line on the population and the METEOR synonym stage.
   public func markdownTable() -> String {
     var lines = [
-      "| mode | n | ROUGE-1 | ROUGE-L | METEOR | BLEU | LLM calls | tokens | wall s |",
-      "| --- | ---: | --- | --- | --- | --- | ---: | ---: | ---: |",
+      "| mode | n | ROUGE-1 | ROUGE-L | METEOR | BLEU | LLM calls | calls/target | cut | tokens | wall s |",
+      "| --- | ---: | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in modes {
       let cells = [
         row.mode.rawValue, "\(row.samples)", Self.cell(row.rouge1, digits: 4), Self.cell(row.rougeL, digits: 4),
-        Self.cell(row.meteor, digits: 4), Self.cell(row.bleu, digits: 2), "\(row.llmCalls)", "\(row.tokens)",
+        Self.cell(row.meteor, digits: 4), Self.cell(row.bleu, digits: 2), "\(row.llmCalls)",
+        Self.fixed(row.llmCallsPerTarget, digits: 1), "\(row.truncated)", "\(row.tokens)",
         Self.fixed(row.wallSeconds, digits: 1),
       ]
       lines.append("| " + cells.joined(separator: " | ") + " |")

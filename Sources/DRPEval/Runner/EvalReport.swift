@@ -1,4 +1,5 @@
 // The result of `drp eval`: per-mode scores, costs, and every sample.
+import DRPMetrics
 import DRPReasoning
 import Foundation
 

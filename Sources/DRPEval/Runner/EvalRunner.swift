@@ -135,7 +135,7 @@ public struct EvalRunner: Sendable {
                 user: job.heldOut.userID, item: review.itemID, mode: job.mode, reviewID: review.id,
                 prediction: written.text, reference: review.text, llmCalls: written.llmCalls, tokens: written.tokens,
                 seconds: Date().timeIntervalSince(began), reasoningCalls: written.reasoningCalls,
-                reasoningTokens: written.reasoningTokens))
+                reasoningTokens: written.reasoningTokens, truncated: written.truncated))
           )
         }
       }

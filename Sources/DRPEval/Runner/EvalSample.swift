@@ -26,11 +26,13 @@ public struct EvalSample: Sendable, Codable, Equatable {
   public var reasoningCalls: Int
   /// Tokens of those requests.
   public var reasoningTokens: Int
+  /// Answers of this sample's requests that stopped at their `max_tokens` (`finish_reason: length`).
+  public var truncated: Int
 
   /// Creates a sample.
   public init(
     user: String, item: String, mode: PipelineMode, reviewID: Int64, prediction: String, reference: String,
-    llmCalls: Int, tokens: Int, seconds: Double, reasoningCalls: Int = 0, reasoningTokens: Int = 0
+    llmCalls: Int, tokens: Int, seconds: Double, reasoningCalls: Int = 0, reasoningTokens: Int = 0, truncated: Int = 0
   ) {
     self.user = user
     self.item = item
@@ -43,13 +45,16 @@ public struct EvalSample: Sendable, Codable, Equatable {
     self.seconds = seconds
     self.reasoningCalls = reasoningCalls
     self.reasoningTokens = reasoningTokens
+    self.truncated = truncated
   }
 
   private enum CodingKeys: String, CodingKey {
     case user, item, mode, reviewID, prediction, reference, llmCalls, tokens, seconds, reasoningCalls, reasoningTokens
+    case truncated
   }
 
-  /// Decodes a sample; the reasoning counts of samples saved before they were recorded read as 0.
+  /// Decodes a sample; the reasoning and truncation counts of samples saved before they were recorded
+  /// read as 0.
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     user = try c.decode(String.self, forKey: .user)
@@ -63,6 +68,7 @@ public struct EvalSample: Sendable, Codable, Equatable {
     seconds = try c.decode(Double.self, forKey: .seconds)
     reasoningCalls = try c.decodeIfPresent(Int.self, forKey: .reasoningCalls) ?? 0
     reasoningTokens = try c.decodeIfPresent(Int.self, forKey: .reasoningTokens) ?? 0
+    truncated = try c.decodeIfPresent(Int.self, forKey: .truncated) ?? 0
   }
 
   /// Identifies a sample: a user's held-out review in one mode.

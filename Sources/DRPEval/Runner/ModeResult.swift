@@ -1,4 +1,5 @@
 // Scores and costs of one pipeline mode.
+import DRPMetrics
 import DRPReasoning
 
 /// One row of the evaluation table: a mode's metrics with 95% bootstrap intervals, and its cost.
@@ -30,6 +31,10 @@ public struct ModeResult: Sendable, Codable, Equatable {
   public var reasoningCalls: Int
   /// Tokens of those requests.
   public var reasoningTokens: Int
+  /// LLM requests per target (sample): `llmCalls / samples`.
+  public var llmCallsPerTarget: Double
+  /// Answers that stopped at their `max_tokens` (`finish_reason: length`), over every stage.
+  public var truncated: Int
 
   /// Scores `samples` (all of this mode) with bootstrap intervals seeded by `seed`.
   /// - Parameters:
@@ -43,23 +48,20 @@ public struct ModeResult: Sendable, Codable, Equatable {
   ) throws {
     let report = MetricSuite.evaluate(
       pairs: samples.map { ($0.prediction, $0.reference) }, tokenizer: metrics.meteorTokenizer)
+    let intervals = try report.intervals(resamples: resamples, seed: seed, rougeAggregation: metrics.rougeAggregation)
     self.mode = mode
     self.samples = samples.count
-    let rouge =
-      metrics.rougeAggregation == .mean
-      ? { try Bootstrap.meanInterval($0, resamples: resamples, seed: seed) }
-      : { (scores: [Double]) throws -> Bootstrap.Interval in
-        try Bootstrap.midInterval(scores, resamples: resamples, seed: seed)
-      }
-    rouge1 = try rouge(report.rouge1PerPair)
-    rougeL = try rouge(report.rougeLPerPair)
-    meteor = try Bootstrap.meanInterval(report.meteorPerPair, resamples: resamples, seed: seed)
-    bleu = try Bootstrap.bleuInterval(report.bleuStatistics, resamples: resamples, seed: seed)
+    rouge1 = intervals.rouge1
+    rougeL = intervals.rougeL
+    meteor = intervals.meteor
+    bleu = intervals.bleu
     llmCalls = samples.reduce(0) { $0 + $1.llmCalls }
     tokens = samples.reduce(0) { $0 + $1.tokens }
     wallSeconds = samples.reduce(0) { $0 + $1.seconds }
     newSamples = generatedNow
     reasoningCalls = samples.reduce(0) { $0 + $1.reasoningCalls }
     reasoningTokens = samples.reduce(0) { $0 + $1.reasoningTokens }
+    llmCallsPerTarget = samples.isEmpty ? 0 : Double(llmCalls) / Double(samples.count)
+    truncated = samples.reduce(0) { $0 + $1.truncated }
   }
 }

@@ -21,13 +21,18 @@ public struct WrittenReview: Sendable, Equatable {
   public var reasoningCalls: Int
   /// Tokens of those reasoning requests.
   public var reasoningTokens: Int
+  /// Answers (of any stage) that stopped at their `max_tokens` (`finish_reason: length`).
+  public var truncated: Int
 
   /// Creates a result.
-  public init(text: String, llmCalls: Int, tokens: Int, reasoningCalls: Int = 0, reasoningTokens: Int = 0) {
+  public init(
+    text: String, llmCalls: Int, tokens: Int, reasoningCalls: Int = 0, reasoningTokens: Int = 0, truncated: Int = 0
+  ) {
     self.text = text
     self.llmCalls = llmCalls
     self.tokens = tokens
     self.reasoningCalls = reasoningCalls
     self.reasoningTokens = reasoningTokens
+    self.truncated = truncated
   }
 }

@@ -1,6 +1,7 @@
 import DRPCore
 import DRPEngine
 import DRPEval
+import DRPMetrics
 import DRPReasoning
 import Foundation
 
@@ -30,7 +31,8 @@ struct EvalCommand: Command {
       --targets T          last (default): each eligible user's last review; dpl: the targets marked
                            by `drp import --format dpl` (every marked user unless --users)
       --users N            users to evaluate (default 100 with last, all with dpl)
-      --seed S             seed of the user sample and the bootstrap (default 0)
+      --seed S             seed of the user sample and the bootstrap (default 0); the LLM calls'
+                           seed is --llm-seed (default pipeline.seed; 42 with --preset paper)
       --min-reviews N      reviews a user needs to be eligible, held-out one included (default 5)
       --category C         only reviews of items in category C count (e.g. Magazine_Subscriptions);
                            the user's last such review is held out, later reviews of any category
@@ -48,7 +50,7 @@ struct EvalCommand: Command {
       --meteor-tokenizer T whitespace (default) or treebank (NLTK word_tokenize's Treebank rules)
       --rouge-aggregation A  mean (default) or bootstrap-mid (rouge-score's BootstrapAggregator mid)
     Pipeline flags (override the configuration's pipeline section):
-    \(PipelineFlags.usage)
+    \(PipelineFlags.usageWithLLMSeed)
     """
   let options: [OptionSpec] =
     [
@@ -56,7 +58,7 @@ struct EvalCommand: Command {
       .value("concurrency"), .flag("fresh"), .value("targets"), .value("svg"), .value("sweep"),
       .value("meteor-tokenizer"), .value("rouge-aggregation"),
       .value("out", short: "o"), .json,
-    ] + PipelineFlags.options.filter { $0.name != "mode" }
+    ] + PipelineFlags.options(seedFlag: "llm-seed").filter { $0.name != "mode" }
 
   func run(_ context: CommandContext) throws {
     let args = context.arguments
@@ -91,7 +93,8 @@ struct EvalCommand: Command {
       throw UsageError(description: error.description)
     }
 
-    let options = try PipelineFlags.apply(args, to: try Engine.pipelineOptions(config: context.config))
+    let options = try PipelineFlags.apply(
+      args, to: try Engine.pipelineOptions(config: context.config), seedFlag: "llm-seed")
     let engine = try context.engine()
     let eligible =
       targets == "last" ? try split.cases(in: engine.store) : try MarkedTargets(source: targets).cases(in: engine.store)

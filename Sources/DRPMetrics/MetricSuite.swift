@@ -18,7 +18,7 @@ public enum MetricSuite {
 
   /// The corpus report for `pairs` with an explicit METEOR synonym database (`nil`: exact and stem stages only)
   /// and METEOR tokeniser (default: whitespace).
-  public static func evaluate(
+  static func evaluate(
     pairs: [(prediction: String, reference: String)], wordNet: WordNet?,
     tokenizer: MetricOptions.METEORTokenizer = .whitespace
   ) -> MetricReport {

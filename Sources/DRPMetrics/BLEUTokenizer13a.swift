@@ -1,9 +1,9 @@
 // sacreBLEU's default "13a" tokenizer (mteval-v13a).
 
 /// Tokenises a segment as sacreBLEU's `Tokenizer13a` does (after the `rstrip()` BLEU applies first).
-public enum BLEUTokenizer13a {
+enum BLEUTokenizer13a {
   /// The tokens of `segment`.
-  public static func tokens(_ segment: String) -> [String] {
+  static func tokens(_ segment: String) -> [String] {
     PythonText.split(tokenizedLine(segment))
   }
 

@@ -2,15 +2,15 @@
 
 /// ROUGE-1 and ROUGE-L between one prediction and one reference, matching `rouge_score.rouge_scorer.RougeScorer(
 /// ["rouge1", "rougeL"], use_stemmer=False)`. A corpus score is the mean of the per-pair F1 values.
-public enum ROUGE {
+enum ROUGE {
   /// Precision, recall and F1 of one ROUGE variant.
-  public struct Score: Sendable, Equatable, Codable {
+  struct Score: Sendable, Equatable, Codable {
     /// Matched units over prediction units.
-    public var precision: Double
+    var precision: Double
     /// Matched units over reference units.
-    public var recall: Double
+    var recall: Double
     /// Harmonic mean of precision and recall (0 when both are 0).
-    public var f1: Double
+    var f1: Double
 
     /// rouge-score's `Score(precision, recall, fmeasure)`.
     init(precision: Double, recall: Double) {
@@ -21,13 +21,13 @@ public enum ROUGE {
   }
 
   /// ROUGE-1 and ROUGE-L F1 of `prediction` against `reference`.
-  public static func scores(prediction: String, reference: String) -> (rouge1: Double, rougeL: Double) {
+  static func scores(prediction: String, reference: String) -> (rouge1: Double, rougeL: Double) {
     let detailed = detailedScores(prediction: prediction, reference: reference)
     return (detailed.rouge1.f1, detailed.rougeL.f1)
   }
 
   /// ROUGE-1 and ROUGE-L precision, recall and F1 of `prediction` against `reference`.
-  public static func detailedScores(prediction: String, reference: String) -> (rouge1: Score, rougeL: Score) {
+  static func detailedScores(prediction: String, reference: String) -> (rouge1: Score, rougeL: Score) {
     let predicted = ROUGETokenizer.tokens(prediction)
     let target = ROUGETokenizer.tokens(reference)
     return (

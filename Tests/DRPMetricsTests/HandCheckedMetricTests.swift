@@ -1,6 +1,7 @@
-// Small cases worked out by hand: tokenisation, LCS, n-gram clipping, brevity penalty, empty inputs.
-import DRPEval
 import XCTest
+
+// Small cases worked out by hand: tokenisation, LCS, n-gram clipping, brevity penalty, empty inputs.
+@testable import DRPMetrics
 
 final class HandCheckedMetricTests: XCTestCase {
   func testROUGETokenizerLowercasesAndSplitsOnNonAlphanumerics() {

@@ -8,7 +8,7 @@ import Foundation
 /// so a damaged database fails at load with the file and line rather than during scoring.
 public final class WordNet: Sendable {
   /// WordNet's parts of speech, in the order NLTK's `synsets` visits them (`POS_LIST`).
-  public enum PartOfSpeech: String, CaseIterable, Sendable {
+  enum PartOfSpeech: String, CaseIterable, Sendable {
     case noun = "n"
     case verb = "v"
     case adjective = "a"
@@ -43,7 +43,7 @@ public final class WordNet: Sendable {
   }
 
   /// Where Debian's `wordnet-base` installs the database.
-  public static let defaultDirectory = "/usr/share/wordnet"
+  static let defaultDirectory = "/usr/share/wordnet"
 
   /// The directory `shared` loads: `DRP_WORDNET_DIR` when set and non-empty, else `defaultDirectory`.
   public static var configuredDirectory: String {
@@ -52,12 +52,12 @@ public final class WordNet: Sendable {
   }
 
   /// The database in `configuredDirectory`, loaded once on first use (thread-safe), or why it could not be.
-  public static let shared: Result<WordNet, WordNetError> = Result { () throws(WordNetError) in
+  static let shared: Result<WordNet, WordNetError> = Result { () throws(WordNetError) in
     try WordNet(directory: configuredDirectory)
   }
 
   /// The directory this database was read from.
-  public let directory: String
+  let directory: String
   private let parts: [PartOfSpeech: Part]
 
   /// Loads the database in `directory`; throws `WordNetError` when a file is missing or a line is malformed.
@@ -70,13 +70,13 @@ public final class WordNet: Sendable {
 
   /// NLTK's `_morphy(form, pos)`: the exception-list forms of `form` (or, when it has none, the forms the
   /// suffix rules give), preceded by `form` itself, keeping only those in the index for `pos`, without repeats.
-  public func morphy(_ form: String, pos: PartOfSpeech) -> [String] {
+  func morphy(_ form: String, pos: PartOfSpeech) -> [String] {
     morphy(Array(form.utf8), pos: pos).map { String(decoding: $0, as: UTF8.self) }
   }
 
   /// The lemma names of NLTK's `wordnet.synsets(word)`, synset by synset in NLTK's order (names keep their
   /// case and underscores; a lemma in several synsets repeats).
-  public func lemmaNames(_ word: String) -> [String] {
+  func lemmaNames(_ word: String) -> [String] {
     var names: [String] = []
     forEachLemmaName(word) { names.append(String(decoding: $0, as: UTF8.self)) }
     return names
@@ -84,7 +84,7 @@ public final class WordNet: Sendable {
 
   /// The words NLTK's METEOR accepts as synonyms of the hypothesis word `word` (already lowercased and stemmed,
   /// as METEOR's synonym stage receives it): the lemma names without `_` of `synsets(word)`, plus `word` itself.
-  public func meteorSynonyms(of word: String) -> Set<String> {
+  func meteorSynonyms(of word: String) -> Set<String> {
     Set(meteorSynonyms(Array(word.utf8)).map { String(decoding: $0, as: UTF8.self) })
   }
 

@@ -3,7 +3,7 @@
 /// The Porter stemmer exactly as NLTK's `PorterStemmer()` (mode `NLTK_EXTENSIONS`) computes it: the original
 /// algorithm plus NLTK's irregular-form table, the `ies`/`ied` length-4 rules, the `y`→`i` consonant
 /// condition, the `alli`/`fulli`/`logi` step-2 rules and the two-letter `vc` case of the *o condition.
-public enum PorterStemmer {
+enum PorterStemmer {
   private typealias Word = [Unicode.Scalar]
   private typealias Condition = (Word) -> Bool
   /// A rule: when the word ends with `suffix`, replace it with `replacement` if `condition` holds on the stem.
@@ -23,7 +23,7 @@ public enum PorterStemmer {
   }()
 
   /// The stem of `word` (lowercased first, as NLTK does by default).
-  public static func stem(_ word: String) -> String {
+  static func stem(_ word: String) -> String {
     let lower = word.lowercased()
     if let irregularStem = irregular[lower] { return irregularStem }
     if word.unicodeScalars.count <= 2 { return lower }

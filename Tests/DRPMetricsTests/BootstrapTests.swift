@@ -1,6 +1,7 @@
-// Bootstrap intervals: seeded determinism, coverage of the estimate, parameter checks.
-import DRPEval
 import XCTest
+
+// Bootstrap intervals: seeded determinism, coverage of the estimate, parameter checks.
+@testable import DRPMetrics
 
 final class BootstrapTests: XCTestCase {
   let scores: [Double] = (0..<60).map { Double(($0 * 37) % 101) / 100 }

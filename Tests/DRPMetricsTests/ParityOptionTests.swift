@@ -2,7 +2,7 @@ import XCTest
 
 // The scoring options that follow the papers' evaluation scripts: METEOR over NLTK word_tokenize's
 // Treebank rules, and ROUGE as rouge-score's BootstrapAggregator reports it, against the fixture.
-@testable import DRPEval
+@testable import DRPMetrics
 
 final class ParityOptionTests: XCTestCase {
   func testTreebankTokensMatchNLTKWordTokenize() throws {
@@ -75,18 +75,14 @@ final class ParityOptionTests: XCTestCase {
     XCTAssertEqual(Bootstrap.percentile([5], 0.3), 5)
   }
 
-  /// The report records the options and scores ROUGE by the chosen aggregation.
-  func testModeResultFollowsTheOptions() throws {
+  /// The intervals score ROUGE by the chosen aggregation and METEOR by the chosen tokeniser; BLEU
+  /// depends on neither.
+  func testIntervalsFollowTheOptions() throws {
     let fixture = try MetricsFixture.load()
-    let samples = fixture.pairs.enumerated().map { index, pair in
-      EvalSample(
-        user: "u\(index)", item: "i", mode: .drp, reviewID: Int64(index), prediction: pair.prediction,
-        reference: pair.reference, llmCalls: 0, tokens: 0, seconds: 0)
-    }
-    let plain = try ModeResult(mode: .drp, samples: samples, generatedNow: 0, seed: 0, resamples: 1000)
-    let paper = try ModeResult(
-      mode: .drp, samples: samples, generatedNow: 0, seed: 0, resamples: 1000,
-      metrics: MetricOptions(meteorTokenizer: .treebank, rougeAggregation: .bootstrapMid))
+    let pairs = fixture.pairs.map { (prediction: $0.prediction, reference: $0.reference) }
+    let plain = try MetricSuite.evaluate(pairs: pairs).intervals(resamples: 1000, seed: 0, rougeAggregation: .mean)
+    let paper = try MetricSuite.evaluate(pairs: pairs, tokenizer: .treebank)
+      .intervals(resamples: 1000, seed: 0, rougeAggregation: .bootstrapMid)
     XCTAssertEqual(paper.rouge1.estimate, fixture.corpus.rouge1BootstrapMid.estimate, accuracy: 1e-12)
     XCTAssertEqual(plain.rouge1.estimate, fixture.corpus.rouge1, accuracy: 1e-12)
     XCTAssertEqual(plain.bleu, paper.bleu, "BLEU does not depend on the options")

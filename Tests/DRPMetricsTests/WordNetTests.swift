@@ -1,9 +1,10 @@
-// The WordNet reader against NLTK's outputs (fixture) and on small hand-made databases, including bad input.
-import DRPEval
 import DRPTestSupport
 import Foundation
 import Synchronization
 import XCTest
+
+// The WordNet reader against NLTK's outputs (fixture) and on small hand-made databases, including bad input.
+@testable import DRPMetrics
 
 final class WordNetTests: XCTestCase {
   // MARK: against NLTK on the system database

@@ -2,9 +2,9 @@
 
 /// Tokenises text as rouge-score's `tokenize.tokenize(text, stemmer=None)` does: lowercase, replace every
 /// character outside `[a-z0-9]` with a space, split on spaces.
-public enum ROUGETokenizer {
+enum ROUGETokenizer {
   /// The tokens of `text`; letters outside ASCII (accents, other scripts) act as separators.
-  public static func tokens(_ text: String) -> [String] {
+  static func tokens(_ text: String) -> [String] {
     var tokens: [String] = []
     var current = String.UnicodeScalarView()
     for scalar in text.lowercased().unicodeScalars {

@@ -1,5 +1,6 @@
 import DRPGenerator
 import DRPReasoning
+import DRPReasoningTestSupport
 import XCTest
 
 /// LLMGenerator: cleaning, streaming, caching, retries; HistorySelector; cache keys.

@@ -1,7 +1,8 @@
-// The system WordNet database (Debian's wordnet-base) for tests, or a skip that says how to get it.
-import DRPEval
 import Foundation
 import XCTest
+
+// The system WordNet database (Debian's wordnet-base) for tests, or a skip that says how to get it.
+@testable import DRPMetrics
 
 /// Loads /usr/share/wordnet once for all tests.
 enum SystemWordNet {

@@ -17,7 +17,7 @@ public enum Bootstrap {
 
   /// The interval of `statistic` over `items` (for example corpus BLEU over per-pair `BLEU.Statistics`).
   /// - Throws: `MetricsError.emptySample` for no items, `.invalidBootstrap` for bad parameters.
-  public static func interval<Item>(
+  static func interval<Item>(
     _ items: [Item], resamples: Int = 1000, confidence: Double = 0.95, seed: UInt64 = 0,
     statistic: ([Item]) -> Double
   ) throws -> Interval {
@@ -33,7 +33,7 @@ public enum Bootstrap {
   /// interpolated linearly as `numpy.percentile` does. rouge-score draws the resamples from NumPy's
   /// unseeded global generator; here they come from the same seeded stream as every other interval.
   /// - Throws: `MetricsError.emptySample` for no scores, `.invalidBootstrap` for bad parameters.
-  public static func midInterval(
+  static func midInterval(
     _ scores: [Double], resamples: Int = 1000, confidence: Double = 0.95, seed: UInt64 = 0
   ) throws -> Interval {
     let values = try resampled(scores, resamples: resamples, confidence: confidence, seed: seed) { mean($0) }
@@ -76,14 +76,14 @@ public enum Bootstrap {
   }
 
   /// The interval of the mean of per-pair scores (ROUGE F1, METEOR).
-  public static func meanInterval(
+  static func meanInterval(
     _ scores: [Double], resamples: Int = 1000, confidence: Double = 0.95, seed: UInt64 = 0
   ) throws -> Interval {
     try interval(scores, resamples: resamples, confidence: confidence, seed: seed) { mean($0) }
   }
 
   /// The interval of corpus BLEU over per-pair statistics.
-  public static func bleuInterval(
+  static func bleuInterval(
     _ statistics: [BLEU.Statistics], resamples: Int = 1000, confidence: Double = 0.95, seed: UInt64 = 0
   ) throws -> Interval {
     try interval(statistics, resamples: resamples, confidence: confidence, seed: seed) {

@@ -8,11 +8,11 @@ import Foundation
 /// `synonymStageAvailable` is false. Inputs are tokenised with Python's `str.split()` (whitespace).
 public enum METEOR {
   /// Weight of precision vs recall in the harmonic mean.
-  public static let alpha = 0.9
+  static let alpha = 0.9
   /// Exponent of the fragmentation penalty.
-  public static let beta = 3.0
+  static let beta = 3.0
   /// Maximum fragmentation penalty.
-  public static let gamma = 0.5
+  static let gamma = 0.5
 
   /// Whether the default scoring functions run the WordNet synonym stage (`WordNet.shared` loaded).
   public static var synonymStageAvailable: Bool { sharedWordNet != nil }
@@ -22,24 +22,24 @@ public enum METEOR {
 
   /// METEOR of `prediction` against `reference`, both split on whitespace; 0 when either is empty or nothing
   /// aligns. Uses the synonym stage when `WordNet.shared` is available.
-  public static func score(prediction: String, reference: String) -> Double {
+  static func score(prediction: String, reference: String) -> Double {
     score(prediction: prediction, reference: reference, wordNet: sharedWordNet)
   }
 
   /// METEOR of pre-tokenised inputs (lowercased here), with the synonym stage when `WordNet.shared` is available.
-  public static func score(predictionTokens: [String], referenceTokens: [String]) -> Double {
+  static func score(predictionTokens: [String], referenceTokens: [String]) -> Double {
     score(predictionTokens: predictionTokens, referenceTokens: referenceTokens, wordNet: sharedWordNet)
   }
 
   /// METEOR with an explicit synonym database; `nil` runs only the exact and stem stages.
-  public static func score(prediction: String, reference: String, wordNet: WordNet?) -> Double {
+  static func score(prediction: String, reference: String, wordNet: WordNet?) -> Double {
     score(
       predictionTokens: PythonText.split(prediction), referenceTokens: PythonText.split(reference), wordNet: wordNet)
   }
 
   /// METEOR of pre-tokenised inputs (lowercased here, as NLTK's default `preprocess=str.lower`); `nil` runs
   /// only the exact and stem stages.
-  public static func score(predictionTokens: [String], referenceTokens: [String], wordNet: WordNet?) -> Double {
+  static func score(predictionTokens: [String], referenceTokens: [String], wordNet: WordNet?) -> Double {
     score(
       predictionTokens: predictionTokens, referenceTokens: referenceTokens, stem: PorterStemmer.stem,
       synonyms: wordNet.map { database in { database.meteorSynonyms($0) } })

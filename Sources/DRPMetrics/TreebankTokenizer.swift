@@ -10,7 +10,7 @@ import Foundation
 ///
 /// The rules are NLTK's regular expressions run by ICU, with Python's Unicode `\s`, `\w` and `\b`
 /// written out as classes, so both engines read them alike.
-public enum TreebankTokenizer {
+enum TreebankTokenizer {
   /// Python's `\s` for `str` (what `str.isspace` accepts), as an ICU class.
   private static let space =
     #"[\t\n\x{0B}\f\r\x{1C}-\x{1F} \x{85}\x{A0}\x{1680}\x{2000}-\x{200A}\x{2028}\x{2029}\x{202F}\x{205F}\x{3000}]"#
@@ -88,7 +88,7 @@ public enum TreebankTokenizer {
   ]
 
   /// The words of `text` (NLTK `word_tokenize(text, preserve_line=True)`).
-  public static func wordTokenize(_ text: String) -> [String] {
+  static func wordTokenize(_ text: String) -> [String] {
     var text = text
     for rule in leading { text = rule.apply(text) }
     text = " " + text + " "

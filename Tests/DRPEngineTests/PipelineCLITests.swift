@@ -150,7 +150,9 @@ final class PipelineCLITests: XCTestCase {
     for command in ["profile", "generate", "eval"] {
       let help = try drp(home: dir.url, [command, "--help"]).stdout
       let lines = help.split(separator: "\n").map(String.init)
-      for (flag, shown) in expected {
+      for (knob, shown) in expected {
+        // `drp eval` names the LLM seed `--llm-seed` (its `--seed` draws the users).
+        let flag = command == "eval" && knob == "--seed N" ? "--llm-seed N" : knob
         guard let start = lines.firstIndex(where: { $0.hasPrefix("  \(flag) ") }) else {
           XCTFail("\(command) --help lacks \(flag)")
           continue
@@ -202,7 +204,7 @@ final class StructuredOutputCLITests: XCTestCase {
     let (home, user, item) = try PipelineCLITests.prepare(dir)
     let server = try FakeHTTPServer { request, _ in
       request.json["response_format"] == nil
-        ? .respond(status: 200, body: StructuredOutputTests.chatBody(#"{"summary": "Writes like the others."}"#))
+        ? .respond(status: 200, body: OpenAIReplies.chat(#"{"summary": "Writes like the others."}"#))
         : .respond(status: 400, body: #"{"error":{"message":"'response_format' is not supported"}}"#)
     }
     let reasoner = PipelineCLITests.offline.merging([

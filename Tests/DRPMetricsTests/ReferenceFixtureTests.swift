@@ -1,6 +1,7 @@
-// The Swift metrics against the reference libraries' scores in the committed fixture.
-import DRPEval
 import XCTest
+
+// The Swift metrics against the reference libraries' scores in the committed fixture.
+@testable import DRPMetrics
 
 final class ReferenceFixtureTests: XCTestCase {
   /// Agreement for ROUGE and BLEU. The contract is 1e-4; the Swift code repeats the reference arithmetic, so

@@ -1,4 +1,5 @@
 import DRPReasoning
+import DRPReasoningTestSupport
 import XCTest
 
 @testable import DRPGenerator

@@ -2,28 +2,32 @@ import DRPReasoning
 import Foundation
 
 /// A `ChatModel` whose replies a test scripts per stage; it records every request it receives.
-final class ScriptedChatModel: ChatModel, @unchecked Sendable {
+public final class ScriptedChatModel: ChatModel, @unchecked Sendable {
   /// The pipeline stage a request belongs to, recognised by its system prompt.
-  enum Stage: String { case extract, validate, synthesize, generate }
+  public enum Stage: String { case extract, validate, synthesize, generate }
 
-  let name: String
+  public let name: String
   private let lock = NSLock()
   private var recorded: [(stage: Stage, request: ChatModelRequest)] = []
   private let script: @Sendable (Stage, ChatModelRequest, Int) throws -> ChatModelReply
 
   /// `script(stage, request, n)` answers the n-th (0-based) request of that stage.
-  init(name: String = "scripted", script: @escaping @Sendable (Stage, ChatModelRequest, Int) throws -> ChatModelReply) {
+  public init(
+    name: String = "scripted", script: @escaping @Sendable (Stage, ChatModelRequest, Int) throws -> ChatModelReply
+  ) {
     self.name = name
     self.script = script
   }
 
   /// Every request received, in order.
-  var requests: [(stage: Stage, request: ChatModelRequest)] { lock.withLock { recorded } }
+  public var requests: [(stage: Stage, request: ChatModelRequest)] { lock.withLock { recorded } }
 
   /// Requests of one stage.
-  func requests(_ stage: Stage) -> [ChatModelRequest] { requests.filter { $0.stage == stage }.map(\.request) }
+  public func requests(_ stage: Stage) -> [ChatModelRequest] { requests.filter { $0.stage == stage }.map(\.request) }
 
-  func complete(_ request: ChatModelRequest, onDelta: (@Sendable (String) -> Void)?) async throws -> ChatModelReply {
+  public func complete(_ request: ChatModelRequest, onDelta: (@Sendable (String) -> Void)?) async throws
+    -> ChatModelReply
+  {
     let system = request.messages.first?.content ?? ""
     let stage: Stage =
       system.hasPrefix("You check claims")
@@ -46,7 +50,7 @@ final class ScriptedChatModel: ChatModel, @unchecked Sendable {
   }
 
   /// A reply holding the given dimension names as JSON.
-  static func dimensions(_ names: [String], tokens: Int = 10) -> ChatModelReply {
+  public static func dimensions(_ names: [String], tokens: Int = 10) -> ChatModelReply {
     let list = names.map { "{\"name\": \"\($0)\", \"definition\": \"d\", \"description\": \"differs on \($0)\"}" }
     return ChatModelReply(
       content: "{\"dimensions\": [\(list.joined(separator: ", "))]}", promptTokens: 100, completionTokens: tokens)

@@ -16,11 +16,11 @@ public struct MetricReport: Sendable, Equatable, Codable {
   /// Corpus BLEU (0–100, sacreBLEU scale).
   public var bleu: Double
   /// Per-pair ROUGE-1 F1, in input order.
-  public var rouge1PerPair: [Double]
+  var rouge1PerPair: [Double]
   /// Per-pair ROUGE-L F1, in input order.
-  public var rougeLPerPair: [Double]
+  var rougeLPerPair: [Double]
   /// Per-pair METEOR, in input order.
-  public var meteorPerPair: [Double]
+  var meteorPerPair: [Double]
   /// Per-pair BLEU sufficient statistics, in input order (their sum gives `bleu`).
-  public var bleuStatistics: [BLEU.Statistics]
+  var bleuStatistics: [BLEU.Statistics]
 }

@@ -4,26 +4,26 @@ import Foundation
 /// BLEU on the 0–100 scale, matching sacreBLEU 2.x `corpus_bleu(predictions, [references])` and
 /// `sentence_bleu` with their defaults: 13a tokenisation, case-sensitive, 4-gram, `smooth_method="exp"`,
 /// brevity penalty exp(1 − r/c), one reference per prediction.
-public enum BLEU {
+enum BLEU {
   /// The largest n-gram order.
-  public static let maxOrder = 4
+  static let maxOrder = 4
 
   /// sacreBLEU's sufficient statistics for one or more segments; they add up over a corpus.
-  public struct Statistics: Sendable, Equatable, Codable {
+  struct Statistics: Sendable, Equatable, Codable {
     /// Tokens in the prediction(s).
-    public var predictionLength = 0
+    var predictionLength = 0
     /// Tokens in the reference(s).
-    public var referenceLength = 0
+    var referenceLength = 0
     /// Clipped matching n-grams, index 0 for unigrams.
-    public var correct = [Int](repeating: 0, count: BLEU.maxOrder)
+    var correct = [Int](repeating: 0, count: BLEU.maxOrder)
     /// Prediction n-grams, index 0 for unigrams.
-    public var total = [Int](repeating: 0, count: BLEU.maxOrder)
+    var total = [Int](repeating: 0, count: BLEU.maxOrder)
 
     /// Empty statistics (the identity of `+`).
-    public init() {}
+    init() {}
 
     /// The statistics of several segments together.
-    public static func + (lhs: Statistics, rhs: Statistics) -> Statistics {
+    static func + (lhs: Statistics, rhs: Statistics) -> Statistics {
       var sum = lhs
       sum.predictionLength += rhs.predictionLength
       sum.referenceLength += rhs.referenceLength
@@ -37,7 +37,7 @@ public enum BLEU {
 
   /// Corpus BLEU (0–100) of aligned predictions and references.
   /// - Throws: `MetricsError.countMismatch` when the two arrays differ in length.
-  public static func corpus(predictions: [String], references: [String]) throws -> Double {
+  static func corpus(predictions: [String], references: [String]) throws -> Double {
     guard predictions.count == references.count else {
       throw MetricsError.countMismatch(predictions: predictions.count, references: references.count)
     }
@@ -48,12 +48,12 @@ public enum BLEU {
   }
 
   /// Sentence BLEU (0–100) as sacreBLEU's `sentence_bleu` (exp smoothing, effective order).
-  public static func sentence(prediction: String, reference: String) -> Double {
+  static func sentence(prediction: String, reference: String) -> Double {
     score(statistics(prediction: prediction, reference: reference), effectiveOrder: true)
   }
 
   /// The sufficient statistics of one prediction against its reference.
-  public static func statistics(prediction: String, reference: String) -> Statistics {
+  static func statistics(prediction: String, reference: String) -> Statistics {
     let hypothesis = BLEUTokenizer13a.tokens(prediction).map(PythonText.key)
     let target = BLEUTokenizer13a.tokens(reference).map(PythonText.key)
     let referenceCounts = ngramCounts(target)
@@ -68,7 +68,7 @@ public enum BLEU {
   }
 
   /// BLEU (0–100) from statistics: sacreBLEU's `compute_bleu` with `smooth_method="exp"`.
-  public static func score(_ stats: Statistics, effectiveOrder: Bool = false) -> Double {
+  static func score(_ stats: Statistics, effectiveOrder: Bool = false) -> Double {
     var brevityPenalty = 1.0
     if stats.predictionLength < stats.referenceLength {
       brevityPenalty =
