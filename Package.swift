@@ -9,8 +9,12 @@ import PackageDescription
 let common: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 /// Hot numeric code (SIMD kernels, hashing) needs AVX2+FMA code generation; without it
 /// Swift lowers SIMD FMA to one libm call per lane (measured 12-16x slower). See
-/// ../shared/SWIFT-ON-LINUX.md. The `drp` binary checks the CPU at start-up.
-let simd: [SwiftSetting] = common + [.unsafeFlags(["-Xcc", "-march=x86-64-v3", "-Ounchecked"])]
+/// ../shared/SWIFT-ON-LINUX.md. The `drp` binary checks the CPU at start-up. `-Ounchecked` only in
+/// release: debug and test builds keep bounds checks, preconditions and assertions.
+let simd: [SwiftSetting] =
+  common + [
+    .unsafeFlags(["-Xcc", "-march=x86-64-v3"]), .unsafeFlags(["-Ounchecked"], .when(configuration: .release)),
+  ]
 
 let package = Package(
   name: "drp",

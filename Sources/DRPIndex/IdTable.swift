@@ -91,6 +91,39 @@ struct IdTable: @unchecked Sendable {
     for (row, name) in names.enumerated() { rowsById[name] = Int32(row) }
   }
 
+  /// What is wrong with the table of `rows` rows of which `deleted` are tombstones, empty when it is
+  /// sound: one id per row; every live row's id looks up that row; in the file-backed form the id
+  /// offsets ascending; in the owned form every lookup naming a live row holding that id. For
+  /// tests and debug checks; O(rows).
+  func invariantViolations(rows: Int, deleted: RowBitset) -> [String] {
+    guard count == rows else { return ["\(count) ids for \(rows) rows"] }
+    var problems: [String] = []
+    if let mapped {
+      for row in 0..<rows where mapped.offsets[row] > mapped.offsets[row + 1] {
+        problems.append("id offsets descend at row \(row)")
+      }
+      if !problems.isEmpty { return problems }
+    }
+    for row in 0..<rows where !deleted.contains(row) {
+      let name = id(row)
+      if let found = self.row(of: name), found != row {
+        problems.append("live row \(row) has id \"\(name)\", which maps to row \(found)")
+      } else if self.row(of: name) == nil {
+        problems.append("live row \(row) has id \"\(name)\", which maps to no row")
+      }
+    }
+    if mapped == nil {
+      for (name, row) in rowsById.sorted(by: { $0.value < $1.value }) {
+        if Int(row) >= names.count || names[Int(row)] != name {
+          problems.append("id \"\(name)\" maps to row \(row), which holds another id")
+        } else if deleted.contains(Int(row)) {
+          problems.append("id \"\(name)\" maps to the deleted row \(row)")
+        }
+      }
+    }
+    return problems
+  }
+
   /// Approximate bytes used by the owned form (0 when reading from the file).
   var ownedBytes: Int { mapped == nil ? names.reduce(0) { $0 + $1.utf8.count + 40 } : 0 }
 }

@@ -1,9 +1,12 @@
 import Foundation
 
-/// The rows of an index and their bookkeeping; not thread-safe (`VectorIndex` locks around it).
-/// Float rows are L2-normalised, zero-padded to `stride` floats (a multiple of 16 = 64 bytes) and
-/// 64-byte aligned; with quantisation each row also has `codeStride` int8 codes and a scale.
-struct IndexStorage: @unchecked Sendable {
+/// The rows of an index and their bookkeeping. Float rows are L2-normalised, zero-padded to
+/// `stride` floats (a multiple of 16 = 64 bytes) and 64-byte aligned; with quantisation each row
+/// also has `codeStride` int8 codes and a scale. A class: its buffers are written in place, so one
+/// storage has one identity (a struct's copies would alias the same buffers).
+/// `@unchecked Sendable`: not thread-safe by itself; `VectorIndex` reads it under its read lock
+/// and mutates it only under its write lock.
+final class IndexStorage: @unchecked Sendable {
   let dimension: Int
   let stride: Int
   let codeStride: Int
@@ -77,7 +80,7 @@ struct IndexStorage: @unchecked Sendable {
 
   /// Ensures room for `minimumRows` rows, growing by 1.25x so the slack stays small (memory target
   /// 1.1x of raw floats for large indexes) while appends stay amortised O(1).
-  mutating func reserve(_ minimumRows: Int) {
+  func reserve(_ minimumRows: Int) {
     guard minimumRows > capacity else { return }
     let newCapacity = max(minimumRows, capacity + capacity / 4, 1024)
     vectors = vectors.resized(to: newCapacity * stride * 4, copying: rows * stride * 4)
@@ -88,7 +91,7 @@ struct IndexStorage: @unchecked Sendable {
   }
 
   /// Stores the normalised, padded `vector` (stride floats) at `row`.
-  mutating func store(_ vector: UnsafeBufferPointer<Float>, at row: Int) {
+  func store(_ vector: UnsafeBufferPointer<Float>, at row: Int) {
     (floats + row * stride).update(from: vector.baseAddress!, count: stride)
     if let codeBytes, let rowScales {
       rowScales[row] = Int8Quantizer.encode(vector, into: codeBytes + row * codeStride)
@@ -96,13 +99,13 @@ struct IndexStorage: @unchecked Sendable {
   }
 
   /// Switches ids to the owned form before a mutation.
-  mutating func prepareForMutation() {
+  func prepareForMutation() {
     ids.materialize(deleted: deleted)
     deleted.reserve(rows: capacity)
   }
 
   /// Moves live rows down over tombstones; row numbers change.
-  mutating func compact() {
+  func compact() {
     guard tombstones > 0 else { return }
     prepareForMutation()
     var live: [Int] = []
@@ -123,5 +126,43 @@ struct IndexStorage: @unchecked Sendable {
     deleted = RowBitset(rows: capacity)
     tombstones = 0
     generation += 1
+  }
+
+  /// What is wrong with the storage, empty when it is sound: rows within the capacity, buffers
+  /// large enough for it, int8 codes exactly when quantised, `tombstones` equal to the deleted
+  /// rows, and (see `RowBitset` and `IdTable`) sound tombstones and ids; every live row of unit
+  /// length with zero padding. For tests and debug checks; O(rows × stride).
+  func invariantViolations() -> [String] {
+    guard (0...capacity).contains(rows) else { return ["rows \(rows) outside 0...\(capacity) (capacity)"] }
+    var problems: [String] = []
+    if vectors.byteCount < capacity * stride * 4 {
+      problems.append(
+        "the vector buffer holds \(vectors.byteCount) bytes, \(capacity) rows need \(capacity * stride * 4)")
+    }
+    if quantized != (codes != nil) || quantized != (scales != nil) {
+      problems.append(
+        quantized ? "a quantised index without int8 codes" : "int8 codes in an index that is not quantised")
+    }
+    if let codes, codes.byteCount < capacity * codeStride {
+      problems.append("the code buffer holds \(codes.byteCount) bytes, \(capacity) rows need \(capacity * codeStride)")
+    }
+    if let scales, scales.byteCount < capacity * 4 {
+      problems.append("the scale buffer holds \(scales.byteCount) bytes, \(capacity) rows need \(capacity * 4)")
+    }
+    if !problems.isEmpty { return problems }
+    let marked = deleted.count
+    if marked != tombstones { problems.append("tombstones is \(tombstones) but \(marked) rows are marked deleted") }
+    problems += deleted.invariantViolations(rows: rows)
+    problems += ids.invariantViolations(rows: rows, deleted: deleted)
+    for row in 0..<rows where !deleted.contains(row) {
+      let base = floats + row * stride
+      var sum: Double = 0
+      for i in 0..<dimension { sum += Double(base[i]) * Double(base[i]) }
+      if abs(sum.squareRoot() - 1) > 1e-4 { problems.append("row \(row) has norm \(sum.squareRoot()), not 1") }
+      if let padding = (dimension..<stride).first(where: { base[$0] != 0 }) {
+        problems.append("row \(row) has a non-zero padding float at \(padding)")
+      }
+    }
+    return problems
   }
 }

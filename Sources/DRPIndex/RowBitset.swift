@@ -39,6 +39,12 @@ struct RowBitset: Sendable, Equatable {
     return result
   }
 
+  /// What is wrong with the set as the tombstones or mask of `rows` rows: bits set at or past
+  /// `rows`. Empty when sound. For tests and debug checks.
+  func invariantViolations(rows: Int) -> [String] {
+    self.rows.filter { Int($0) >= rows }.map { "row bit \($0) is set past the last row \(rows - 1)" }
+  }
+
   /// Ensures room for `rows` rows (words for rows beyond stay zero).
   mutating func reserve(rows: Int) {
     let needed = (rows + 63) / 64

@@ -67,6 +67,23 @@ final class TopKHeap {
     for i in 0..<other.count where other.scores[i] >= threshold { insert(other.scores[i], row: other.rows[i]) }
   }
 
+  /// What is wrong with the heap, empty when it is sound: `count` within the capacity, no entry
+  /// ranking below its parent (a min-heap in (score, row) order), `threshold` the root's score once
+  /// full and -infinity before. For tests and debug checks; O(count).
+  func invariantViolations() -> [String] {
+    guard (0...capacity).contains(count) else { return ["count \(count) outside 0...\(capacity)"] }
+    var problems: [String] = []
+    for i in Swift.stride(from: 1, to: count, by: 1) {
+      let parent = (i - 1) >> 1
+      if Self.worse(scores[i], rows[i], scores[parent], rows[parent]) {
+        problems.append("entry \(i) (\(scores[i]), row \(rows[i])) ranks below its parent \(parent)")
+      }
+    }
+    let expected: Float = count == capacity ? scores[0] : -.infinity
+    if threshold != expected { problems.append("threshold is \(threshold), expected \(expected)") }
+    return problems
+  }
+
   /// The kept entries, best first (ties broken by lower row).
   func sorted() -> [(score: Float, row: Int32)] {
     var result = (0..<count).map { (score: scores[$0], row: rows[$0]) }

@@ -18,7 +18,7 @@ public final class VectorIndex: @unchecked Sendable {
   /// Floats per stored row (dimension rounded up to 16).
   private let stride: Int
   private let lock = ReadWriteLock()
-  private var storage: IndexStorage
+  private let storage: IndexStorage
   private var path: String?
 
   /// An empty index for vectors of `dimension` floats.
@@ -124,6 +124,14 @@ public final class VectorIndex: @unchecked Sendable {
       return copy
     }
   }
+
+  /// Runs `body` with the storage under the read lock (for tests, which inspect it and, to see the
+  /// invariant checks fail, damage it).
+  func withStorage<T>(_ body: (IndexStorage) throws -> T) rethrows -> T { try lock.read { try body(storage) } }
+
+  /// What is wrong with the index's structures, empty when they are sound (see
+  /// `IndexStorage.invariantViolations()`). For tests and debug checks; O(rows × stride).
+  func invariantViolations() -> [String] { lock.read { storage.invariantViolations() } }
 
   /// Checks that `query` can be searched: the index dimension, finite, not all zeros.
   /// - Throws: `IndexError.dimensionMismatch` or `.invalidVector`.

@@ -1,3 +1,4 @@
+import DRPCore
 import Foundation
 
 #if canImport(FoundationNetworking)
@@ -47,11 +48,9 @@ struct AttemptFailure: Error {
   /// The server's explanation: `error.message`, `error` or `message` from a JSON body, else the
   /// start of the body text.
   static func serverMessage(_ body: Data) -> String {
-    if let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] {
-      if let error = object["error"] as? [String: Any], let message = error["message"] as? String {
-        return message
-      }
-      if let message = (object["error"] as? String) ?? (object["message"] as? String) { return message }
+    if let object = try? JSONParser().parse(body), object.object != nil {
+      if let message = object["error"]?["message"]?.string { return message }
+      if let message = object["error"]?.string ?? object["message"]?.string { return message }
     }
     let text = String(decoding: body.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     return text.isEmpty ? "(empty body)" : text

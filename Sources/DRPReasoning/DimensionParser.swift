@@ -36,15 +36,15 @@ public enum DimensionParser {
   /// elements of a truncated dimensions array, else nil.
   static func parseJSON(_ text: String) -> (dimensions: [DifferenceDimension], summary: String)? {
     for value in ModelOutput.jsonValues(in: text) {
-      if let array = value as? [Any] {
+      if let array = value.array {
         let dimensions = array.compactMap(dimension(from:))
         if !dimensions.isEmpty || array.isEmpty { return (dimensions, "") }
-      } else if let object = value as? [String: Any] {
-        let summary = object["summary"] as? String ?? ""
-        if let list = (object["dimensions"] ?? object["differences"]) as? [Any] {
+      } else if let object = value.object {
+        let summary = object["summary"]?.string ?? ""
+        if let list = (object["dimensions"] ?? object["differences"])?.array {
           let dimensions = list.compactMap(dimension(from:))
           if !dimensions.isEmpty || list.isEmpty { return (dimensions, summary) }
-        } else if let single = dimension(from: object) {
+        } else if let single = dimension(from: value) {
           return ([single], "")
         } else if !summary.isEmpty {
           return ([], summary)
@@ -52,27 +52,29 @@ public enum DimensionParser {
       }
     }
     for key in ["dimensions", "differences", nil] as [String?] {
-      let dimensions = ModelOutput.completeArrayObjects(in: text, afterKey: key).compactMap(dimension(from:))
+      let dimensions = ModelOutput.completeArrayObjects(in: text, afterKey: key).compactMap {
+        dimension(from: .object($0))
+      }
       if !dimensions.isEmpty { return (dimensions, "") }
     }
     return nil
   }
 
   /// A dimension from a JSON element: an object with aliased keys, or nil.
-  static func dimension(from value: Any) -> DifferenceDimension? {
-    guard let object = value as? [String: Any] else { return nil }
-    var fields: [String: Any] = [:]
+  static func dimension(from value: JSONValue) -> DifferenceDimension? {
+    guard let object = value.object else { return nil }
+    var fields: [String: JSONValue] = [:]
     for (key, v) in object { fields[key.lowercased().filter { $0.isLetter }] = v }
     func string(_ keys: String...) -> String {
-      for key in keys { if let s = fields[key] as? String { return s.trimmingWhitespace() } }
+      for key in keys { if let s = fields[key]?.string { return s.trimmingWhitespace() } }
       return ""
     }
     let name = string("name", "dimension", "dimensionname", "title")
     guard !name.isEmpty else { return nil }
     var evidence: [String] = []
-    if let list = fields["evidence"] as? [Any] {
-      evidence = list.map { "\($0)" }
-    } else if let single = fields["evidence"] as? String, !single.isEmpty {
+    if let list = fields["evidence"]?.array {
+      evidence = list.map { $0.string ?? JSONWriter.string($0) }
+    } else if let single = fields["evidence"]?.string, !single.isEmpty {
       evidence = [single]
     }
     return DifferenceDimension(

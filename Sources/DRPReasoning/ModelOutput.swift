@@ -77,14 +77,17 @@ public enum ModelOutput {
   }
 
   /// The complete top-level JSON objects and arrays in `text`, in order, tolerating surrounding
-  /// prose and trailing commas. Scanning stops at the first unclosed bracket (truncated output).
-  public static func jsonValues(in text: String) -> [Any] {
-    let chars = Array(text)
-    var values: [Any] = []
+  /// prose and trailing commas (`JSONParser.lenient`). Scanning stops at the first unclosed
+  /// bracket (truncated output).
+  public static func jsonValues(in text: String) -> [JSONValue] {
+    let bytes = Array(text.utf8)
+    var values: [JSONValue] = []
     var start = 0
-    while start < chars.count, let open = chars[start...].firstIndex(where: { $0 == "{" || $0 == "[" }) {
-      guard let end = matchingClose(chars, from: open) else { break }
-      if let value = parseLenient(String(chars[open...end])) {
+    while start < bytes.count,
+      let open = bytes[start...].firstIndex(where: { $0 == UInt8(ascii: "{") || $0 == UInt8(ascii: "[") })
+    {
+      guard let end = matchingClose(bytes, from: open) else { break }
+      if let value = try? JSONParser.lenient.parse(bytes[open...end]) {
         values.append(value)
         start = end + 1
       } else {
@@ -97,22 +100,22 @@ public enum ModelOutput {
   /// The complete `{…}` objects that are direct elements of the first JSON array found after `key`
   /// (or of the first array at all when `key` is nil) — recovers the whole elements of a
   /// truncated array and drops the partial last one.
-  public static func completeArrayObjects(in text: String, afterKey key: String?) -> [[String: Any]] {
-    let chars = Array(text)
+  public static func completeArrayObjects(in text: String, afterKey key: String?) -> [[String: JSONValue]] {
+    let bytes = Array(text.utf8)
     var index = 0
     if let key {
-      guard let keyRange = text.range(of: "\"\(key)\"") else { return [] }
-      index = text.distance(from: text.startIndex, to: keyRange.upperBound)
+      guard let keyRange = text.utf8.firstRange(of: Array("\"\(key)\"".utf8)) else { return [] }
+      index = text.utf8.distance(from: text.utf8.startIndex, to: keyRange.upperBound)
     }
-    guard let open = chars[index...].firstIndex(of: "[") else { return [] }
-    var objects: [[String: Any]] = []
+    guard let open = bytes[index...].firstIndex(of: UInt8(ascii: "[")) else { return [] }
+    var objects: [[String: JSONValue]] = []
     var i = open + 1
-    while i < chars.count {
-      let c = chars[i]
-      if c == "]" { break }
-      if c == "{" {
-        guard let end = matchingClose(chars, from: i) else { break }
-        if let object = parseLenient(String(chars[i...end])) as? [String: Any] { objects.append(object) }
+    while i < bytes.count {
+      let byte = bytes[i]
+      if byte == UInt8(ascii: "]") { break }
+      if byte == UInt8(ascii: "{") {
+        guard let end = matchingClose(bytes, from: i) else { break }
+        if let object = (try? JSONParser.lenient.parse(bytes[i...end]))?.object { objects.append(object) }
         i = end + 1
       } else {
         i += 1
@@ -122,60 +125,32 @@ public enum ModelOutput {
   }
 
   /// Index of the bracket closing the one at `open`, skipping string contents; nil when unclosed.
-  static func matchingClose(_ chars: [Character], from open: Int) -> Int? {
+  static func matchingClose(_ bytes: [UInt8], from open: Int) -> Int? {
     var depth = 0
     var inString = false
     var escaped = false
-    for i in open..<chars.count {
-      let c = chars[i]
+    for i in open..<bytes.count {
+      let byte = bytes[i]
       if inString {
-        if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
+        if escaped {
+          escaped = false
+        } else if byte == UInt8(ascii: "\\") {
+          escaped = true
+        } else if byte == UInt8(ascii: "\"") {
+          inString = false
+        }
         continue
       }
-      switch c {
-      case "\"": inString = true
-      case "{", "[": depth += 1
-      case "}", "]":
+      switch byte {
+      case UInt8(ascii: "\""): inString = true
+      case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+      case UInt8(ascii: "}"), UInt8(ascii: "]"):
         depth -= 1
         if depth == 0 { return i }
       default: break
       }
     }
     return nil
-  }
-
-  /// JSONSerialization after removing commas that directly precede `}` or `]` outside strings.
-  static func parseLenient(_ json: String) -> Any? {
-    var out = ""
-    var inString = false
-    var escaped = false
-    var pendingComma = false
-    var pendingSpace = ""
-    for c in json {
-      if inString {
-        out.append(c)
-        if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
-        continue
-      }
-      if pendingComma {
-        if c.isWhitespace {
-          pendingSpace.append(c)
-          continue
-        }
-        if c != "}" && c != "]" { out.append(",") }
-        out += pendingSpace
-        pendingComma = false
-        pendingSpace = ""
-      }
-      if c == "," {
-        pendingComma = true
-        continue
-      }
-      if c == "\"" { inString = true }
-      out.append(c)
-    }
-    guard let data = out.data(using: .utf8) else { return nil }
-    return try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
   }
 
   /// A short single-line excerpt of `text` for error messages.

@@ -1,3 +1,4 @@
+import DRPCore
 import Foundation
 
 /// The outcome of the reflective validation pass: which candidate dimensions survive.
@@ -46,14 +47,14 @@ public enum ValidationParser {
     let answer = try ModelOutput.answer(text)
     for candidate in ModelOutput.codeFenceBodies(answer) + [answer] {
       for value in ModelOutput.jsonValues(in: candidate) {
-        if let array = value as? [Any] {
+        if let array = value.array {
           let keptNames = array.compactMap(kept(from:))
           if !keptNames.isEmpty || array.isEmpty { return ValidationResult(kept: keptNames, dropped: []) }
         }
-        if let object = value as? [String: Any] {
-          let keptList = ["kept", "keep", "valid", "validated", "dimensions"].lazy.compactMap { object[$0] as? [Any] }
+        if let object = value.object {
+          let keptList = ["kept", "keep", "valid", "validated", "dimensions"].lazy.compactMap { object[$0]?.array }
             .first
-          let droppedList = ["dropped", "drop", "rejected", "removed"].lazy.compactMap { object[$0] as? [Any] }.first
+          let droppedList = ["dropped", "drop", "rejected", "removed"].lazy.compactMap { object[$0]?.array }.first
           if keptList != nil || droppedList != nil {
             return ValidationResult(
               kept: (keptList ?? []).compactMap(kept(from:)),
@@ -77,8 +78,8 @@ public enum ValidationParser {
     throw ReasoningError.unparseable(ModelOutput.excerpt(answer))
   }
 
-  private static func kept(from value: Any) -> ValidationResult.Kept? {
-    if let name = value as? String {
+  private static func kept(from value: JSONValue) -> ValidationResult.Kept? {
+    if let name = value.string {
       let clean = DimensionParser.cleanName(name)
       return clean.isEmpty ? nil : .init(name: clean, revisedDescription: nil)
     }

@@ -49,17 +49,17 @@ public struct DPLSampleWriter: Sendable {
     var meta = ""
     var items = 0
     for object in try Self.objects(summary.itemsPath) {
-      let description = (object["description"] as? [String] ?? []).joined(separator: " ")
+      let description = (object["description"]?.array ?? []).compactMap(\.string).joined(separator: " ")
       meta +=
-        "{\"asin\":\(JSONText.quote(object["parent_asin"] as? String ?? "")),"
-        + "\"title\":\(JSONText.quote(object["title"] as? String ?? "")),"
+        "{\"asin\":\(JSONText.quote(object["parent_asin"]?.string ?? "")),"
+        + "\"title\":\(JSONText.quote(object["title"]?.string ?? "")),"
         + "\"description\":\(JSONText.quote(description))}\n"
       items += 1
     }
-    var byUser: [String: [[String: Any]]] = [:]
+    var byUser: [String: [[String: JSONValue]]] = [:]
     var order: [String] = []
     for object in try Self.objects(summary.reviewsPath) {
-      let user = object["user_id"] as? String ?? ""
+      let user = object["user_id"]?.string ?? ""
       if byUser[user] == nil { order.append(user) }
       byUser[user, default: []].append(object)
     }
@@ -68,7 +68,7 @@ public struct DPLSampleWriter: Sendable {
     var history = 0
     for user in order {
       let reviews = (byUser[user] ?? []).sorted {
-        ($0["timestamp"] as? NSNumber)?.int64Value ?? 0 < ($1["timestamp"] as? NSNumber)?.int64Value ?? 0
+        Self.timestamp($0) < Self.timestamp($1)
       }
       guard let target = reviews.last, reviews.count >= 2 else { continue }
       let profile = reviews.dropLast().map(Self.review).joined(separator: ",")
@@ -82,20 +82,24 @@ public struct DPLSampleWriter: Sendable {
   }
 
   /// One review in the DPL layout.
-  private static func review(_ object: [String: Any]) -> String {
-    let rating = (object["rating"] as? NSNumber)?.doubleValue ?? 0
-    let timestamp = (object["timestamp"] as? NSNumber)?.int64Value ?? 0
-    return "{\"user_id\":\(JSONText.quote(object["user_id"] as? String ?? "")),"
-      + "\"asin\":\(JSONText.quote(object["parent_asin"] as? String ?? "")),"
-      + "\"title\":\(JSONText.quote(object["title"] as? String ?? "")),"
-      + "\"text\":\(JSONText.quote(object["text"] as? String ?? "")),\"rating\":\(rating),\"timestamp\":\(timestamp)}"
+  private static func review(_ object: [String: JSONValue]) -> String {
+    let rating = object["rating"]?.double ?? 0
+    let timestamp = timestamp(object)
+    return "{\"user_id\":\(JSONText.quote(object["user_id"]?.string ?? "")),"
+      + "\"asin\":\(JSONText.quote(object["parent_asin"]?.string ?? "")),"
+      + "\"title\":\(JSONText.quote(object["title"]?.string ?? "")),"
+      + "\"text\":\(JSONText.quote(object["text"]?.string ?? "")),\"rating\":\(rating),\"timestamp\":\(timestamp)}"
+  }
+
+  /// A review's `timestamp` (whole milliseconds; 0 when absent).
+  private static func timestamp(_ object: [String: JSONValue]) -> Int64 {
+    if case .int(let value) = object["timestamp"] { return value }
+    return object["timestamp"]?.double.flatMap { Int64(exactly: $0.rounded(.towardZero)) } ?? 0
   }
 
   /// The JSON objects of a JSONL file.
-  private static func objects(_ path: String) throws -> [[String: Any]] {
+  private static func objects(_ path: String) throws -> [[String: JSONValue]] {
     let data = try Data(contentsOf: URL(fileURLWithPath: path))
-    return try data.split(separator: UInt8(ascii: "\n")).compactMap {
-      try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any]
-    }
+    return try data.split(separator: UInt8(ascii: "\n")).compactMap { try JSONParser().parse($0).object }
   }
 }

@@ -1,4 +1,5 @@
 // The replies of one JSON-RPC 2.0 batch, sent as one array line once all have arrived.
+import DRPCore
 import DRPProtocol
 import Synchronization
 

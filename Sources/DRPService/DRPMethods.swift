@@ -206,18 +206,8 @@ public final class DRPMethods: Sendable {
     let result = try await engine.profile(
       user: user, target: item.map { ProfileTarget(itemID: $0, title: title) }, options: options, refresh: refresh,
       progress: { context.notify(progress: ["step": .string($0)]) })
-    // The CLI's `drp profile --json` document.
-    guard case .object(var members) = try JSONParser(maxDepth: 512).parse(Array(result.profile.cliJSON())) else {
-      throw RPCError.internalError("the profile did not encode as an object")
-    }
-    members["mode"] = .string(result.profile.mode.rawValue)
-    members["stats"] = try JSONValue(encoding: result.stats)
-    members["failures"] = try JSONValue(encoding: result.failures)
-    members["reused"] = .bool(result.reused)
-    members["provenance"] = try JSONValue(encoding: result.profile.provenance)
-    members["target"] = result.profile.target.map { .string($0) } ?? .null
-    members["differences"] = try JSONValue(encoding: result.profile.differences)
-    return .object(members)
+    // The same document as `drp profile --json`.
+    return try JSONValue(encoding: ProfileDocument(result))
   }
 
   // MARK: - generate

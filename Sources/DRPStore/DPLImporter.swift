@@ -55,6 +55,7 @@ public final class DPLImporter {
   public static let source = "dpl"
 
   private let store: ReviewStore
+  private let rule: ReviewRule
   private let batchSize: Int
   private let reportLimit: Int
   private let warn: (String) -> Void
@@ -63,15 +64,17 @@ public final class DPLImporter {
 
   /// Creates an importer.
   /// - Parameters:
+  ///   - rule: what every review of a row must obey (a row with one bad review is skipped).
   ///   - batchSize: rows per transaction.
   ///   - reportLimit: bad lines printed per reason (the rest are only counted).
   ///   - warn: receives `file:line: reason: detail` for bad lines.
   ///   - progress: called about once a second with the counts so far.
   public init(
-    store: ReviewStore, batchSize: Int = 200, reportLimit: Int = 5, warn: @escaping (String) -> Void = { _ in },
-    progress: ((DPLImportReport) -> Void)? = nil
+    store: ReviewStore, rule: ReviewRule = ReviewRule(), batchSize: Int = 200, reportLimit: Int = 5,
+    warn: @escaping (String) -> Void = { _ in }, progress: ((DPLImportReport) -> Void)? = nil
   ) {
     self.store = store
+    self.rule = rule
     self.batchSize = max(1, batchSize)
     self.reportLimit = reportLimit
     self.warn = warn
@@ -101,7 +104,7 @@ public final class DPLImporter {
       }
       while let parsed = try reader.next({ line -> (Result<DPLLine?, DPLRowError>, Int) in
         let data = Data(line.bytes)
-        return (Result { () throws(DPLRowError) in try DPLRowReader.parse(data) }, line.number)
+        return (Result { () throws(DPLRowError) in try DPLRowReader.parse(data, rule: rule) }, line.number)
       }) {
         switch parsed.0 {
         case .success(nil): continue

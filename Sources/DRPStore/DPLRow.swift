@@ -1,4 +1,5 @@
 // One line of the DPL benchmark (DPL-main / DPL-meta exported as JSON lines), parsed without the store.
+import DRPCore
 import Foundation
 
 /// A review as the DPL benchmark stores it (`{user_id, asin, title, text, rating, timestamp}`).
@@ -71,18 +72,25 @@ public enum DPLLine: Sendable, Equatable {
 
 /// Why a DPL line cannot be used.
 public struct DPLRowError: Error, Equatable, CustomStringConvertible {
-  /// Why a line is rejected (also the import report's skip keys).
+  /// Why a line is rejected (also the import report's skip keys; the reasons shared with the JSONL
+  /// importer have its spelling, ``SkipReason``).
   public enum Reason: String, Sendable, Codable, CaseIterable {
     /// Not a JSON object.
     case invalidJSON = "invalid_json"
-    /// A required field is absent or null.
+    /// A required field is absent or null, or an id is empty.
     case missingField = "missing_field"
     /// A field of the wrong JSON type (a numeric user id, a profile that is not a list...).
     case wrongType = "wrong_type"
-    /// A rating that is not a finite number in 0...5.
+    /// A rating that is not a number, or breaks ``ReviewRule`` (a finite number in 0...5).
     case badRating = "bad_rating"
-    /// A timestamp that is not a non-negative whole number.
+    /// A timestamp that is not a number, or breaks ``ReviewRule`` (whole, non-negative, at most year 9999).
     case badTimestamp = "bad_timestamp"
+    /// A user or item id breaking ``ReviewRule`` (over 256 bytes, control characters).
+    case badID = "bad_id"
+    /// A review title or text over the ``ReviewRule`` limits.
+    case textTooLong = "text_too_long"
+    /// A review whose title and text are both blank.
+    case missingText = "missing_text"
     /// A profile review or target written by another user than the row's `user_id`.
     case userMismatch = "user_mismatch"
   }
@@ -98,52 +106,72 @@ public struct DPLRowError: Error, Equatable, CustomStringConvertible {
     self.detail = detail
   }
 
+  /// The error for a review (or row) at `place` breaking the store's rule.
+  init(_ violation: ReviewRule.Violation, at place: String) {
+    let reason: Reason
+    switch violation.reason {
+    case .missingUser, .missingItem: reason = .missingField
+    case .badRating: reason = .badRating
+    case .badTimestamp: reason = .badTimestamp
+    case .badID: reason = .badID
+    case .textTooLong: reason = .textTooLong
+    case .missingText: reason = .missingText
+    case .invalidJSON, .duplicateKey: reason = .invalidJSON
+    case .wrongType: reason = .wrongType
+    }
+    self.init(reason, "\(place).\(violation)")
+  }
+
   /// `reason: detail`.
   public var description: String { "\(reason.rawValue): \(detail)" }
 }
 
 /// Turns one line of a DPL export into a ``DPLLine``. Pure (bytes in, row or error out), so a fuzzer
-/// can drive it; it never traps on any input.
+/// can drive it; it never traps on any input. Reviews are checked with the store's ``ReviewRule``
+/// (the one the JSONL importer and `reviews.add` apply), a row whole: one bad review skips its row.
 public enum DPLRowReader {
+  private typealias Object = [String: JSONValue]
+
   /// The row in `line` (UTF-8 JSON, without its newline); nil for a blank line.
+  /// - Parameter rule: the review rule (default: the default store limits).
   /// - Throws: ``DPLRowError`` naming the field at fault.
-  public static func parse(_ line: Data) throws(DPLRowError) -> DPLLine? {
+  public static func parse(_ line: Data, rule: ReviewRule = ReviewRule()) throws(DPLRowError) -> DPLLine? {
     if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
-    let value: Any
+    let value: JSONValue
     do {
-      value = try JSONSerialization.jsonObject(with: line, options: [.fragmentsAllowed])
+      value = try JSONParser().parse(line)
     } catch {
-      throw DPLRowError(.invalidJSON, "not JSON (\((error as NSError).localizedDescription))")
+      throw DPLRowError(.invalidJSON, "not JSON (\(error))")
     }
-    guard let object = value as? [String: Any] else { throw DPLRowError(.invalidJSON, "not a JSON object") }
-    if object["profile"] != nil || object["data"] != nil { return .main(try mainRow(object)) }
-    return .meta(try metaRow(object))
+    guard let object = value.object else { throw DPLRowError(.invalidJSON, "not a JSON object") }
+    if object["profile"] != nil || object["data"] != nil { return .main(try mainRow(object, rule)) }
+    return .meta(try metaRow(object, rule))
   }
 
-  private static func mainRow(_ object: [String: Any]) throws(DPLRowError) -> DPLMainRow {
-    let user = try identifier(object, "user_id", in: "row")
+  private static func mainRow(_ object: Object, _ rule: ReviewRule) throws(DPLRowError) -> DPLMainRow {
+    let user = try identifier(object, "user_id", field: "user", in: "row", rule)
     guard let profileValue = present(object["profile"]) else { throw DPLRowError(.missingField, "profile") }
-    guard let entries = profileValue as? [Any] else { throw DPLRowError(.wrongType, "profile is not a list") }
+    guard let entries = profileValue.array else { throw DPLRowError(.wrongType, "profile is not a list") }
     var profile: [DPLReview] = []
     profile.reserveCapacity(entries.count)
     for (index, entry) in entries.enumerated() {
-      profile.append(try review(entry, rowUser: user, place: "profile[\(index)]"))
+      profile.append(try review(entry, rowUser: user, place: "profile[\(index)]", rule))
     }
     guard let data = present(object["data"]) else { throw DPLRowError(.missingField, "data") }
-    return DPLMainRow(userID: user, profile: profile, target: try review(data, rowUser: user, place: "data"))
+    return DPLMainRow(userID: user, profile: profile, target: try review(data, rowUser: user, place: "data", rule))
   }
 
-  private static func metaRow(_ object: [String: Any]) throws(DPLRowError) -> DPLMetaRow {
-    let item = try identifier(object, "asin", in: "meta row")
+  private static func metaRow(_ object: Object, _ rule: ReviewRule) throws(DPLRowError) -> DPLMetaRow {
+    let item = try identifier(object, "asin", field: "item", in: "meta row", rule)
     let title = try text(object, "title", in: "meta row", required: false)
     let description: String
     switch present(object["description"]) {
     case nil: description = ""
-    case let string as String: description = string
-    case let list as [Any]:
+    case .string(let string): description = string
+    case .array(let list):
       var parts: [String] = []
       for part in list {
-        guard let string = part as? String else {
+        guard let string = part.string else {
           throw DPLRowError(.wrongType, "meta row description holds a non-string")
         }
         parts.append(string)
@@ -154,91 +182,89 @@ public enum DPLRowReader {
     return DPLMetaRow(itemID: item, title: title, description: description)
   }
 
-  private static func review(_ value: Any, rowUser: String, place: String) throws(DPLRowError) -> DPLReview {
-    guard let object = value as? [String: Any] else { throw DPLRowError(.wrongType, "\(place) is not an object") }
+  private static func review(_ value: JSONValue, rowUser: String, place: String, _ rule: ReviewRule)
+    throws(DPLRowError) -> DPLReview
+  {
+    guard let object = value.object else { throw DPLRowError(.wrongType, "\(place) is not an object") }
     let user: String
     if present(object["user_id"]) == nil {
       user = rowUser
     } else {
-      user = try identifier(object, "user_id", in: place)
+      user = try identifier(object, "user_id", field: "user", in: place, rule)
       guard user == rowUser else {
         throw DPLRowError(.userMismatch, "\(place) is by '\(user)', the row's user is '\(rowUser)'")
       }
     }
-    let item = try identifier(object, "asin", in: place)
+    let item = try identifier(object, "asin", field: "item", in: place, rule)
     let title = try text(object, "title", in: place, required: false)
     let body = try text(object, "text", in: place, required: true)
     guard let ratingValue = present(object["rating"]) else { throw DPLRowError(.missingField, "\(place).rating") }
-    guard let rating = number(ratingValue), rating.isFinite, (0...5).contains(rating) else {
-      throw DPLRowError(.badRating, "\(place).rating is \(describe(ratingValue))")
+    guard let ratingNumber = number(ratingValue) else {
+      throw DPLRowError(.badRating, "\(place).rating is \(describe(ratingValue)), not a number")
     }
     guard let timeValue = present(object["timestamp"]) else { throw DPLRowError(.missingField, "\(place).timestamp") }
-    guard let time = number(timeValue), time.isFinite, time >= 0, time < 1e17, time == time.rounded() else {
-      throw DPLRowError(.badTimestamp, "\(place).timestamp is \(describe(timeValue))")
+    guard let timeNumber = number(timeValue) else {
+      throw DPLRowError(.badTimestamp, "\(place).timestamp is \(describe(timeValue)), not a number")
     }
-    var timestamp = Int64(time)
-    if timestamp > 0 && timestamp < 100_000_000_000 { timestamp *= 1000 }
-    return DPLReview(userID: user, itemID: item, title: title, text: body, rating: rating, timestamp: timestamp)
+    do {
+      let rating = try rule.rating(ratingNumber)
+      let timestamp = try rule.timestamp(timeNumber)
+      try rule.texts(title: title, text: body)
+      return DPLReview(userID: user, itemID: item, title: title, text: body, rating: rating, timestamp: timestamp)
+    } catch {
+      throw DPLRowError(error, at: place)
+    }
   }
 
-  /// A non-empty string field.
-  private static func identifier(_ object: [String: Any], _ key: String, in place: String) throws(DPLRowError)
-    -> String
-  {
+  /// A non-blank string field that `rule` accepts as an id (`field`: "user" or "item").
+  private static func identifier(
+    _ object: Object, _ key: String, field: String, in place: String, _ rule: ReviewRule
+  ) throws(DPLRowError) -> String {
     guard let value = present(object[key]) else { throw DPLRowError(.missingField, "\(place).\(key)") }
-    guard let string = value as? String, !isNumber(value) else {
+    guard let string = value.string else {
       throw DPLRowError(.wrongType, "\(place).\(key) is \(describe(value)), not a string")
     }
     guard !string.trimmingCharacters(in: .whitespaces).isEmpty else {
       throw DPLRowError(.missingField, "\(place).\(key) is empty")
     }
-    return string
+    do {
+      return try rule.id(string, field: field)
+    } catch {
+      throw DPLRowError(error, at: place)
+    }
   }
 
   /// A string field; absent or null gives "" unless `required`.
-  private static func text(_ object: [String: Any], _ key: String, in place: String, required: Bool)
+  private static func text(_ object: Object, _ key: String, in place: String, required: Bool)
     throws(DPLRowError) -> String
   {
     guard let value = present(object[key]) else {
       if required { throw DPLRowError(.missingField, "\(place).\(key)") }
       return ""
     }
-    guard let string = value as? String, !isNumber(value) else {
+    guard let string = value.string else {
       throw DPLRowError(.wrongType, "\(place).\(key) is \(describe(value)), not a string")
     }
     return string
   }
 
   /// `value` unless it is absent or JSON null.
-  private static func present(_ value: Any?) -> Any? {
-    guard let value, !(value is NSNull) else { return nil }
+  private static func present(_ value: JSONValue?) -> JSONValue? {
+    guard let value, !value.isNull else { return nil }
     return value
   }
 
-  /// Whether Foundation decoded `value` as a JSON number (booleans excluded).
-  private static func isNumber(_ value: Any) -> Bool {
-    guard let number = value as? NSNumber else { return false }
-    return !isBoolean(number)
-  }
-
-  /// JSON `true`/`false` arrive as NSNumbers of Objective-C type `c` (char).
-  private static func isBoolean(_ number: NSNumber) -> Bool {
-    String(cString: number.objCType) == "c"
-  }
-
   /// A JSON number (not a boolean or a string) as a Double.
-  private static func number(_ value: Any) -> Double? {
-    guard let number = value as? NSNumber, !isBoolean(number) else { return nil }
-    return number.doubleValue
-  }
+  private static func number(_ value: JSONValue) -> Double? { value.double }
 
-  private static func describe(_ value: Any) -> String {
+  private static func describe(_ value: JSONValue) -> String {
     switch value {
-    case is String: return "a string"
-    case is [Any]: return "a list"
-    case is [String: Any]: return "an object"
-    case let number as NSNumber: return isBoolean(number) ? "a boolean" : "\(number)"
-    default: return "\(type(of: value))"
+    case .string: return "a string"
+    case .array: return "a list"
+    case .object: return "an object"
+    case .bool: return "a boolean"
+    case .null: return "null"
+    case .int, .double: return JSONWriter.string(value)
     }
   }
 }

@@ -27,8 +27,8 @@ struct JSONScanError: Error, CustomStringConvertible {
 }
 
 /// Scans a JSON object held in a byte buffer: validates the whole text (nested values included,
-/// to a depth of 64) and decodes the top-level members. Much faster than JSONSerialization for
-/// JSONL because nothing but the top level is materialised. Strings are repaired rather than
+/// to a depth of 64) and decodes the top-level members. The importer's hot path: faster than a
+/// full parse (`JSONParser` into `JSONValue`) because nothing but the top level is materialised. Strings are repaired rather than
 /// rejected: invalid UTF-8 and unpaired `\u` surrogates become U+FFFD, and `repaired` says so.
 struct JSONLineScanner {
   private let bytes: UnsafeBufferPointer<UInt8>

@@ -122,6 +122,48 @@ final class PipelineCLITests: XCTestCase {
     XCTAssertFalse(heldOut.profile.provenance.keyItems.isEmpty)
   }
 
+  /// The knob flags' usage (`drp profile --help`, `generate`, `eval`) shows the real defaults of
+  /// `PipelineOptions()` and of the configuration's `pipeline` section, for every knob.
+  func testUsageShowsTheRealDefaults() throws {
+    let options = PipelineOptions()
+    let config = PipelineConfig()
+    let expected: [(flag: String, shown: String)] = [
+      ("--preset P", "(default pipeline.preset, \(config.preset.rawValue))"),
+      ("--profile-scope S", "(default pipeline.profile_scope, \(config.profileScope.rawValue))"),
+      ("--samples N", "(default pipeline.samples, \(config.samples))"),
+      ("--validation V", "(default pipeline.validation, \(config.validation.rawValue))"),
+      ("--min-other-reviewers N", "(default pipeline.min_other_reviewers, \(config.minOtherReviewers))"),
+      ("--thinking-budget N", "(default pipeline.thinking_budget, \(config.thinkingBudget))"),
+      ("-K, --key-samples N", "(default pipeline.key_samples, \(config.keySamples))"),
+      ("--peers N", "(default pipeline.peers, \(config.peers))"),
+      ("--strategy S", "(default pipeline.peer_strategy, \(config.peerStrategy))"),
+      ("--history N", "(default pipeline.history, \(config.history))"),
+      ("--max-tokens N", "(default pipeline.max_tokens, \(config.maxTokens))"),
+      ("--temperature T", "(default \(options.temperature))"),
+      ("--top-p P", "(default \(options.topP.map { "\($0)" } ?? "not sent"))"),
+      ("--seed N", "(default \(options.seed ?? 0))"),
+      ("--retries N", "(default \(options.retries))"),
+      ("--prompt-budget N", "(default \(options.promptBudget))"),
+      ("--structured-output M", "(default reasoner.structured_output, \(options.structuredOutput.rawValue))"),
+    ]
+    let dir = try TemporaryDirectory()
+    for command in ["profile", "generate", "eval"] {
+      let help = try drp(home: dir.url, [command, "--help"]).stdout
+      let lines = help.split(separator: "\n").map(String.init)
+      for (knob, shown) in expected {
+        // `drp eval` names the LLM seed `--llm-seed` (its `--seed` draws the users).
+        let flag = command == "eval" && knob == "--seed N" ? "--llm-seed N" : knob
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("  \(flag) ") }) else {
+          XCTFail("\(command) --help lacks \(flag)")
+          continue
+        }
+        // The flag's text runs until the next flag line.
+        let end = lines[(start + 1)...].firstIndex { $0.hasPrefix("  -") } ?? lines.endIndex
+        XCTAssertTrue(lines[start..<end].joined(separator: " ").contains(shown), "\(command) \(flag): \(lines[start])")
+      }
+    }
+  }
+
   func testBadArguments() throws {
     let dir = try TemporaryDirectory()
     let (home, user, item) = try Self.prepare(dir)

@@ -55,6 +55,13 @@ final class TargetProfileCLITests: XCTestCase {
 
     let perUser = try drp(home: home, ["profile", user, "--profile-scope", "user", "--json"], environment: offline)
     XCTAssertEqual(perUser.status, 0, perUser.stderr)
+    // The documented document (PROTOCOL.md, `profile`; the same `ProfileDocument` the server returns):
+    // every key present, `target` null for a per-user profile.
+    let document = try XCTUnwrap(try perUser.json() as? [String: Any])
+    XCTAssertEqual(
+      Set(document.keys),
+      ["dimensions", "summary", "mode", "target", "differences", "provenance", "stats", "failures", "reused"])
+    XCTAssertTrue(document["target"] is NSNull, "\(document["target"] ?? "absent")")
   }
 
   /// With an LLM, a second target of the same user pays only for its new key items (discovery and

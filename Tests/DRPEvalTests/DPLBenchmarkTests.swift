@@ -116,7 +116,9 @@ final class DPLBenchmarkTests: XCTestCase {
     XCTAssertEqual(skipped["bad_rating"], 1)
     XCTAssertEqual(skipped["user_mismatch"], 1)
     XCTAssertTrue(result.stderr.contains("broken.jsonl:2: invalid_json"), result.stderr)
-    XCTAssertTrue(result.stderr.contains("broken.jsonl:3: bad_rating: data.rating is 11"), result.stderr)
+    XCTAssertTrue(
+      result.stderr.contains("broken.jsonl:3: bad_rating: data.rating must be between 0 and 5, got 11.0"), result.stderr
+    )
     XCTAssertEqual(try ReviewStore(home: home.path).heldOutMarks().count, 2, "no half-written row")
 
     for (arguments, message) in [

@@ -54,6 +54,23 @@ final class JSONParserTests: XCTestCase {
     XCTAssertThrowsError(try parser.parse([0xFF]))
   }
 
+  /// The lenient mode (model output) accepts a comma before a closing bracket and repeated keys,
+  /// and nothing else the strict mode rejects.
+  func testLenientModeAcceptsDanglingCommasAndRepeatedKeysOnly() throws {
+    let accepted: [(String, JSONValue)] = [
+      ("[1, 2,]", [1, 2]), ("[1, 2 ,\n ]", [1, 2]), (#"{"a": 1,}"#, ["a": 1]), ("[,]", []), ("{ , }", [:]),
+      (#"{"a": [{"b": true,},],}"#, ["a": [["b": true]]]), (#"{"a": 1, "a": 2}"#, ["a": 2]),
+      (#"["x,]", "y",]"#, ["x,]", "y"]),
+    ]
+    for (text, expected) in accepted {
+      XCTAssertEqual(try JSONParser.lenient.parse(text), expected, text)
+      XCTAssertThrowsError(try parser.parse(text), "strict mode rejects \(text)")
+    }
+    for text in ["[1,,]", "[,1]", "[1,,2]", #"{"a":1,,}"#, "{,", "[1,", "[,", "01", "[1 2]", #"{"a"}"#, "'a'"] {
+      XCTAssertThrowsError(try JSONParser.lenient.parse(text), text)
+    }
+  }
+
   func testNestingLimit() throws {
     let limit = JSONParser(maxDepth: 64)
     XCTAssertNoThrow(try limit.parse(String(repeating: "[", count: 64) + String(repeating: "]", count: 64)))

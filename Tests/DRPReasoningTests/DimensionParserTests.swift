@@ -1,3 +1,4 @@
+import DRPCore
 import DRPReasoning
 import XCTest
 
@@ -105,6 +106,17 @@ final class DimensionParserTests: XCTestCase {
       }
     }
     XCTAssertEqual(try ModelOutput.answer("reasoning without opening tag</think>\nanswer"), "answer")
+  }
+
+  /// JSON values among prose, with trailing commas, braces inside strings and non-ASCII text; an
+  /// unparseable bracket is skipped and scanning stops at an unclosed one.
+  func testJSONValuesAmongProse() {
+    let text = #"Sure: {"a": [1, 2,], "t": "😀 } ] {",} then [3,] and {bad} and [4] {"cut": ["#
+    XCTAssertEqual(ModelOutput.jsonValues(in: text), [["a": [1, 2], "t": "😀 } ] {"], [3], [4]])
+    XCTAssertEqual(
+      ModelOutput.completeArrayObjects(
+        in: #"{"dimensions": [{"name": "A",}, 7, {"name": "é"}, {"name": "#, afterKey: "dimensions"),
+      [["name": "A"], ["name": "é"]])
   }
 
   func testEmptyAnswers() {

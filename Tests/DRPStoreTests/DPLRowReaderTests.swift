@@ -112,6 +112,34 @@ final class DPLRowReaderTests: XCTestCase {
     }
   }
 
+  /// A review breaking the store's one rule (`ReviewRule`) skips its row with the importer's reason.
+  func testReviewsObeyTheStoresRule() {
+    func row(_ review: String) -> String {
+      #"{"user_id":"U1","profile":["# + review + #"],"data":"# + Self.review + "}"
+    }
+    let long = String(repeating: "x", count: 300)
+    let cases: [(String, DPLRowError.Reason, String)] = [
+      (row(#"{"asin":"\#(long)","text":"t","rating":4,"timestamp":1}"#), .badID, "profile[0].item must be at most 256"),
+      (row(#"{"asin":"A\u0007","text":"t","rating":4,"timestamp":1}"#), .badID, "control characters"),
+      (row(#"{"asin":"A","title":" ","text":"\n","rating":4,"timestamp":1}"#), .missingText, "profile[0].text"),
+      (row(#"{"asin":"A","text":"t","rating":4,"timestamp":1e15}"#), .badTimestamp, "year 9999"),
+      (row(#"{"asin":"A","text":"t","rating":-0.5,"timestamp":1}"#), .badRating, "between 0 and 5"),
+      (#"{"user_id":"\#(long)","profile":[],"data":"# + Self.review + "}", .badID, "row.user"),
+      (#"{"asin":"\#(long)","title":"t"}"#, .badID, "meta row.item"),
+    ]
+    for (text, reason, detail) in cases {
+      guard let error = error(text) else { continue }
+      XCTAssertEqual(error.reason, reason, text)
+      XCTAssertTrue(error.detail.contains(detail), "\(text): \(error.detail)")
+    }
+    // The rule's limits are the store's: a shorter text limit rejects what the default accepts.
+    let line = Data(row(#"{"asin":"A","text":"twelve bytes","rating":4,"timestamp":1}"#).utf8)
+    XCTAssertNoThrow(try DPLRowReader.parse(line))
+    XCTAssertThrowsError(try DPLRowReader.parse(line, rule: ReviewRule(maxTextBytes: 8))) {
+      XCTAssertEqual(($0 as? DPLRowError)?.reason, .textTooLong)
+    }
+  }
+
   /// Arbitrary bytes (cut rows, binary garbage, deep nesting) give a row or an error, never a trap.
   func testArbitraryBytesNeverTrap() {
     let line =

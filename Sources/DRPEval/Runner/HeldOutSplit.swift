@@ -80,8 +80,7 @@ public struct HeldOutSplit: Sendable {
     if normalised(item.mainCategory) == wanted { return true }
     if item.categories.contains(where: { normalised($0) == wanted }) { return true }
     guard
-      let object = try? JSONSerialization.jsonObject(with: Data(item.metadataJSON.utf8)) as? [String: Any],
-      let metadataCategory = object["category"] as? String
+      let metadataCategory = (try? JSONParser().parse(item.metadataJSON))?["category"]?.string
     else { return false }
     return normalised(metadataCategory) == wanted
   }

@@ -88,7 +88,7 @@ struct ImportCommand: Command {
     let stderr = context.stderr
     var progressShown = false
     let importer = DPLImporter(
-      store: store, warn: { stderr.line("drp: warning: \($0)") },
+      store: store, rule: ReviewRule(config: context.config.store), warn: { stderr.line("drp: warning: \($0)") },
       progress: { p in
         progressShown = true
         stderr.write("\rimport: \(p.lines) lines, \(p.mainRows) users' rows, \(p.reviewsAdded) reviews added   ")

@@ -51,11 +51,7 @@ struct ProfileCommand: Command {
     Self.report(result.stats, failures: result.failures, user: user, to: context.stderr)
     if result.reused { context.stderr.line("profile: reused the stored profile (use --refresh to rebuild)") }
     if context.json {
-      var object = try JSONDecoder().decode([String: JSONValue].self, from: result.profile.cliJSON())
-      let extra = try JSONDecoder().decode(
-        [String: JSONValue].self, from: JSONEncoder().encode(Extra(result: result)))
-      object.merge(extra) { current, _ in current }
-      try context.printJSON(object)
+      try context.printJSON(ProfileDocument(result))
       return
     }
     context.stdout.line(
@@ -74,21 +70,4 @@ struct ProfileCommand: Command {
     }
   }
 
-  /// The keys added to the profile's CLI JSON.
-  private struct Extra: Encodable {
-    var mode: PipelineMode
-    var stats: PipelineStats
-    var failures: [PipelineFailure]
-    var reused: Bool
-    var provenance: ProfileProvenance
-    var target: String?
-    var differences: [KeyItemDifference]
-
-    init(result: ProfileResult) {
-      (mode, stats, failures, reused, provenance) = (
-        result.profile.mode, result.stats, result.failures, result.reused, result.profile.provenance
-      )
-      (target, differences) = (result.profile.target, result.profile.differences)
-    }
-  }
 }

@@ -1,14 +1,23 @@
 // A strict, bounded JSON parser over UTF-8 bytes.
-import DRPCore
 
 /// Parses JSON text (RFC 8259) into `JSONValue` with explicit limits: nesting depth, finite
 /// numbers only, valid UTF-8 in strings, duplicate object keys rejected, no trailing content.
+/// The one JSON parser of drp: requests, replies, files and model output (`lenient`).
 public struct JSONParser: Sendable {
   /// Maximum nesting depth of arrays and objects; deeper input is an error.
   public var maxDepth: Int
+  /// Tolerate what language models write: a comma directly before `]` or `}` (also alone, as in
+  /// `[,]`), and a repeated object key (the last value counts). Everything else stays strict.
+  public var lenient: Bool
 
   /// Creates a parser.
-  public init(maxDepth: Int = 64) { self.maxDepth = maxDepth }
+  public init(maxDepth: Int = 64, lenient: Bool = false) {
+    self.maxDepth = maxDepth
+    self.lenient = lenient
+  }
+
+  /// The parser for model output (see `lenient`).
+  public static let lenient = JSONParser(lenient: true)
 
   /// Parses exactly one JSON value (surrounding whitespace allowed).
   public func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
@@ -23,7 +32,7 @@ public struct JSONParser: Sendable {
   public func parse(_ text: String) throws(JSONParseError) -> JSONValue { try parse(Array(text.utf8)) }
 
   private func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
-    var cursor = Cursor(bytes: buffer, maxDepth: maxDepth)
+    var cursor = Cursor(bytes: buffer, maxDepth: maxDepth, lenient: lenient)
     cursor.skipWhitespace()
     let value = try cursor.value(depth: 0)
     cursor.skipWhitespace()
@@ -38,11 +47,13 @@ public struct JSONParser: Sendable {
 private struct Cursor {
   let bytes: UnsafeBufferPointer<UInt8>
   let maxDepth: Int
+  let lenient: Bool
   var index = 0
 
-  init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+  init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, lenient: Bool) {
     self.bytes = bytes
     self.maxDepth = maxDepth
+    self.lenient = lenient
   }
 
   mutating func skipWhitespace() {
@@ -55,6 +66,25 @@ private struct Cursor {
   }
 
   func fail(_ reason: String) -> JSONParseError { JSONParseError(reason, at: index) }
+
+  /// In lenient mode, whether `close` comes next, after a comma (`comma`: the comma of `[,]`, not
+  /// yet consumed; else the separator already consumed) and whitespace, which are then skipped.
+  mutating func skipDanglingComma(before close: UInt8, comma: Bool = false) -> Bool {
+    guard lenient else { return false }
+    var probe = index
+    if comma {
+      guard probe < bytes.count, bytes[probe] == UInt8(ascii: ",") else { return false }
+      probe += 1
+    }
+    while probe < bytes.count,
+      bytes[probe] == 0x20 || bytes[probe] == 0x09 || bytes[probe] == 0x0A || bytes[probe] == 0x0D
+    {
+      probe += 1
+    }
+    guard probe < bytes.count, bytes[probe] == close else { return false }
+    index = probe
+    return true
+  }
 
   mutating func value(depth: Int) throws(JSONParseError) -> JSONValue {
     guard index < bytes.count else { throw fail("unexpected end of input") }
@@ -84,12 +114,18 @@ private struct Cursor {
     index += 1
     var elements: [JSONValue] = []
     skipWhitespace()
-    if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+    if index < bytes.count,
+      bytes[index] == UInt8(ascii: "]") || skipDanglingComma(before: UInt8(ascii: "]"), comma: true)
+    {
       index += 1
       return .array(elements)
     }
     while true {
       skipWhitespace()
+      if skipDanglingComma(before: UInt8(ascii: "]")) {
+        index += 1
+        return .array(elements)
+      }
       elements.append(try value(depth: depth))
       skipWhitespace()
       guard index < bytes.count else { throw fail("unterminated array") }
@@ -108,12 +144,18 @@ private struct Cursor {
     index += 1
     var members: [String: JSONValue] = [:]
     skipWhitespace()
-    if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+    if index < bytes.count,
+      bytes[index] == UInt8(ascii: "}") || skipDanglingComma(before: UInt8(ascii: "}"), comma: true)
+    {
       index += 1
       return .object(members)
     }
     while true {
       skipWhitespace()
+      if skipDanglingComma(before: UInt8(ascii: "}")) {
+        index += 1
+        return .object(members)
+      }
       guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw fail("expected a string key") }
       let keyOffset = index
       let key = try string()
@@ -122,7 +164,7 @@ private struct Cursor {
       index += 1
       skipWhitespace()
       let member = try value(depth: depth)
-      if members.updateValue(member, forKey: key) != nil {
+      if members.updateValue(member, forKey: key) != nil && !lenient {
         throw JSONParseError("duplicate key \"\(key)\"", at: keyOffset)
       }
       skipWhitespace()

@@ -1,5 +1,4 @@
 // Compact JSON serialization with sorted keys.
-import DRPCore
 
 /// Serializes `JSONValue` as compact JSON with object keys sorted by their UTF-8 bytes, so
 /// equal values always produce identical text. Non-finite doubles (never produced by the parser) are written as `null`.
