@@ -21,8 +21,8 @@ echo "neighbors of $user:"
 "$drp" --home "$home" neighbors "$user" -k 5
 echo "peers of $user for item $item (representative):"
 "$drp" --home "$home" peers "$user" --item "$item"
-echo "difference profile of $user (statistical analyser unless an LLM is configured):"
-"$drp" --home "$home" profile "$user"
+echo "difference profile of $user for target item SI000000 (statistical analyser unless an LLM is configured):"
+"$drp" --home "$home" profile "$user" --item SI000000
 echo "review $user would write about SI000000 (offline generator unless DRP_LLM_URL is set):"
 "$drp" --home "$home" generate "$user" --item SI000000 --rating 5 --mode drp
 
