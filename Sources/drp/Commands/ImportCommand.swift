@@ -59,22 +59,16 @@ struct ImportCommand: Command {
         stderr.write("\rimport: \(p.lines) lines, \(p.reviews) reviews added, \(rate) lines/s   ")
       })
     let report = try importer.importFiles(files)
-    if progressShown { stderr.write("\n") }
-    if context.json {
-      try context.printJSON(report)
-      return
-    }
-    context.stdout.line(
+    try Self.show(report, progressShown: progressShown, context) {
       """
-      imported \(report.files) file(s), \(report.lines) lines in \(String(format: "%.2f", report.seconds)) s
-      users added:   \(report.usersAdded)
-      items added:   \(report.itemsAdded) (\(report.itemMetadata) metadata lines)
-      reviews added: \(report.reviewsAdded) (\(report.duplicates) duplicates)
-      skipped:       \(Self.countsText(report.skipped))
-      repaired:      \(Self.countsText(report.repaired))
-      """)
-    if report.trailingBytes > 0 {
-      context.stdout.line("trailing:      \(report.trailingBytes) bytes after gzip data ignored")
+      imported \($0.files) file(s), \($0.lines) lines in \(String(format: "%.2f", $0.seconds)) s
+      users added:   \($0.usersAdded)
+      items added:   \($0.itemsAdded) (\($0.itemMetadata) metadata lines)
+      reviews added: \($0.reviewsAdded) (\($0.duplicates) duplicates)
+      skipped:       \(Self.countsText($0.skipped))
+      repaired:      \(Self.countsText($0.repaired))
+      """
+        + ($0.trailingBytes > 0 ? "\ntrailing:      \($0.trailingBytes) bytes after gzip data ignored" : "")
     }
   }
 
@@ -94,21 +88,29 @@ struct ImportCommand: Command {
         stderr.write("\rimport: \(p.lines) lines, \(p.mainRows) users' rows, \(p.reviewsAdded) reviews added   ")
       })
     let report = try importer.importFiles(files)
-    if progressShown { stderr.write("\n") }
+    try Self.show(report, progressShown: progressShown, context) {
+      """
+      imported \($0.files) DPL file(s), \($0.lines) lines in \(String(format: "%.2f", $0.seconds)) s
+      main rows:      \($0.mainRows) (held-out targets marked: \($0.targetsMarked))
+      meta rows:      \($0.metaRows)
+      users added:    \($0.usersAdded)
+      items added:    \($0.itemsAdded)
+      reviews added:  \($0.reviewsAdded) (\($0.duplicates) duplicates)
+      skipped:        \(Self.countsText($0.skipped))
+      """
+    }
+  }
+
+  /// Ends the progress line, then prints `report` as JSON (`--json`) or as `text(report)`.
+  private static func show<Report: Encodable>(
+    _ report: Report, progressShown: Bool, _ context: CommandContext, text: (Report) -> String
+  ) throws {
+    if progressShown { context.stderr.write("\n") }
     if context.json {
       try context.printJSON(report)
-      return
+    } else {
+      context.stdout.line(text(report))
     }
-    context.stdout.line(
-      """
-      imported \(report.files) DPL file(s), \(report.lines) lines in \(String(format: "%.2f", report.seconds)) s
-      main rows:      \(report.mainRows) (held-out targets marked: \(report.targetsMarked))
-      meta rows:      \(report.metaRows)
-      users added:    \(report.usersAdded)
-      items added:    \(report.itemsAdded)
-      reviews added:  \(report.reviewsAdded) (\(report.duplicates) duplicates)
-      skipped:        \(Self.countsText(report.skipped))
-      """)
   }
 
   /// - Throws: `RuntimeError` naming the first of `files` that does not exist.
