@@ -65,16 +65,9 @@ extension Orchestrator {
       let call = reasoningCall("synthesize", prompt, nil, item: nil, sample: 0, options, maxTokens: options.maxTokens)
       if let written = try await summaryCaller.run(call, parse: Self.parseLabelledSummary) { summary = written }
     }
-    let peerIDs = Set(keySamples.flatMap { $0.peerReviews.map(\.userID) })
-    let provenance = ProfileProvenance(
-      keyItems: keySamples.map(\.item.id), peerIDs: peerIDs.sorted(), models: modelNames,
-      promptVersions: templates.sorted(), created: created)
-    return ProfileResult(
-      profile: DifferenceProfile(
-        userID: userID, mode: mode, dimensions: dimensions, summary: summary, provenance: provenance,
-        differences: differences, target: target),
-      stats: Self.combined(caller, summaryCaller),
-      failures: Self.ordered(Self.failures(caller, summaryCaller), keyItems: keySamples.map(\.item.id)))
+    return result(
+      userID: userID, mode: mode, dimensions: dimensions, summary: summary, differences: differences, target: target,
+      keySamples: keySamples, templates: templates, created: created, callers: (caller, summaryCaller))
   }
 
   /// The summary in a `[Summary]: …` answer (the label removed when present); empty is rejected.

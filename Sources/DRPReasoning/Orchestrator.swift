@@ -110,6 +110,22 @@ public struct Orchestrator: Sendable {
       let call = reasoningCall("synthesize", synthesis, schema, item: nil, sample: 0, options)
       if let written = try await summaryCaller.run(call, parse: Self.parseSummary) { summary = written }
     }
+    return result(
+      userID: userID, mode: mode, dimensions: dimensions, summary: summary,
+      differences: outcomes.compactMap { outcome in
+        outcome.validated.map { KeyItemDifference(itemID: outcome.itemID, text: "", validated: $0) }
+      }, target: target,
+      keySamples: keySamples, templates: templates, created: created, callers: (caller, summaryCaller))
+  }
+
+  /// The profile of a run: provenance from its key samples (their items and peers), the models and
+  /// the prompt templates used; LLM stats of both callers combined; failures in key-item order.
+  func result(
+    userID: String, mode: PipelineMode, dimensions: [DifferenceDimension], summary: String,
+    differences: [KeyItemDifference],
+    target: String?, keySamples: [KeySample], templates: Set<String>, created: Int64,
+    callers: (caller: LLMCaller, summaryCaller: LLMCaller)
+  ) -> ProfileResult {
     let peerIDs = Set(keySamples.flatMap { $0.peerReviews.map(\.userID) })
     let provenance = ProfileProvenance(
       keyItems: keySamples.map(\.item.id), peerIDs: peerIDs.sorted(), models: modelNames,
@@ -117,11 +133,10 @@ public struct Orchestrator: Sendable {
     return ProfileResult(
       profile: DifferenceProfile(
         userID: userID, mode: mode, dimensions: dimensions, summary: summary, provenance: provenance,
-        differences: outcomes.compactMap { outcome in
-          outcome.validated.map { KeyItemDifference(itemID: outcome.itemID, text: "", validated: $0) }
-        }, target: target),
-      stats: Self.combined(caller, summaryCaller),
-      failures: Self.ordered(Self.failures(caller, summaryCaller), keyItems: keySamples.map(\.item.id)))
+        differences: differences, target: target),
+      stats: Self.combined(callers.caller, callers.summaryCaller),
+      failures: Self.ordered(
+        Self.failures(callers.caller, callers.summaryCaller), keyItems: keySamples.map(\.item.id)))
   }
 
   /// The names of the models used: the reasoning model, then the summarizer when it is another.
