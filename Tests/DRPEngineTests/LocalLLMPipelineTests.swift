@@ -70,7 +70,14 @@ final class LocalLLMPipelineTests: XCTestCase {
       let review = try XCTUnwrap(try generated.json() as? [String: Any])
       XCTAssertFalse((review["review"] as? String ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty)
       XCTAssertEqual(review["mode"] as? String, "drp")
-      XCTAssertGreaterThanOrEqual(review["llm_calls"] as? Int ?? 0, 1)
+      // The LLM wrote it: one generate call, or, when this user's prompt equals an earlier user's
+      // (at a 120-token budget the history is cut away, and two empty profiles read the same),
+      // that call's cached reply. The first user's generate always reaches the model.
+      let generateStage = (review["stats"] as? [String: Any]).flatMap { $0["stages"] as? [String: [String: Int]] }?[
+        "generate"]
+      XCTAssertEqual((generateStage?["calls"] ?? 0) + (generateStage?["cache_hits"] ?? 0), 1, generated.stderr)
+      XCTAssertEqual(review["llm_calls"] as? Int, generateStage?["calls"])
+      if user == users.first { XCTAssertEqual(review["llm_calls"] as? Int, 1, "a fresh home has no cached reply") }
       let repeated = try drp(
         home: home, ["generate", user, "--item", target, "--mode", "drp", "--json"] + knobs, environment: env,
         timeout: timeout)
