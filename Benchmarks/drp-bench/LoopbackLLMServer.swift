@@ -1,4 +1,5 @@
 // An in-process OpenAI-compatible chat server on 127.0.0.1 with a fixed latency and no capacity limit.
+import DRPCore
 import Foundation
 import Synchronization
 
@@ -9,14 +10,16 @@ import Synchronization
 /// Answers every `POST …/chat/completions` after exactly `latency` seconds with a reply that
 /// each pipeline stage parses (dimensions, kept, summary; the generator keeps the text as the
 /// review) and that quotes a digest of the request, so different requests get different answers
-/// (the prompts built from them differ too, and nothing downstream is a cache hit by accident). One thread per connection, so any number of requests wait their latency at the same
-/// time: the server is never the bottleneck, and wall time measures the client's concurrency.
+/// (the prompts built from them differ too, and nothing downstream is a cache hit by accident). One thread per connection (threads are reused, so the server's own CPU stays small), so
+/// any number of requests wait their latency at the same time: the server is never the
+/// bottleneck, and wall time measures the client's concurrency.
 final class LoopbackLLMServer: @unchecked Sendable {  // the listener is only closed by `stop()`
   /// `http://127.0.0.1:PORT/v1`.
   let baseURL: String
   private let listener: Int32
   private let latency: Double
   private let counters = Mutex<(requests: Int, inFlight: Int, peak: Int)>((0, 0, 0))
+  private let connections = BlockingPool(name: "loopback-llm", threads: 8192, idleTimeout: 10)
 
   /// The answer to a request whose bytes hash to `digest`.
   static func body(digest: UInt64) -> [UInt8] {
@@ -64,7 +67,7 @@ final class LoopbackLLMServer: @unchecked Sendable {  // the listener is only cl
       guard client >= 0 else { return }
       var one: Int32 = 1
       setsockopt(client, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-      Thread { [self] in answer(client) }.start()
+      connections.start { [self] in answer(client) }
     }
   }
 

@@ -8,7 +8,9 @@ import Synchronization
 ///
 /// Jobs run in FIFO order on the first free thread. An async caller suspends (holding no thread)
 /// until its job has run; ``runSync(_:)`` blocks a caller that is itself a plain thread. A pool of
-/// one thread is a serial executor: its jobs never overlap.
+/// one thread is a serial executor: its jobs never overlap. With an idle timeout, a thread that
+/// found no job for that long ends (a later job starts a new one), so a pool sized for bursts
+/// (e.g. one thread per HTTP exchange in flight) gives its threads back between them.
 public final class BlockingPool: @unchecked Sendable {  // the job queue is guarded by `available`
 
   /// The pool's name (its threads are called `<name>-<n>`).
@@ -22,13 +24,19 @@ public final class BlockingPool: @unchecked Sendable {  // the job queue is guar
   private var started = 0
   private var idle = 0
   private let onPoolThread: ThreadFlag
+  private let idleTimeout: Double?
 
-  /// A pool of up to `threads` (at least 1) threads, started when jobs find no idle thread.
-  public init(name: String, threads: Int) {
+  /// A pool of up to `threads` (at least 1) threads, started when jobs find no idle thread; with
+  /// `idleTimeout` (seconds), a thread ends after waiting that long without a job.
+  public init(name: String, threads: Int, idleTimeout: Double? = nil) {
     self.name = name
     self.threads = max(1, threads)
+    self.idleTimeout = idleTimeout
     onPoolThread = ThreadFlag()
   }
+
+  /// Threads started and not ended.
+  public var liveThreads: Int { available.withLock { started } }
 
   /// Whether the calling thread is one of this pool's threads.
   public var isCurrent: Bool { onPoolThread.isSet }
@@ -60,6 +68,9 @@ public final class BlockingPool: @unchecked Sendable {  // the job queue is guar
     }
   }
 
+  /// Runs `job` on a pool thread without waiting for it.
+  public func start(_ job: @escaping @Sendable () -> Void) { enqueue(job) }
+
   /// Stops the threads once the queued jobs have run.
   public func shutdown() {
     available.withLock {
@@ -88,14 +99,24 @@ public final class BlockingPool: @unchecked Sendable {  // the job queue is guar
     while let job = next() { job() }
   }
 
-  /// The next job, waiting for one; nil once the pool is shut down and the queue is empty.
+  /// The next job, waiting for one; nil once the pool is shut down and the queue is empty, or
+  /// when the idle timeout passed without a job (the thread then ends and is no longer counted).
   private func next() -> (@Sendable () -> Void)? {
     available.withLock {
       while head == jobs.count {
         if stopped { return nil }
         idle += 1
-        available.wait()
+        var signalled = true
+        if let idleTimeout {
+          signalled = available.wait(until: Date(timeIntervalSinceNow: idleTimeout))
+        } else {
+          available.wait()
+        }
         idle -= 1
+        if !signalled && head == jobs.count && !stopped {
+          started -= 1
+          return nil
+        }
       }
       let job = jobs[head]
       head += 1

@@ -104,30 +104,49 @@ public struct PromptTemplate: Hashable, Sendable {
   }
 
   /// Replaces sections and placeholders in one pass over the template text; inserted values are
-  /// never re-scanned, so a value containing `{{x}}` stays literal. Sections do not nest.
+  /// never re-scanned, so a value containing `{{x}}` stays literal. Sections do not nest. The scan
+  /// runs over UTF-8 bytes (delimiters are ASCII), so a prompt of a few kilobytes costs
+  /// microseconds: `fit` renders each prompt several times.
   static func substitute(_ text: String, _ values: [String: String]) throws -> String {
-    var out = ""
-    var rest = Substring(text)
+    let brace = UInt8(ascii: "{")
+    let closing = UInt8(ascii: "}")
+    var out: [UInt8] = []
     var skipping: String?
-    while let open = rest.firstRange(of: "{{") {
-      guard let close = rest[open.upperBound...].firstRange(of: "}}") else { break }
-      let tag = String(rest[open.upperBound..<close.lowerBound])
-      if skipping == nil { out += rest[..<open.lowerBound] }
-      rest = rest[close.upperBound...]
-      let isSectionMarker = tag.hasPrefix("#") || tag.hasPrefix("/")
-      // A section marker alone on its line takes its line break with it.
-      if isSectionMarker && rest.first == "\n" { rest = rest.dropFirst() }
-      if tag.hasPrefix("#") {
-        let key = String(tag.dropFirst())
-        if skipping == nil && (values[key] ?? "").isEmpty { skipping = key }
-      } else if tag.hasPrefix("/") {
-        if skipping == String(tag.dropFirst()) { skipping = nil }
-      } else if skipping == nil {
-        guard let value = values[tag] else { throw ReasoningError.template("no value for placeholder {{\(tag)}}") }
-        out += value
+    var text = text
+    try text.withUTF8 { bytes in
+      out.reserveCapacity(bytes.count + values.values.reduce(0) { $0 + $1.utf8.count })
+      /// The first index at or after `from` where `byte` appears twice in a row, or nil.
+      func pair(_ byte: UInt8, from: Int) -> Int? {
+        var index = from
+        while index + 1 < bytes.count {
+          if bytes[index] == byte {
+            if bytes[index + 1] == byte { return index }
+          }
+          index += 1
+        }
+        return nil
       }
+      var rest = 0
+      while let open = pair(brace, from: rest) {
+        guard let close = pair(closing, from: open + 2) else { break }
+        let tag = String(decoding: bytes[(open + 2)..<close], as: UTF8.self)
+        if skipping == nil { out.append(contentsOf: bytes[rest..<open]) }
+        rest = close + 2
+        let isSectionMarker = tag.hasPrefix("#") || tag.hasPrefix("/")
+        // A section marker alone on its line takes its line break with it.
+        if isSectionMarker && rest < bytes.count && bytes[rest] == 0x0A { rest += 1 }
+        if tag.hasPrefix("#") {
+          let key = String(tag.dropFirst())
+          if skipping == nil && (values[key] ?? "").isEmpty { skipping = key }
+        } else if tag.hasPrefix("/") {
+          if skipping == String(tag.dropFirst()) { skipping = nil }
+        } else if skipping == nil {
+          guard let value = values[tag] else { throw ReasoningError.template("no value for placeholder {{\(tag)}}") }
+          out.append(contentsOf: value.utf8)
+        }
+      }
+      if skipping == nil { out.append(contentsOf: bytes[rest...]) }
     }
-    if skipping == nil { out += rest }
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 }
