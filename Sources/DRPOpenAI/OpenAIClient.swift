@@ -58,9 +58,14 @@ public final class OpenAIClient: Sendable {
     if let key = endpoint.apiKey, !key.isEmpty {
       request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    request.httpBody = try encoder.encode(body)
+    // The same bytes as JSONEncoder with .sortedKeys, written directly (JSONWriterEncoderTests).
+    if let bytes = JSONWriter.encoderBytes(.object(body)) {
+      request.httpBody = Data(bytes)
+    } else {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = .sortedKeys
+      request.httpBody = try encoder.encode(body)
+    }
     return request
   }
 

@@ -1,3 +1,4 @@
+import DRPCore
 import DRPOpenAI
 import Foundation
 
@@ -31,6 +32,18 @@ public struct ChatModelRequest: Codable, Hashable, Sendable {
     self.topP = topP
     self.seed = seed
     self.responseFormat = responseFormat
+  }
+
+  /// The request as the JSON its `Encodable` conformance writes (same members, same optional
+  /// members left out), for writing it without `JSONEncoder`.
+  public var json: JSONValue {
+    var members: [String: JSONValue] = [
+      "messages": .array(messages.map { .object(["role": .string($0.role), "content": .string($0.content)]) }),
+      "max_tokens": .int(Int64(maxTokens)), "temperature": .double(temperature), "seed": .int(Int64(seed)),
+    ]
+    if let topP { members["top_p"] = .double(topP) }
+    if let responseFormat { members["response_format"] = responseFormat.json }
+    return .object(members)
   }
 
   private enum CodingKeys: String, CodingKey {

@@ -1,3 +1,4 @@
+import DRPCore
 import Foundation
 
 /// The cache key of one LLM call: stage, prompt template version, model, and a 128-bit FNV-1a
@@ -15,9 +16,14 @@ public enum LLMCacheKey {
   public static func make(stage: String, templateID: String, model: String, request: ChatModelRequest, tag: String)
     -> String
   {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-    let body = (try? encoder.encode(request)) ?? Data()
+    // JSONEncoder's bytes (.sortedKeys, .withoutEscapingSlashes), written directly when possible.
+    let body =
+      JSONWriter.encoderBytes(request.json, escapeSlashes: false).map { Data($0) }
+      ?? {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(request)) ?? Data()
+      }()
     var bytes = Array("\(stage)\u{0}\(templateID)\u{0}\(model)\u{0}\(tag)\u{0}".utf8)
     bytes += body
     return "\(stage)/\(templateID)/\(model)/" + hex(fnv1a(bytes, basis: 0xcbf2_9ce4_8422_2325))

@@ -1,3 +1,4 @@
+import DRPCore
 import DRPReasoning
 import Foundation
 import XCTest
@@ -83,5 +84,34 @@ final class SchemaRequestBytesTests: XCTestCase {
         "validation-600 extract/extract_differences.v1/m/22bf480387fbda310825c07cb0a087dc",
         "summary-600 extract/extract_differences.v1/m/938fe55652807488d2cf92bba190d4dd",
       ])
+  }
+
+  /// `ChatModelRequest.json` written by `JSONWriter.encoderBytes` is byte for byte what
+  /// `JSONEncoder` writes for the request itself (the encoding `LLMCacheKey` digests).
+  func testRequestJSONMatchesItsEncodableForm() throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    let messages: [PromptMessage] = [
+      .init(role: "system", content: "Reply in JSON / no prose.\n\t\"quoted\" \\ é 🙂 \u{1}"),
+      .init(role: "user", content: "<item id=\"B0/1\">Été</item>"),
+    ]
+    var requests = [
+      ChatModelRequest(messages: messages, maxTokens: 600, temperature: 0.7, seed: 1001),
+      ChatModelRequest(messages: messages, maxTokens: 48, temperature: 0, topP: 0.95, seed: 42),
+      ChatModelRequest(messages: [], maxTokens: 1, temperature: 1.0, topP: 1, seed: -3),
+    ]
+    for (_, schema) in schemas {
+      requests.append(
+        ChatModelRequest(
+          messages: messages, maxTokens: 600, temperature: 0.8, topP: 0.9, seed: 7,
+          responseFormat: schema.responseFormat(.jsonSchema)))
+    }
+    requests.append(
+      ChatModelRequest(messages: messages, maxTokens: 600, temperature: 0.2, seed: 7, responseFormat: .jsonObject))
+    for request in requests {
+      let written = try XCTUnwrap(JSONWriter.encoderBytes(request.json, escapeSlashes: false))
+      XCTAssertEqual(
+        String(decoding: written, as: UTF8.self), String(decoding: try encoder.encode(request), as: UTF8.self))
+    }
   }
 }
