@@ -68,20 +68,37 @@ public enum JSONWriter {
   }
 
   private static func writeString(_ text: String, into output: inout [UInt8]) {
+    writeQuoted(text, escapeSlashes: false, shortEscapes: false, into: &output)
+  }
+
+  /// Appends `text` as a JSON string: `"` and `\` escaped, `\n` `\r` `\t` and other control
+  /// bytes as `\u00xx` (with `shortEscapes`, backspace and form feed as `\b` `\f`), `/` as `\/`
+  /// with `escapeSlashes`. Runs of bytes that need no escape are copied whole.
+  static func writeQuoted(_ text: String, escapeSlashes: Bool, shortEscapes: Bool, into output: inout [UInt8]) {
     output.append(UInt8(ascii: "\""))
-    for byte in text.utf8 {
-      switch byte {
-      case UInt8(ascii: "\""): output.append(contentsOf: [0x5C, 0x22])
-      case UInt8(ascii: "\\"): output.append(contentsOf: [0x5C, 0x5C])
-      case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-      case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-      case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-      case 0..<0x20:
-        output.append(contentsOf: "\\u00".utf8)
-        output.append(hexDigits[Int(byte >> 4)])
-        output.append(hexDigits[Int(byte & 0xF)])
-      default: output.append(byte)
+    var text = text
+    text.withUTF8 { bytes in
+      var runStart = 0
+      for index in 0..<bytes.count {
+        let byte = bytes[index]
+        guard byte < 0x20 || byte == 0x22 || byte == 0x5C || (byte == 0x2F && escapeSlashes) else { continue }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+        runStart = index + 1
+        output.append(0x5C)
+        switch byte {
+        case 0x22, 0x5C, 0x2F: output.append(byte)
+        case 0x0A: output.append(UInt8(ascii: "n"))
+        case 0x0D: output.append(UInt8(ascii: "r"))
+        case 0x09: output.append(UInt8(ascii: "t"))
+        case 0x08 where shortEscapes: output.append(UInt8(ascii: "b"))
+        case 0x0C where shortEscapes: output.append(UInt8(ascii: "f"))
+        default:
+          output.append(contentsOf: "u00".utf8)
+          output.append(hexDigits[Int(byte >> 4)])
+          output.append(hexDigits[Int(byte & 0xF)])
+        }
       }
+      output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
     }
     output.append(UInt8(ascii: "\""))
   }

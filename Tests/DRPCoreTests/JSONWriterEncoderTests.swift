@@ -69,4 +69,12 @@ final class JSONWriterEncoderTests: XCTestCase {
     XCTAssertNil(JSONWriter.encoderBytes(["x": [.double(.infinity)]]))
     XCTAssertNil(JSONWriter.encoderBytes(["é": 1]))
   }
+
+  /// `JSONWriter.bytes` (the protocol's writer) keeps its own escapes: `/` literal, `\u0008` and
+  /// `\u000c`, lower-case hex, everything else byte for byte.
+  func testProtocolWriterEscapes() {
+    let text = "a/b\u{8}\u{C}\u{1F}\n\r\t\"\\ é 🙂"
+    XCTAssertEqual(JSONWriter.string(.string(text)), #""a/b\u0008\u000c\u001f\n\r\t\"\\ é 🙂""#)
+    XCTAssertEqual(JSONWriter.string(["k/": [.string(""), .string("x")]]), #"{"k/":["","x"]}"#)
+  }
 }
