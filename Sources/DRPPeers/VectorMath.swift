@@ -40,13 +40,29 @@ public enum VectorMath {
     return denominator > 0 ? Double(dot(a, b) / denominator) : 0
   }
 
-  /// The squared Euclidean distance between two vectors of equal length.
+  /// The squared Euclidean distance between two vectors of equal length (extra elements of the
+  /// longer are ignored), summed in eight lanes like `dot` (k-means spends its time here).
   public static func squaredDistance(_ a: [Float], _ b: [Float]) -> Float {
-    var total: Float = 0
-    for index in 0..<min(a.count, b.count) {
-      let difference = a[index] - b[index]
-      total += difference * difference
+    let count = min(a.count, b.count)
+    return a.withUnsafeBufferPointer { pa in
+      b.withUnsafeBufferPointer { pb in
+        var sum = SIMD8<Float>()
+        var index = 0
+        while index + 8 <= count {
+          let difference =
+            UnsafeRawPointer(pa.baseAddress! + index).loadUnaligned(as: SIMD8<Float>.self)
+            - UnsafeRawPointer(pb.baseAddress! + index).loadUnaligned(as: SIMD8<Float>.self)
+          sum.addProduct(difference, difference)
+          index += 8
+        }
+        var total = sum.sum()
+        while index < count {
+          let difference = pa[index] - pb[index]
+          total += difference * difference
+          index += 1
+        }
+        return total
+      }
     }
-    return total
   }
 }
