@@ -30,7 +30,11 @@ public indirect enum OpenAIError: Error, CustomStringConvertible, Equatable {
   public var description: String {
     switch self {
     case .http(let status, let message, let url):
-      return "HTTP \(status) from \(url): \(message)"
+      let hint =
+        Self.isContextOverflow(status: status, message: message)
+        ? " (the prompt does not fit the model's context: lower the prompt budget, --prompt-budget or"
+          + " pipeline.prompt_budget, or raise the server's context size)" : ""
+      return "HTTP \(status) from \(url): \(message)" + hint
     case .timeout(let seconds, let url):
       return "no answer from \(url) within \(Self.format(seconds)) s (timeout)"
     case .connection(let reason, let url):
@@ -62,6 +66,28 @@ public indirect enum OpenAIError: Error, CustomStringConvertible, Equatable {
     case .timeout, .connection: return true
     default: return false
     }
+  }
+
+  /// Whether the server refused this request as such, so sending it again (even with another
+  /// seed) fails the same way: a 4xx other than 408 (timeout), 409, 425 and 429 (try later),
+  /// or a request that could not be built. Also seen through `retriesExhausted`.
+  public var isRejectedRequest: Bool {
+    switch self {
+    case .http(let status, _, _): return (400...499).contains(status) && ![408, 409, 425, 429].contains(status)
+    case .invalidRequest: return true
+    case .retriesExhausted(_, let last): return last.isRejectedRequest
+    default: return false
+    }
+  }
+
+  /// Whether a 400/413 answer says the prompt exceeds the model's context, as llama.cpp ("exceeds
+  /// the available context size"), vLLM and OpenAI ("maximum context length",
+  /// `context_length_exceeded`) word it.
+  static func isContextOverflow(status: Int, message: String) -> Bool {
+    guard status == 400 || status == 413 else { return false }
+    let text = message.lowercased()
+    return text.contains("context size") || text.contains("context length") || text.contains("context_length")
+      || text.contains("context window")
   }
 
   private static func format(_ seconds: Double) -> String {

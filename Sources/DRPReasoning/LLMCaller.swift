@@ -1,3 +1,4 @@
+import DRPOpenAI
 import Foundation
 
 /// Runs LLM calls for one pipeline run: cache look-up, bounded retries, and the bookkeeping of
@@ -11,7 +12,8 @@ import Foundation
 /// twice the token budget, and so does a constrained call (with `response_format`) whose answer
 /// was cut off at `max_tokens` and did not parse: its schema keeps the first budget's bounds, so
 /// the longer limit lets even a degenerate answer (one character per token) close its JSON. Every
-/// retry uses a new seed. A server that rejects the call's
+/// retry uses a new seed. A request the server refuses as such (a 4xx such as a prompt over the
+/// model's context, `OpenAIError.isRejectedRequest`) is not retried. A server that rejects the call's
 /// `response_format` (`StructuredOutputError`) ends the run: every other call would fail the same way.
 public final class LLMCaller: @unchecked Sendable {  // @unchecked: counters guarded by `lock`
   /// The model called.
@@ -66,7 +68,11 @@ public final class LLMCaller: @unchecked Sendable {  // @unchecked: counters gua
           throw error
         } catch {
           if Task.isCancelled { throw CancellationError() }
-          recordFailure(call, attempt: attempt, reason: "\(error)", final: final)
+          // A request the server refused as such (e.g. a prompt over the model's context) fails
+          // the same way with any seed: no further attempts.
+          let rejected = (error as? OpenAIError)?.isRejectedRequest ?? false
+          recordFailure(call, attempt: attempt, reason: "\(error)", final: final || rejected)
+          if rejected { return nil }
           continue
         }
       }

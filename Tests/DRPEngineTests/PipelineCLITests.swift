@@ -238,6 +238,37 @@ final class StructuredOutputCLITests: XCTestCase {
     XCTAssertTrue(server.requests.dropFirst(sent).allSatisfy { $0.json["response_format"] == nil })
   }
 
+  /// A prompt over the model's context is answered 400 by the server (llama.cpp's wording here):
+  /// the pipeline does not send it again with another seed, and the message says what to change.
+  func testPromptOverTheContextIsNotRetriedAndNamesThePromptBudget() throws {
+    let dir = try TemporaryDirectory()
+    let (home, user, item) = try PipelineCLITests.prepare(dir)
+    let overflow =
+      #"{"error":{"code":400,"message":"request (5031 tokens) exceeds the available context size (2048 tokens), "#
+      + #"try increasing it","type":"exceed_context_size_error","n_prompt_tokens":5031,"n_ctx":2048}}"#
+    let server = try FakeHTTPServer { _, _ in .respond(status: 400, body: overflow) }
+    let environment = PipelineCLITests.offline.merging([
+      "DRP_LLM_URL": server.baseURL, "DRP_LLM_MODEL": "m", "DRP_REASONER_URL": server.baseURL,
+      "DRP_REASONER_MODEL": "m",
+    ]) { _, new in new }
+    let profiled = try drp(
+      home: home, ["profile", user, "--item", item, "-K", "2", "--retries", "2", "--json"], environment: environment)
+    XCTAssertEqual(profiled.status, 0, profiled.stderr)
+    XCTAssertEqual(server.requests.count, 2, "one request per key sample, none repeated: \(profiled.stderr)")
+    XCTAssertTrue(profiled.stderr.contains("lower the prompt budget, --prompt-budget"), profiled.stderr)
+    let profile = try XCTUnwrap(try profiled.json() as? [String: Any])
+    let failures = try XCTUnwrap(profile["failures"] as? [[String: Any]])
+    XCTAssertEqual(failures.count, 2)
+    XCTAssertTrue(failures.allSatisfy { $0["final"] as? Bool == true && $0["attempt"] as? Int == 0 }, "\(failures)")
+
+    let generated = try drp(
+      home: home, ["generate", user, "--item", item, "--mode", "rag", "--retries", "2"], environment: environment)
+    XCTAssertEqual(generated.status, 1, generated.stderr)
+    XCTAssertEqual(server.requests.count, 3, "the generation was sent once")
+    XCTAssertTrue(generated.stderr.contains("exceeds the available context size"), generated.stderr)
+    XCTAssertTrue(generated.stderr.contains("--prompt-budget"), generated.stderr)
+  }
+
   func testEngineDefaultsComeFromTheReasonerSection() throws {
     let dir = try TemporaryDirectory()
     var config = DRPConfig()

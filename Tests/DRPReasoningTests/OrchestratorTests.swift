@@ -108,6 +108,34 @@ final class OrchestratorTests: XCTestCase {
     XCTAssertTrue(result.profile.summary.hasPrefix("No difference"), result.profile.summary)
   }
 
+  /// A 4xx refusal (here a prompt over the context) is final at once; a 5xx is retried.
+  func testRejectedRequestsAreNotRetried() async throws {
+    let url = "http://127.0.0.1:1/v1/chat/completions"
+    let model = ScriptedChatModel { _, _, _ in
+      throw OpenAIError.http(
+        status: 400, message: "This model's maximum context length is 2048 tokens. However, you requested 5031 tokens",
+        url: url)
+    }
+    let result = try await run(model, options { $0.retries = 2 })
+    XCTAssertEqual(model.requests.count, 2, "2 key samples, one attempt each")
+    XCTAssertEqual(result.failures.map(\.attempt), [0, 0])
+    XCTAssertTrue(result.failures.allSatisfy(\.final))
+    XCTAssertTrue(result.failures.allSatisfy { $0.reason.contains("--prompt-budget") }, "\(result.failures)")
+
+    XCTAssertTrue(OpenAIError.http(status: 404, message: "no such model", url: url).isRejectedRequest)
+    XCTAssertTrue(
+      OpenAIError.retriesExhausted(attempts: 1, last: .http(status: 422, message: "", url: url)).isRejectedRequest)
+    for retryable in [408, 409, 425, 429, 500, 503] {
+      XCTAssertFalse(OpenAIError.http(status: retryable, message: "", url: url).isRejectedRequest, "\(retryable)")
+    }
+    XCTAssertFalse(OpenAIError.timeout(seconds: 1, url: url).isRejectedRequest)
+    // The hint only where the server says the context is exceeded.
+    XCTAssertFalse("\(OpenAIError.http(status: 400, message: "bad temperature", url: url))".contains("prompt budget"))
+    XCTAssertFalse("\(OpenAIError.http(status: 500, message: "context size", url: url))".contains("prompt budget"))
+    XCTAssertTrue(
+      "\(OpenAIError.http(status: 400, message: "code: context_length_exceeded", url: url))".contains("prompt budget"))
+  }
+
   func testOneKeySampleFailingLeavesTheOtherOnesDimensions() async throws {
     let model = ScriptedChatModel { stage, request, _ in
       guard stage == .extract else { return ChatModelReply(content: "") }
