@@ -4,15 +4,22 @@
 # embedder) and builds the user index, shows the nearest users, the peers, the difference profile
 # and a generated review of the first sample user (CLI), then starts `drp serve` on a Unix socket, shows one `drp call neighbors` and one streaming
 # `drp call generate`, and stops the server cleanly (SIGTERM; exit status and socket checked).
+# DRP_DEMO_BIN runs an already built drp instead of building a release one, DRP_DEMO_DIR writes
+# somewhere else than index/ (ScriptsTests runs the script that way).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/deps.sh
-swift build -c release --product drp
-drp=.build/release/drp
-home=index/demo
+dir=${DRP_DEMO_DIR:-index}
+if [ -n "${DRP_DEMO_BIN:-}" ]; then
+  drp=$DRP_DEMO_BIN
+else
+  scripts/deps.sh
+  swift build -c release --product drp
+  drp=.build/release/drp
+fi
+home=$dir/demo
 rm -rf "$home"
-"$drp" sample --out index/sample
-"$drp" --home "$home" import index/sample/items.jsonl index/sample/reviews.jsonl
+"$drp" sample --out "$dir/sample"
+"$drp" --home "$home" import "$dir/sample/items.jsonl" "$dir/sample/reviews.jsonl"
 "$drp" --home "$home" stats
 "$drp" --home "$home" embed
 user=$("$drp" --home "$home" users list --limit 1 | cut -f1)
@@ -26,7 +33,7 @@ echo "difference profile of $user for target item SI000000 (statistical analyser
 echo "review $user would write about SI000000 (offline generator unless DRP_LLM_URL is set):"
 "$drp" --home "$home" generate "$user" --item SI000000 --rating 5 --mode drp
 
-socket="$PWD/$home/drp.sock"
+socket="$(cd "$home" && pwd)/drp.sock"
 "$drp" --home "$home" serve --unix "$socket" >"$home/serve.out" 2>"$home/serve.log" &
 server=$!
 trap 'kill "$server" 2>/dev/null || true' EXIT
