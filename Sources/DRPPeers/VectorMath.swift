@@ -4,25 +4,7 @@
 public enum VectorMath {
   /// The dot product of two vectors of equal length (extra elements of the longer are ignored).
   public static func dot(_ a: [Float], _ b: [Float]) -> Float {
-    let count = min(a.count, b.count)
-    return a.withUnsafeBufferPointer { pa in
-      b.withUnsafeBufferPointer { pb in
-        var sum = SIMD8<Float>()
-        var index = 0
-        while index + 8 <= count {
-          let va = UnsafeRawPointer(pa.baseAddress! + index).loadUnaligned(as: SIMD8<Float>.self)
-          let vb = UnsafeRawPointer(pb.baseAddress! + index).loadUnaligned(as: SIMD8<Float>.self)
-          sum.addProduct(va, vb)
-          index += 8
-        }
-        var total = sum.sum()
-        while index < count {
-          total += pa[index] * pb[index]
-          index += 1
-        }
-        return total
-      }
-    }
+    sum(a, b, lanes: { $0.addProduct($1, $2) }, scalar: { $0 * $1 })
   }
 
   /// The Euclidean length of `v`.
@@ -43,25 +25,39 @@ public enum VectorMath {
   /// The squared Euclidean distance between two vectors of equal length (extra elements of the
   /// longer are ignored), summed in eight lanes like `dot` (k-means spends its time here).
   public static func squaredDistance(_ a: [Float], _ b: [Float]) -> Float {
+    sum(
+      a, b,
+      lanes: { total, x, y in
+        let difference = x - y
+        total.addProduct(difference, difference)
+      },
+      scalar: { x, y in (x - y) * (x - y) })
+  }
+
+  /// Σ term(aᵢ, bᵢ) over the common length: eight elements at a time into SIMD8 lanes (`lanes`
+  /// adds the terms of two 8-element chunks to the running lanes), the tail one by one (`scalar`).
+  @inline(__always)
+  private static func sum(
+    _ a: [Float], _ b: [Float], lanes: (inout SIMD8<Float>, SIMD8<Float>, SIMD8<Float>) -> Void,
+    scalar: (Float, Float) -> Float
+  ) -> Float {
     let count = min(a.count, b.count)
     return a.withUnsafeBufferPointer { pa in
       b.withUnsafeBufferPointer { pb in
-        var sum = SIMD8<Float>()
+        var total = SIMD8<Float>()
         var index = 0
         while index + 8 <= count {
-          let difference =
-            UnsafeRawPointer(pa.baseAddress! + index).loadUnaligned(as: SIMD8<Float>.self)
-            - UnsafeRawPointer(pb.baseAddress! + index).loadUnaligned(as: SIMD8<Float>.self)
-          sum.addProduct(difference, difference)
+          lanes(
+            &total, UnsafeRawPointer(pa.baseAddress! + index).loadUnaligned(as: SIMD8<Float>.self),
+            UnsafeRawPointer(pb.baseAddress! + index).loadUnaligned(as: SIMD8<Float>.self))
           index += 8
         }
-        var total = sum.sum()
+        var result = total.sum()
         while index < count {
-          let difference = pa[index] - pb[index]
-          total += difference * difference
+          result += scalar(pa[index], pb[index])
           index += 1
         }
-        return total
+        return result
       }
     }
   }
