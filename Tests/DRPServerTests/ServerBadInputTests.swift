@@ -125,6 +125,7 @@ final class ServerBadInputTests: XCTestCase {
     warm.request("slow", id: 0, params: ["ms": 1])
     XCTAssertNotNil(warm.readLine())
     let before = ServerFixture.openDescriptors()
+    let targetsBefore = ServerFixture.descriptorTargets()
 
     for round in 0..<10 {
       var batch: [RawConnection] = []
@@ -151,7 +152,9 @@ final class ServerBadInputTests: XCTestCase {
     XCTAssertEqual(stats.backgroundRunning, 0)
     XCTAssertGreaterThanOrEqual(stats.connectionsAccepted, 1001)
     while ServerFixture.openDescriptors() > before && ContinuousClock.now < deadline { usleep(20_000) }
-    XCTAssertEqual(ServerFixture.openDescriptors(), before, "no file descriptor leaks")
+    XCTAssertEqual(
+      ServerFixture.openDescriptors(), before,
+      "no file descriptor leaks; new: \(ServerFixture.descriptorTargets().subtracting(targetsBefore).sorted())")
   }
 
   func testConnectionLimitAnswersWithAnErrorLineAndCloses() throws {
