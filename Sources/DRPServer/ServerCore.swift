@@ -24,6 +24,11 @@ final class ServerCore: @unchecked Sendable {  // @unchecked: mutable state is l
   private let wakeWrite: Int32
   /// Work for the loop; closed (and emptied) when the loop exits so late posts cannot keep the core alive.
   private let mailbox = Mutex<(open: Bool, work: [@Sendable () -> Void])>((true, []))
+  /// Bumped (release) by every post and read (acquire) by every drain. The mailbox's `Mutex`
+  /// already orders the two; this pair only makes that order visible to ThreadSanitizer, which
+  /// cannot see `Mutex` (scripts/tsan.supp) and otherwise learns it only from the wake-up pipe,
+  /// which a busy-polling loop may not read before draining.
+  private let posts = Atomic<Int>(0)
   /// The loop thread, for `onLoop` and the confinement checks.
   let loopThread: LoopThread
   private let stopped = DispatchGroup()
@@ -147,6 +152,7 @@ final class ServerCore: @unchecked Sendable {  // @unchecked: mutable state is l
   /// - Returns: false (work dropped) when the loop has exited.
   @discardableResult
   func post(_ work: @escaping @Sendable () -> Void) -> Bool {
+    posts.add(1, ordering: .releasing)
     let queued = mailbox.withLock { mailbox in
       if mailbox.open { mailbox.work.append(work) }
       return mailbox.open
@@ -165,6 +171,7 @@ final class ServerCore: @unchecked Sendable {  // @unchecked: mutable state is l
       mailbox.work.removeAll()
       return taken
     }
+    _ = posts.load(ordering: .acquiring)
     for item in work { item() }
   }
 

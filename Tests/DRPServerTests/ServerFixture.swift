@@ -56,47 +56,9 @@ final class ServerFixture: Sendable {
   }
 
   /// Open file descriptors of this process.
-  /// Counts this process's open descriptors, leaving out the two pipes ThreadSanitizer opens to
-  /// its `llvm-symbolizer` child when it first symbolizes a stack (at a random moment of a test:
-  /// it symbolizes to match the suppressions of scripts/tsan.supp), so counts taken before and
-  /// after agree under `scripts/tsan.sh` too. Without TSan there is no such child.
-  static func openDescriptors() -> Int {
-    let targets = descriptorTargets()
-    return targets.isEmpty ? -1 : targets.count
-  }
+  /// This process's open descriptors (`OpenDescriptors`: TSan's symbolizer pipes left out).
+  static func openDescriptors() -> Int { OpenDescriptors.count() }
 
-  /// Each open descriptor of this process and what it refers to (`7 -> socket:[1234]`), without
-  /// the pipes shared with a `llvm-symbolizer` child (see `openDescriptors`).
-  static func descriptorTargets() -> Set<String> {
-    let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-    let symbolizerPipes = Self.symbolizerPipes()
-    return Set(
-      names.compactMap { name in
-        let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(name)")) ?? "?"
-        return symbolizerPipes.contains(target) ? nil : "\(name) -> \(target)"
-      })
-  }
-
-  /// The pipes (`pipe:[inode]`) on the standard input and output of this process's
-  /// `llvm-symbolizer` children.
-  private static func symbolizerPipes() -> Set<String> {
-    let files = FileManager.default
-    let tasks = (try? files.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
-    var pipes: Set<String> = []
-    for task in tasks {
-      let children = (try? String(contentsOfFile: "/proc/self/task/\(task)/children", encoding: .utf8)) ?? ""
-      for child in children.split(separator: " ") {
-        let name = (try? String(contentsOfFile: "/proc/\(child)/comm", encoding: .utf8)) ?? ""
-        guard name.hasPrefix("llvm-symbolizer") else { continue }
-        for fd in [0, 1] {
-          if let target = try? files.destinationOfSymbolicLink(atPath: "/proc/\(child)/fd/\(fd)"),
-            target.hasPrefix("pipe:")
-          {
-            pipes.insert(target)
-          }
-        }
-      }
-    }
-    return pipes
-  }
+  /// Each open descriptor of this process and what it refers to, for failure messages.
+  static func descriptorTargets() -> Set<String> { OpenDescriptors.targets() }
 }

@@ -113,9 +113,7 @@ final class ServeProcess {
   var log: String { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
 
   /// Open file descriptors of the server process.
-  func openDescriptors() -> Int {
-    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(process.processIdentifier)/fd").count) ?? -1
-  }
+  func openDescriptors() -> Int { OpenDescriptors.count(of: "\(process.processIdentifier)") }
 
   /// Waits (bounded by `timeout`) until the descriptor count drops to `target`; returns the last count.
   func settleDescriptors(to target: Int, timeout: Duration = .seconds(10)) -> Int {
