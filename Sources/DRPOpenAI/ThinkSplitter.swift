@@ -1,3 +1,5 @@
+import DRPCore
+
 /// Separates `<think>…</think>` reasoning from answer text arriving in arbitrary pieces: a tag may
 /// be split across pieces, so a possible tag prefix at the end of a piece is held back.
 /// A closing tag with no opening tag (templates that put `<think>` in the prompt) is recognised
@@ -24,14 +26,14 @@ struct ThinkSplitter {
     var parts: [Part] = []
     while true {
       let tag = isInsideThink ? Self.close : Self.open
-      if let range = Self.firstRange(of: tag, in: pending) {
+      if let range = pending[...].asciiRange(of: tag) {
         append(String(pending[..<range.lowerBound]), to: &parts)
         pending = String(pending[range.upperBound...])
         isInsideThink.toggle()
         orphanCloseRuledOut = true
         continue
       }
-      if !isInsideThink, !orphanCloseRuledOut, let range = Self.firstRange(of: Self.close, in: pending) {
+      if !isInsideThink, !orphanCloseRuledOut, let range = pending[...].asciiRange(of: Self.close) {
         // `</think>` without `<think>` before any answer text: what precedes it was reasoning.
         let before = String(pending[..<range.lowerBound])
         if !before.isEmpty { parts.append(Part(text: before, isReasoning: true)) }
@@ -62,26 +64,6 @@ struct ThinkSplitter {
     } else {
       parts.append(Part(text: text, isReasoning: isInsideThink))
     }
-  }
-
-  /// The first occurrence of the ASCII `tag` in `text`, found on UTF-8 bytes (a `Character`
-  /// search costs ~10× more, and replies are scanned once each).
-  static func firstRange(of tag: String, in text: String) -> Range<String.Index>? {
-    let needle = Array(tag.utf8)
-    guard let first = needle.first else { return nil }
-    let bytes = text.utf8
-    var start = bytes.startIndex
-    while let candidate = bytes[start...].firstIndex(of: first) {
-      var end = candidate
-      var matched = 0
-      while matched < needle.count, end != bytes.endIndex, bytes[end] == needle[matched] {
-        bytes.formIndex(after: &end)
-        matched += 1
-      }
-      if matched == needle.count { return candidate..<end }
-      start = bytes.index(after: candidate)
-    }
-    return nil
   }
 
   /// The length of the longest suffix of `text` that is a proper prefix of one of `tags`.

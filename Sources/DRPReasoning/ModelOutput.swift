@@ -12,49 +12,17 @@ public enum ModelOutput {
   public static func answer(_ text: String) throws -> String {
     var rest = Substring(text)
     for tag in ["think", "thinking", "reasoning"] {
-      if let end = asciiRange(of: "</\(tag)>", in: rest, last: true) {
+      if let end = rest.asciiRange(of: "</\(tag)>", last: true, ignoringCase: true) {
         rest = rest[end.upperBound...]
       }
       // An opening tag left after the last closing one was never closed.
-      if asciiRange(of: "<\(tag)>", in: rest, last: false) != nil {
+      if rest.asciiRange(of: "<\(tag)>", ignoringCase: true) != nil {
         throw ReasoningError.truncatedReasoning
       }
     }
     let answer = rest.trimmingWhitespace()
     if answer.isEmpty { throw ReasoningError.emptyAnswer }
     return answer
-  }
-
-  /// The first (or, with `last`, the last) occurrence of the ASCII `needle` in `text`, ignoring
-  /// ASCII case; a byte-level search (no `NSString` bridge).
-  static func asciiRange(of needle: String, in text: Substring, last: Bool) -> Range<String.Index>? {
-    let pattern = needle.utf8.map { $0 | ($0 >= 65 && $0 <= 90 ? 0x20 : 0) }
-    let bytes = text.utf8
-    guard pattern.count <= bytes.count, let head = pattern.first else { return nil }
-    var found: Range<String.Index>?
-    var index = bytes.startIndex
-    while index != bytes.endIndex {
-      let byte = bytes[index]
-      if byte | (byte >= 65 && byte <= 90 ? 0x20 : 0) == head {
-        var probe = index
-        var matched = true
-        for expected in pattern {
-          guard probe != bytes.endIndex else { return found }
-          let b = bytes[probe]
-          if b | (b >= 65 && b <= 90 ? 0x20 : 0) != expected {
-            matched = false
-            break
-          }
-          probe = bytes.index(after: probe)
-        }
-        if matched {
-          found = index..<probe
-          if !last { return found }
-        }
-      }
-      index = bytes.index(after: index)
-    }
-    return found
   }
 
   /// The bodies of Markdown code fences (```json … ```), in order; an unclosed last fence runs to the end.
