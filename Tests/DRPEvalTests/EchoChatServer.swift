@@ -1,4 +1,5 @@
 // A loopback OpenAI-compatible chat server that records every request and echoes its prompt back.
+import DRPTestSupport
 import Foundation
 import Synchronization
 
@@ -21,24 +22,9 @@ final class EchoChatServer: Sendable {
   /// Starts listening on an ephemeral 127.0.0.1 port.
   init() throws {
     signal(SIGPIPE, SIG_IGN)
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw POSIXError(.EIO) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-        bind(fd, pointer, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, pointer, &length) == 0
-      }
-    }
-    guard bound else {
-      close(fd)
-      throw POSIXError(.EADDRINUSE)
-    }
+    let (fd, port) = try LoopbackListener.open(backlog: 16)
     listener = fd
-    baseURL = "http://127.0.0.1:\(UInt16(bigEndian: address.sin_port))/v1"
+    baseURL = "http://127.0.0.1:\(port)/v1"
     Thread { [self] in serve() }.start()
   }
 

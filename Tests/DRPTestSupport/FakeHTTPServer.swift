@@ -56,7 +56,7 @@ public final class FakeHTTPServer: @unchecked Sendable {
   public init(handler: @escaping @Sendable (Request, Int) -> Reply) throws {
     signal(SIGPIPE, SIG_IGN)
     self.handler = handler
-    let (fd, port) = try Self.listen()
+    let (fd, port) = try LoopbackListener.open()
     listener = fd
     self.port = port
     Thread { [self] in acceptLoop() }.start()
@@ -83,34 +83,12 @@ public final class FakeHTTPServer: @unchecked Sendable {
 
   /// A port on 127.0.0.1 with nothing listening (bound then closed).
   public static func closedPort() throws -> UInt16 {
-    let (fd, port) = try listen()
+    let (fd, port) = try LoopbackListener.open()
     close(fd)
     return port
   }
 
   private var isStopped: Bool { lock.withLock { stopped } }
-
-  private static func listen() throws -> (Int32, UInt16) {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw POSIXError(.EIO) }
-    var yes: Int32 = 1
-    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-        bind(fd, pointer, length) == 0 && Glibc.listen(fd, 64) == 0 && getsockname(fd, pointer, &length) == 0
-      }
-    }
-    guard bound else {
-      close(fd)
-      throw POSIXError(.EADDRINUSE)
-    }
-    return (fd, UInt16(bigEndian: address.sin_port))
-  }
 
   private func acceptLoop() {
     while !isStopped {
