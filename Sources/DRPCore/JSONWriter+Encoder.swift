@@ -28,7 +28,7 @@ extension JSONWriter {
       var text = number.description
       if text.hasSuffix(".0") { text.removeLast(2) }
       output.append(contentsOf: text.utf8)
-    case .string(let text): writeEncoderString(text, escapeSlashes: escapeSlashes, into: &output)
+    case .string(let text): writeQuoted(text, escapeSlashes: escapeSlashes, shortEscapes: true, into: &output)
     case .array(let elements):
       output.append(UInt8(ascii: "["))
       for (position, element) in elements.enumerated() {
@@ -43,16 +43,12 @@ extension JSONWriter {
       for (key, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
         if !first { output.append(UInt8(ascii: ",")) }
         first = false
-        writeEncoderString(key, escapeSlashes: escapeSlashes, into: &output)
+        writeQuoted(key, escapeSlashes: escapeSlashes, shortEscapes: true, into: &output)
         output.append(UInt8(ascii: ":"))
         guard writeLikeEncoder(member, escapeSlashes: escapeSlashes, into: &output) else { return false }
       }
       output.append(UInt8(ascii: "}"))
     }
     return true
-  }
-
-  private static func writeEncoderString(_ text: String, escapeSlashes: Bool, into output: inout [UInt8]) {
-    writeQuoted(text, escapeSlashes: escapeSlashes, shortEscapes: true, into: &output)
   }
 }
