@@ -14,41 +14,8 @@ extension JSONWriter {
   public static func encoderBytes(_ value: JSONValue, escapeSlashes: Bool = true) -> [UInt8]? {
     var output: [UInt8] = []
     output.reserveCapacity(1024)
-    guard writeLikeEncoder(value, escapeSlashes: escapeSlashes, into: &output) else { return nil }
+    let style = Style(escapeSlashes: escapeSlashes, shortEscapes: true, encoderNumbers: true, asciiKeysOnly: true)
+    guard write(value, style: style, into: &output) else { return nil }
     return output
-  }
-
-  private static func writeLikeEncoder(_ value: JSONValue, escapeSlashes: Bool, into output: inout [UInt8]) -> Bool {
-    switch value {
-    case .null: output.append(contentsOf: "null".utf8)
-    case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
-    case .int(let number): output.append(contentsOf: String(number).utf8)
-    case .double(let number):
-      guard number.isFinite else { return false }
-      var text = number.description
-      if text.hasSuffix(".0") { text.removeLast(2) }
-      output.append(contentsOf: text.utf8)
-    case .string(let text): writeQuoted(text, escapeSlashes: escapeSlashes, shortEscapes: true, into: &output)
-    case .array(let elements):
-      output.append(UInt8(ascii: "["))
-      for (position, element) in elements.enumerated() {
-        if position > 0 { output.append(UInt8(ascii: ",")) }
-        guard writeLikeEncoder(element, escapeSlashes: escapeSlashes, into: &output) else { return false }
-      }
-      output.append(UInt8(ascii: "]"))
-    case .object(let members):
-      guard members.keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return false }
-      output.append(UInt8(ascii: "{"))
-      var first = true
-      for (key, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
-        if !first { output.append(UInt8(ascii: ",")) }
-        first = false
-        writeQuoted(key, escapeSlashes: escapeSlashes, shortEscapes: true, into: &output)
-        output.append(UInt8(ascii: ":"))
-        guard writeLikeEncoder(member, escapeSlashes: escapeSlashes, into: &output) else { return false }
-      }
-      output.append(UInt8(ascii: "}"))
-    }
-    return true
   }
 }

@@ -16,36 +16,63 @@ public enum JSONWriter {
 
   /// Appends the serialization of `value` to `output`.
   public static func write(_ value: JSONValue, into output: inout [UInt8]) {
+    _ = write(value, style: .protocol, into: &output)
+  }
+
+  /// How a value is written: this writer's own rules, or `JSONEncoder`'s (`encoderBytes`).
+  struct Style {
+    /// `/` as `\/`.
+    var escapeSlashes: Bool
+    /// Backspace and form feed as `\b` `\f` (else `\u0008` `\u000c`).
+    var shortEscapes: Bool
+    /// `JSONEncoder`'s numbers: integral doubles without `.0`, non-finite ones refused (else `null`).
+    var encoderNumbers: Bool
+    /// Objects with a key outside ASCII refused.
+    var asciiKeysOnly: Bool
+
+    /// ``JSONWriter/bytes(_:)``'s rules: nothing is refused.
+    static let `protocol` = Style(
+      escapeSlashes: false, shortEscapes: false, encoderNumbers: false, asciiKeysOnly: false)
+  }
+
+  /// Appends `value` written in `style`; false (output then incomplete) when the style refuses it.
+  static func write(_ value: JSONValue, style: Style, into output: inout [UInt8]) -> Bool {
     switch value {
     case .null: output.append(contentsOf: "null".utf8)
     case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
     case .int(let number): writeInteger(number, into: &output)
     case .double(let number):
-      if number.isFinite {
-        output.append(contentsOf: number.description.utf8)
-      } else {
+      if !number.isFinite {
+        guard !style.encoderNumbers else { return false }
         output.append(contentsOf: "null".utf8)
+      } else {
+        var text = number.description
+        if style.encoderNumbers && text.hasSuffix(".0") { text.removeLast(2) }
+        output.append(contentsOf: text.utf8)
       }
-    case .string(let text): writeString(text, into: &output)
+    case .string(let text):
+      writeQuoted(text, escapeSlashes: style.escapeSlashes, shortEscapes: style.shortEscapes, into: &output)
     case .array(let elements):
       output.append(UInt8(ascii: "["))
       for (position, element) in elements.enumerated() {
         if position > 0 { output.append(UInt8(ascii: ",")) }
-        write(element, into: &output)
+        guard write(element, style: style, into: &output) else { return false }
       }
       output.append(UInt8(ascii: "]"))
     case .object(let members):
+      if style.asciiKeysOnly && !members.keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) { return false }
       output.append(UInt8(ascii: "{"))
       var first = true
       for (key, member) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
         if !first { output.append(UInt8(ascii: ",")) }
         first = false
-        writeString(key, into: &output)
+        writeQuoted(key, escapeSlashes: style.escapeSlashes, shortEscapes: style.shortEscapes, into: &output)
         output.append(UInt8(ascii: ":"))
-        write(member, into: &output)
+        guard write(member, style: style, into: &output) else { return false }
       }
       output.append(UInt8(ascii: "}"))
     }
+    return true
   }
 
   private static let hexDigits = Array("0123456789abcdef".utf8)
@@ -67,14 +94,10 @@ public enum JSONWriter {
     }
   }
 
-  private static func writeString(_ text: String, into output: inout [UInt8]) {
-    writeQuoted(text, escapeSlashes: false, shortEscapes: false, into: &output)
-  }
-
   /// Appends `text` as a JSON string: `"` and `\` escaped, `\n` `\r` `\t` and other control
   /// bytes as `\u00xx` (with `shortEscapes`, backspace and form feed as `\b` `\f`), `/` as `\/`
   /// with `escapeSlashes`. Runs of bytes that need no escape are copied whole.
-  static func writeQuoted(_ text: String, escapeSlashes: Bool, shortEscapes: Bool, into output: inout [UInt8]) {
+  private static func writeQuoted(_ text: String, escapeSlashes: Bool, shortEscapes: Bool, into output: inout [UInt8]) {
     output.append(UInt8(ascii: "\""))
     var text = text
     text.withUTF8 { bytes in
