@@ -10,9 +10,10 @@ import Synchronization
 /// Answers every `POST …/chat/completions` after exactly `latency` seconds with a reply that
 /// each pipeline stage parses (dimensions, kept, summary; the generator keeps the text as the
 /// review) and that quotes a digest of the request, so different requests get different answers
-/// (the prompts built from them differ too, and nothing downstream is a cache hit by accident). One thread per connection (threads are reused, so the server's own CPU stays small), so
-/// any number of requests wait their latency at the same time: the server is never the
-/// bottleneck, and wall time measures the client's concurrency.
+/// (the prompts built from them differ too, and nothing downstream is a cache hit by accident). One
+/// thread per connection (threads are reused, and connections kept open between requests, so the
+/// server's own CPU stays small), so any number of requests wait their latency at the same time:
+/// the server is never the bottleneck, and wall time measures the client's concurrency.
 final class LoopbackLLMServer: @unchecked Sendable {  // the listener is only closed by `stop()`
   /// `http://127.0.0.1:PORT/v1`.
   let baseURL: String
@@ -71,43 +72,49 @@ final class LoopbackLLMServer: @unchecked Sendable {  // the listener is only cl
     }
   }
 
-  /// Reads one request (head and `Content-Length` body), waits the latency, answers, closes.
+  /// Answers the requests of one connection (HTTP/1.1 keep-alive) in turn: reads a request (head
+  /// and `Content-Length` body), waits the latency, answers; closes when the client does.
   private func answer(_ client: Int32) {
     defer { close(client) }
     var received: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
-    var expected: Int?
-    while expected.map({ received.count < $0 }) ?? true {
-      let count = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
-      guard count > 0 else { return }
-      received += buffer[0..<count]
-      if expected == nil, let end = Self.headEnd(received) {
-        let head = String(decoding: received[..<end], as: UTF8.self).lowercased()
-        let length =
-          head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
-          .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-        expected = end + 4 + length
+    while true {
+      var expected: Int?
+      while expected.map({ received.count < $0 }) ?? true {
+        if expected == nil, let end = Self.headEnd(received) {
+          let head = String(decoding: received[..<end], as: UTF8.self).lowercased()
+          let length =
+            head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
+            .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
+          expected = end + 4 + length
+          continue
+        }
+        let count = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return }
+        received += buffer[0..<count]
       }
-    }
-    counters.withLock {
-      $0.requests += 1
-      $0.inFlight += 1
-      $0.peak = max($0.peak, $0.inFlight)
-    }
-    Thread.sleep(forTimeInterval: latency)
-    counters.withLock { $0.inFlight -= 1 }
-    let body = Self.body(digest: received.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 })
-    let reply =
-      Array(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\nConnection: close\r\n\r\n"
-          .utf8) + body
-    var offset = 0
-    while offset < reply.count {
-      let sent = reply.withUnsafeBytes {
-        send(client, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+      let request = received[..<expected!]
+      received.removeFirst(expected!)
+      counters.withLock {
+        $0.requests += 1
+        $0.inFlight += 1
+        $0.peak = max($0.peak, $0.inFlight)
       }
-      guard sent > 0 else { return }
-      offset += sent
+      Thread.sleep(forTimeInterval: latency)
+      counters.withLock { $0.inFlight -= 1 }
+      let body = Self.body(digest: request.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 })
+      let reply =
+        Array(
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
+        + body
+      var offset = 0
+      while offset < reply.count {
+        let sent = reply.withUnsafeBytes {
+          send(client, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL))
+        }
+        guard sent > 0 else { return }
+        offset += sent
+      }
     }
   }
 

@@ -31,6 +31,20 @@ final class BlockingSocket: Sendable {
     if descriptor >= 0 { Glibc.close(descriptor) }
   }
 
+  /// Takes over `descriptor`, an open non-blocking connection (one kept for reuse).
+  func adopt(_ descriptor: Int32) { fd.store(descriptor, ordering: .releasing) }
+
+  /// Hands the connection over to the caller instead of closing it; nil when there is none or the
+  /// exchange was cancelled (the connection is then closed).
+  func detach() -> Int32? {
+    if cancelled.load(ordering: .acquiring) {
+      close()
+      return nil
+    }
+    let descriptor = fd.exchange(-1, ordering: .acquiringAndReleasing)
+    return descriptor >= 0 ? descriptor : nil
+  }
+
   /// Makes every current and future wait throw `OpenAIError.cancelled` within 100 ms.
   func cancel() { cancelled.store(true, ordering: .releasing) }
 

@@ -60,6 +60,8 @@ package struct HTTPResponseParser {
   private var pending: [UInt8] = []
   private var headLines: [String] = []
   private var headBytes = 0
+  private var persistent = false
+  private var trailing = false
 
   /// Creates a parser; `maxHeaderBytes` bounds the status line and headers together.
   package init(maxHeaderBytes: Int = 64 * 1024) { self.maxHeaderBytes = maxHeaderBytes }
@@ -69,6 +71,11 @@ package struct HTTPResponseParser {
     if case .done = state { return true }
     return false
   }
+
+  /// Whether the connection may carry another request: the response is complete, nothing
+  /// followed it, and it is HTTP/1.1 without `Connection: close` (or HTTP/1.0 with
+  /// `Connection: keep-alive`).
+  package var keepsConnection: Bool { isComplete && persistent && !trailing }
 
   /// Consumes received bytes and returns the body bytes they complete (possibly none).
   package mutating func feed(_ bytes: some Collection<UInt8>) throws(Failure) -> [UInt8] {
@@ -128,7 +135,8 @@ package struct HTTPResponseParser {
         body.append(contentsOf: pending[position...])
         position = pending.count
       case .done:
-        position = pending.count  // bytes after a complete response are ignored (Connection: close)
+        trailing = true  // bytes after a complete response: ignored, and the connection is not reused
+        position = pending.count
       }
     }
     return body
@@ -170,6 +178,10 @@ package struct HTTPResponseParser {
     headLines = []
     if (100..<200).contains(status) { return }  // interim response: the real one follows
     head = Head(status: status, headers: headers)
+    let tokens = (headers["connection"] ?? "").lowercased().split(separator: ",").map {
+      $0.trimmingCharacters(in: .whitespaces)
+    }
+    persistent = parts[0] == "HTTP/1.1" ? !tokens.contains("close") : tokens.contains("keep-alive")
     if status == 204 || status == 304 {
       state = .done
     } else if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {

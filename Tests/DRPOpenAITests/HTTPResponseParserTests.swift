@@ -117,3 +117,35 @@ final class HTTPResponseParserTests: XCTestCase {
     XCTAssertTrue(parser.isComplete)
   }
 }
+
+/// Whether a response leaves its connection open for the next request (keep-alive).
+final class HTTPKeepAliveParserTests: XCTestCase {
+  private func parsed(_ text: String) throws -> HTTPResponseParser {
+    var parser = HTTPResponseParser()
+    _ = try parser.feed(Array(text.utf8))
+    return parser
+  }
+
+  func testHTTP11KeepsTheConnectionUnlessTheServerSaysClose() throws {
+    XCTAssertTrue(try parsed("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}").keepsConnection)
+    XCTAssertTrue(try parsed("HTTP/1.1 503 Busy\r\nContent-Length: 2\r\n\r\n{}").keepsConnection)
+    XCTAssertTrue(
+      try parsed("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n").keepsConnection)
+    XCTAssertFalse(try parsed("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}").keepsConnection)
+    XCTAssertFalse(
+      try parsed("HTTP/1.1 200 OK\r\nConnection: Upgrade, CLOSE\r\nContent-Length: 0\r\n\r\n").keepsConnection)
+  }
+
+  func testHTTP10KeepsTheConnectionOnlyWhenAskedTo() throws {
+    XCTAssertFalse(try parsed("HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}").keepsConnection)
+    XCTAssertTrue(
+      try parsed("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 2\r\n\r\n{}").keepsConnection)
+  }
+
+  func testIncompleteUntilCloseOrOverlongResponsesDoNot() throws {
+    XCTAssertFalse(try parsed("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n{}").keepsConnection, "body incomplete")
+    XCTAssertFalse(try parsed("HTTP/1.1 200 OK\r\n\r\n{}").keepsConnection, "a body until close")
+    XCTAssertFalse(try parsed("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}X").keepsConnection, "bytes after it")
+    XCTAssertFalse(try parsed("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n").keepsConnection, "headers incomplete")
+  }
+}
