@@ -1,3 +1,4 @@
+import DRPCore
 import Foundation
 
 /// A `ChatModel`'s answer: the text after any reasoning, and what the call cost.
@@ -23,6 +24,25 @@ public struct ChatModelReply: Codable, Hashable, Sendable {
     self.finishReason = finishReason
     self.promptTokens = promptTokens
     self.completionTokens = completionTokens
+  }
+
+  /// The reply as the JSON its `Encodable` conformance writes (same members, `finish_reason` left
+  /// out when nil), for writing it without `JSONEncoder`.
+  public var json: JSONValue {
+    var members: [String: JSONValue] = [
+      "content": .string(content), "truncated_reasoning": .bool(truncatedReasoning),
+      "prompt_tokens": .int(Int64(promptTokens)), "completion_tokens": .int(Int64(completionTokens)),
+    ]
+    if let finishReason { members["finish_reason"] = .string(finishReason) }
+    return .object(members)
+  }
+
+  /// The reply-cache entry: `JSONEncoder`'s `.sortedKeys` bytes, written directly.
+  var cacheEntry: String {
+    if let bytes = JSONWriter.encoderBytes(json) { return String(decoding: bytes, as: UTF8.self) }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? ""
   }
 
   private enum CodingKeys: String, CodingKey {

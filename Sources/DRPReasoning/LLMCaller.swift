@@ -125,9 +125,7 @@ public final class LLMCaller: @unchecked Sendable {  // @unchecked: counters gua
       $0.promptTokens += reply.promptTokens
       $0.completionTokens += reply.completionTokens
     }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    if let cache, let data = try? encoder.encode(reply) { await cache.put(key, String(decoding: data, as: UTF8.self)) }
+    if let cache, case let entry = reply.cacheEntry, !entry.isEmpty { await cache.put(key, entry) }
     return reply
   }
 
