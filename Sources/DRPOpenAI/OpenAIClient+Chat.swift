@@ -13,7 +13,8 @@ extension OpenAIClient {
       let data = try await post(
         path: "chat/completions", body: request.body(defaultModel: endpoint.model, stream: false),
         limit: replyLimit(request))
-      let completion = try decode(Wire.Completion.self, from: data, path: "chat/completions")
+      let completion =
+        try Wire.Completion.parse(data) ?? decode(Wire.Completion.self, from: data, path: "chat/completions")
       guard let choice = completion.choices?.first, let message = choice.message else {
         throw OpenAIError.malformedResponse(
           reason: "the response has no choices[0].message", url: try endpoint.url("chat/completions").absoluteString)

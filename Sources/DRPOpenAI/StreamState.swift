@@ -29,7 +29,8 @@ struct StreamState {
     if trimmed == "[DONE]" { return true }
     let chunk: Wire.Completion
     do {
-      chunk = try JSONDecoder().decode(Wire.Completion.self, from: Data(trimmed.utf8))
+      chunk =
+        try Wire.Completion.parse(trimmed.utf8) ?? JSONDecoder().decode(Wire.Completion.self, from: Data(trimmed.utf8))
     } catch {
       throw OpenAIError.malformedResponse(reason: "a stream event is not valid JSON: \(trimmed.prefix(200))", url: url)
     }
