@@ -144,17 +144,25 @@ public struct KMeans: Sendable {
     return best
   }
 
+  /// The mean of each cluster's points (a cluster without points keeps a zero vector). Sums run
+  /// in point order, one dimension per lane, in one flat buffer.
   private static func means(_ points: [[Float]], _ assignments: [Int], k: Int) -> [[Float]] {
     let dimension = points[0].count
-    var sums = [[Float]](repeating: [Float](repeating: 0, count: dimension), count: k)
+    var sums = [Float](repeating: 0, count: k * dimension)
     var sizes = [Int](repeating: 0, count: k)
-    for (index, point) in points.enumerated() {
-      let cluster = assignments[index]
-      sizes[cluster] += 1
-      for d in 0..<dimension { sums[cluster][d] += point[d] }
+    sums.withUnsafeMutableBufferPointer { sums in
+      for (index, point) in points.enumerated() {
+        let cluster = assignments[index]
+        sizes[cluster] += 1
+        let sum = UnsafeMutableBufferPointer(rebasing: sums[(cluster * dimension)..<((cluster + 1) * dimension)])
+        point.withUnsafeBufferPointer { point in
+          for d in 0..<dimension { sum[d] += point[d] }
+        }
+      }
     }
-    return sums.enumerated().map { cluster, sum in
-      sizes[cluster] > 0 ? sum.map { $0 / Float(sizes[cluster]) } : sum
+    return (0..<k).map { cluster in
+      let sum = sums[(cluster * dimension)..<((cluster + 1) * dimension)]
+      return sizes[cluster] > 0 ? sum.map { $0 / Float(sizes[cluster]) } : Array(sum)
     }
   }
 }
