@@ -9,8 +9,9 @@ import Synchronization
 
 /// Answers every `POST …/chat/completions` after exactly `latency` seconds with a reply that
 /// each pipeline stage parses (dimensions, kept, summary; the generator keeps the text as the
-/// review) and that quotes a digest of the request, so different requests get different answers
-/// (the prompts built from them differ too, and nothing downstream is a cache hit by accident). One
+/// review) and that quotes a digest of the request body, so different requests get different
+/// answers (the prompts built from them differ too, and nothing downstream is a cache hit by
+/// accident) and a run's answers do not depend on the port it got. One
 /// thread per connection (threads are reused, and connections kept open between requests, so the
 /// server's own CPU stays small), so any number of requests wait their latency at the same time:
 /// the server is never the bottleneck, and wall time measures the client's concurrency.
@@ -22,7 +23,7 @@ final class LoopbackLLMServer: @unchecked Sendable {  // the listener is only cl
   private let counters = Mutex<(requests: Int, inFlight: Int, peak: Int)>((0, 0, 0))
   private let connections = BlockingPool(name: "loopback-llm", threads: 8192, idleTimeout: 10)
 
-  /// The answer to a request whose bytes hash to `digest`.
+  /// The answer to a request whose body hashes to `digest`.
   static func body(digest: UInt64) -> [UInt8] {
     let tag = String(digest, radix: 16)
     let content =
@@ -102,11 +103,14 @@ final class LoopbackLLMServer: @unchecked Sendable {  // the listener is only cl
       }
       Thread.sleep(forTimeInterval: latency)
       counters.withLock { $0.inFlight -= 1 }
-      let body = Self.body(digest: request.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 })
+      // The body only: the head names the port, which differs from run to run.
+      let body = request.dropFirst((Self.headEnd(Array(request)) ?? 0) + 4)
+      let digest = body.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+      let answer = Self.body(digest: digest)
       let reply =
         Array(
-          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n".utf8)
-        + body
+          "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(answer.count)\r\n\r\n".utf8)
+        + answer
       var offset = 0
       while offset < reply.count {
         let sent = reply.withUnsafeBytes {
