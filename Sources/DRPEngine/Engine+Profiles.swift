@@ -144,8 +144,9 @@ extension Engine {
     case build(history: [Review], samples: [KeySample], past: [ReviewSample], digest: String)
   }
 
-  /// The LLM reply cache of this home (queries on the blocking threads).
-  var replyCache: StoreLLMCache { StoreLLMCache(store: store, pool: blocking) }
+  /// The LLM reply cache of this home (queries on the blocking threads, writes through the
+  /// engine's one `ReplyCacheWriter`).
+  var replyCache: StoreLLMCache { StoreLLMCache(store: store, pool: blocking, writer: cacheWriter) }
 
   /// Where prompt templates are read from (once, when the engine opens): `DRP_PROMPTS`, else
   /// `config/prompts`; templates missing there fall back to the embedded ones.

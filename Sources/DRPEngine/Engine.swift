@@ -58,6 +58,8 @@ public final class Engine: Sendable {
   let blocking: BlockingPool
   /// The single writer: every change of the engine state runs on this one thread, in order.
   let writer: BlockingPool
+  /// Writes LLM replies into the store's cache, many to a transaction under load.
+  let cacheWriter: ReplyCacheWriter
   /// The LLM clients, one per endpoint.
   let models: ModelClients
   /// The remote embedder (kind `openai`), created once; nil for `builtin`; the configuration
@@ -90,6 +92,7 @@ public final class Engine: Sendable {
     indexPath = (home as NSString).appendingPathComponent(Self.indexFileName)
     blocking = BlockingPool(name: "drp-blocking", threads: max(4, 2 * ProcessInfo.processInfo.activeProcessorCount))
     writer = BlockingPool(name: "drp-writer", threads: 1)
+    cacheWriter = ReplyCacheWriter(store: store, pool: blocking)
     models = ModelClients(config: config)
     remoteEmbedder = EmbedderFactory.remote(config.embedder)
     templates = Result {

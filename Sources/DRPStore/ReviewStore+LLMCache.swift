@@ -10,11 +10,17 @@ extension ReviewStore {
 
   /// Caches `value` under `key`, replacing any previous value.
   /// - Throws: `SQLiteError`.
-  public func cacheReply(_ key: String, _ value: String) throws {
+  public func cacheReply(_ key: String, _ value: String) throws { try cacheReplies([(key, value)]) }
+
+  /// Caches every entry in one transaction, in order (a later entry of the same key wins).
+  /// - Throws: `SQLiteError`; then none is stored.
+  public func cacheReplies(_ entries: [(key: String, value: String)]) throws {
+    guard !entries.isEmpty else { return }
+    let created = Int64(Date().timeIntervalSince1970)
     try transaction { db in
-      try db.run(
-        "INSERT OR REPLACE INTO llm_cache (key, value, created) VALUES (?, ?, ?)",
-        [key, value, Int64(Date().timeIntervalSince1970)])
+      for (key, value) in entries {
+        try db.run("INSERT OR REPLACE INTO llm_cache (key, value, created) VALUES (?, ?, ?)", [key, value, created])
+      }
     }
   }
 }
