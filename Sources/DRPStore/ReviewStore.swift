@@ -1,5 +1,6 @@
 // The SQLite-backed store of users, items and reviews.
 import CSQLite
+import DRPCore
 import Foundation
 
 /// Users, items and reviews in one SQLite database (WAL mode, foreign keys on), plus the tables
@@ -185,15 +186,22 @@ public final class ReviewStore: Sendable {
     throws -> [String: Int]
   {
     let excluded = "[" + excludingReviews.sorted().map(String.init).joined(separator: ",") + "]"
+    guard !items.isEmpty else { return [:] }
+    // One statement for every item (a JSON array of their ids); CROSS JOIN keeps the item list as
+    // the outer loop, each item an index search.
+    let wanted = String(decoding: JSONWriter.bytes(.array(items.map { .string($0) })), as: UTF8.self)
     return try read { db in
       var counts: [String: Int] = [:]
-      for item in items {
-        let count = try db.scalar(
-          """
-          SELECT count(DISTINCT user_id) FROM reviews
-          WHERE item_id = ? AND user_id != ? AND id NOT IN (SELECT value FROM json_each(?))
-          """, [item, user, excluded])
-        if count > 0 { counts[item] = Int(count) }
+      try db.query(
+        """
+        SELECT wanted.value, count(DISTINCT r.user_id) FROM json_each(?) AS wanted
+        CROSS JOIN reviews r ON r.item_id = wanted.value
+        WHERE r.user_id != ? AND r.id NOT IN (SELECT value FROM json_each(?))
+        GROUP BY wanted.value
+        """, [wanted, user, excluded]
+      ) { row in
+        let count = Int(row.int64(1))
+        if count > 0 { counts[row.string(0)] = count }
       }
       return counts
     }

@@ -42,6 +42,27 @@ final class ReviewStoreTests: XCTestCase {
     XCTAssertEqual(try store.users(limit: 1).map(\.id), ["u1"])
   }
 
+  func testOtherReviewerCountsOfSeveralItems() throws {
+    let dir = try TemporaryDirectory()
+    let store = try makeStore(dir)
+    try store.addReview(review("me", "i1", "a", at: 1))
+    try store.addReview(review("u1", "i1", "b", at: 2))
+    try store.addReview(review("u1", "i1", "c", at: 3))  // the same user twice counts once
+    guard case .inserted(let hidden) = try store.addReview(review("u2", "i1", "d", at: 4)) else {
+      return XCTFail("expected an insert")
+    }
+    try store.addReview(review("u2", "say \"hi\"", "e", at: 5))
+    try store.addReview(review("me", "alone", "f", at: 6))
+    let items = ["i1", "say \"hi\"", "alone", "unknown", "i1"]
+    XCTAssertEqual(
+      try store.otherReviewerCounts(ofItems: items, excludingUser: "me", excludingReviews: []),
+      ["i1": 2, "say \"hi\"": 1])
+    XCTAssertEqual(
+      try store.otherReviewerCounts(ofItems: items, excludingUser: "me", excludingReviews: [hidden]),
+      ["i1": 1, "say \"hi\"": 1])
+    XCTAssertEqual(try store.otherReviewerCounts(ofItems: [], excludingUser: "me", excludingReviews: []), [:])
+  }
+
   func testSameTextAtAnotherTimeIsNotADuplicate() throws {
     let dir = try TemporaryDirectory()
     let store = try makeStore(dir)
