@@ -8,10 +8,6 @@ extension ReviewStore {
     try read { db in try db.first("SELECT value FROM llm_cache WHERE key = ?", [key]) { $0.string(0) } }
   }
 
-  /// Caches `value` under `key`, replacing any previous value.
-  /// - Throws: `SQLiteError`.
-  public func cacheReply(_ key: String, _ value: String) throws { try cacheReplies([(key, value)]) }
-
   /// Caches every entry in one transaction, in order (a later entry of the same key wins).
   /// - Throws: `SQLiteError`; then none is stored.
   public func cacheReplies(_ entries: [(key: String, value: String)]) throws {
