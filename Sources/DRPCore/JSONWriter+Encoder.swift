@@ -1,4 +1,5 @@
 // The bytes Foundation's JSONEncoder (.sortedKeys) writes for a JSONValue, without JSONEncoder.
+import Foundation
 
 extension JSONWriter {
   /// The UTF-8 bytes `JSONEncoder` with `.sortedKeys` (plus `.withoutEscapingSlashes` when
@@ -17,5 +18,18 @@ extension JSONWriter {
     let style = Style(escapeSlashes: escapeSlashes, shortEscapes: true, encoderNumbers: true, asciiKeysOnly: true)
     guard write(value, style: style, into: &output) else { return nil }
     return output
+  }
+
+  /// ``encoderBytes(_:escapeSlashes:)`` of `value`, or, where it declines, what `JSONEncoder`
+  /// (`.sortedKeys`, plus `.withoutEscapingSlashes` when `escapeSlashes` is false) writes for
+  /// `encodable`, the value `value` stands for: the same bytes either way.
+  /// - Throws: what `JSONEncoder` throws for `encodable`.
+  public static func encoderData(_ value: JSONValue, escapeSlashes: Bool = true, encoding encodable: some Encodable)
+    throws -> Data
+  {
+    if let bytes = encoderBytes(value, escapeSlashes: escapeSlashes) { return Data(bytes) }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = escapeSlashes ? .sortedKeys : [.sortedKeys, .withoutEscapingSlashes]
+    return try encoder.encode(encodable)
   }
 }

@@ -59,13 +59,7 @@ public final class OpenAIClient: Sendable {
       request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
     }
     // The same bytes as JSONEncoder with .sortedKeys, written directly (JSONWriterEncoderTests).
-    if let bytes = JSONWriter.encoderBytes(.object(body)) {
-      request.httpBody = Data(bytes)
-    } else {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = .sortedKeys
-      request.httpBody = try encoder.encode(body)
-    }
+    request.httpBody = try JSONWriter.encoderData(.object(body), encoding: body)
     return request
   }
 

@@ -39,10 +39,7 @@ public struct ChatModelReply: Codable, Hashable, Sendable {
 
   /// The reply-cache entry: `JSONEncoder`'s `.sortedKeys` bytes, written directly.
   var cacheEntry: String {
-    if let bytes = JSONWriter.encoderBytes(json) { return String(decoding: bytes, as: UTF8.self) }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = .sortedKeys
-    return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+    (try? JSONWriter.encoderData(json, encoding: self)).map { String(decoding: $0, as: UTF8.self) } ?? ""
   }
 
   private enum CodingKeys: String, CodingKey {

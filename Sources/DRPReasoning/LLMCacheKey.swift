@@ -17,13 +17,7 @@ public enum LLMCacheKey {
     -> String
   {
     // JSONEncoder's bytes (.sortedKeys, .withoutEscapingSlashes), written directly when possible.
-    let body =
-      JSONWriter.encoderBytes(request.json, escapeSlashes: false).map { Data($0) }
-      ?? {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(request)) ?? Data()
-      }()
+    let body = (try? JSONWriter.encoderData(request.json, escapeSlashes: false, encoding: request)) ?? Data()
     var bytes = Array("\(stage)\u{0}\(templateID)\u{0}\(model)\u{0}\(tag)\u{0}".utf8)
     bytes += body
     return "\(stage)/\(templateID)/\(model)/" + digest128(bytes)

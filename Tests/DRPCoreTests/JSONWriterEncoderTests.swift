@@ -70,6 +70,18 @@ final class JSONWriterEncoderTests: XCTestCase {
     XCTAssertNil(JSONWriter.encoderBytes(["é": 1]))
   }
 
+  /// `encoderData` is JSONEncoder's output whether the writer writes it or declines and hands the
+  /// value to JSONEncoder (with and without escaped slashes).
+  func testEncoderDataMatchesJSONEncoderWhereTheWriterDeclines() throws {
+    for (value, escapeSlashes) in [(["é/": "a/b"] as JSONValue, true), (["é/": "a/b"], false), (["k/": 1.0], false)] {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = escapeSlashes ? .sortedKeys : [.sortedKeys, .withoutEscapingSlashes]
+      XCTAssertEqual(
+        try JSONWriter.encoderData(value, escapeSlashes: escapeSlashes, encoding: value), try encoder.encode(value))
+    }
+    XCTAssertThrowsError(try JSONWriter.encoderData(.double(.nan), encoding: JSONValue.double(.nan)))
+  }
+
   /// `JSONWriter.bytes` (the protocol's writer) keeps its own escapes: `/` literal, `\u0008` and
   /// `\u000c`, lower-case hex, everything else byte for byte.
   func testProtocolWriterEscapes() {
