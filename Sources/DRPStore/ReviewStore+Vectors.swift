@@ -1,4 +1,5 @@
 // The vector tables: review_vectors, embedder_state, index_meta.
+import DRPCore
 import Foundation
 
 extension ReviewStore {
@@ -126,7 +127,7 @@ extension ReviewStore {
     // statement step, reset and bind each, for the ~20 reviewers of every key item. CROSS JOIN
     // keeps the ids as the outer loop (a primary-key lookup each); left to itself the planner
     // scans every vector of the embedder instead.
-    let list = "[" + reviewIDs.map(String.init).joined(separator: ",") + "]"
+    let list = Self.jsonList(reviewIDs.map { .int($0) })
     return try read { db in
       var vectors: [Int64: [Float]] = [:]
       try db.query(Self.vectorsByIDSQL, [list, embedder]) { vectors[$0.int64(0)] = $0.floats(1) }

@@ -185,11 +185,11 @@ public final class ReviewStore: Sendable {
   public func otherReviewerCounts(ofItems items: [String], excludingUser user: String, excludingReviews: Set<Int64>)
     throws -> [String: Int]
   {
-    let excluded = "[" + excludingReviews.sorted().map(String.init).joined(separator: ",") + "]"
     guard !items.isEmpty else { return [:] }
     // One statement for every item (a JSON array of their ids); CROSS JOIN keeps the item list as
     // the outer loop, each item an index search.
-    let wanted = String(decoding: JSONWriter.bytes(.array(items.map { .string($0) })), as: UTF8.self)
+    let wanted = Self.jsonList(items.map { .string($0) })
+    let excluded = Self.jsonList(excludingReviews.sorted().map { .int($0) })
     return try read { db in
       var counts: [String: Int] = [:]
       try db.query(
@@ -210,13 +210,19 @@ public final class ReviewStore: Sendable {
   /// The number of the user's reviews that are not in `excluding`.
   /// - Throws: `SQLiteError` when the database cannot be read.
   public func reviewCount(ofUser user: String, excluding: Set<Int64> = []) throws -> Int {
-    let excluded = "[" + excluding.sorted().map(String.init).joined(separator: ",") + "]"
+    let excluded = Self.jsonList(excluding.sorted().map { .int($0) })
     return try read { db in
       Int(
         try db.scalar(
           "SELECT count(*) FROM reviews WHERE user_id = ? AND id NOT IN (SELECT value FROM json_each(?))",
           [user, excluded]))
     }
+  }
+
+  /// `values` as the JSON array text a statement reads with `json_each(?)` (a list bound as one
+  /// parameter, so the statement's text, and its cached compilation, stays the same).
+  static func jsonList(_ values: [JSONValue]) -> String {
+    String(decoding: JSONWriter.bytes(.array(values)), as: UTF8.self)
   }
 
   /// Every user id, sorted.
