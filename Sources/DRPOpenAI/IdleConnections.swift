@@ -39,9 +39,7 @@ final class IdleConnections: Sendable {
     let now = BlockingSocket.now()
     while true {
       let (candidate, expired): (Int32?, [Int32]) = waiting.withLock { all in
-        var list = all[server] ?? []
-        let expired = list.filter { now - $0.since > maxIdle }.map(\.fd)
-        list.removeAll { now - $0.since > maxIdle }
+        var (list, expired) = split(all[server] ?? [], at: now)
         let candidate = list.popLast()?.fd
         all[server] = list.isEmpty ? nil : list
         return (candidate, expired)
@@ -79,8 +77,8 @@ final class IdleConnections: Sendable {
       let (expired, remaining): ([Int32], Int) = waiting.withLock { all in
         var expired: [Int32] = []
         for (server, list) in all {
-          expired += list.filter { now - $0.since > maxIdle }.map(\.fd)
-          let kept = list.filter { now - $0.since <= maxIdle }
+          let (kept, old) = split(list, at: now)
+          expired += old
           all[server] = kept.isEmpty ? nil : kept
         }
         return (expired, all.values.reduce(0) { $0 + $1.count })
@@ -89,6 +87,13 @@ final class IdleConnections: Sendable {
       sweepScheduled.store(false, ordering: .releasing)
       if remaining > 0 { scheduleSweep() }
     }
+  }
+
+  /// The connections of `list` still young enough at `now`, and the descriptors of the others.
+  private func split(_ list: [(fd: Int32, since: Double)], at now: Double)
+    -> (kept: [(fd: Int32, since: Double)], expired: [Int32])
+  {
+    (list.filter { now - $0.since <= maxIdle }, list.filter { now - $0.since > maxIdle }.map(\.fd))
   }
 
   /// Closes every waiting connection.
