@@ -131,7 +131,7 @@ final class KeepAliveTests: XCTestCase {
 /// Each connection answers its first `answers` requests (nil: all) with "answer C.R" (connection
 /// and request numbers from 1), then closes on the next request without answering; with
 /// `closeAfterAnswer` it closes right after its last answer; with `closeHeader` every answer says
-/// `Connection: close`. Every wait is bounded (2 s socket timeouts).
+/// `Connection: close`. Every wait is bounded (`FakeHTTPServer.readRequest`: 5 s).
 final class KeepAliveServer: @unchecked Sendable {  // the listener is only closed by stop()
   let address: String
   private let listener: Int32
@@ -170,8 +170,6 @@ final class KeepAliveServer: @unchecked Sendable {  // the listener is only clos
         close(listener)
         return
       }
-      var timeout = timeval(tv_sec: 2, tv_usec: 0)
-      setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
       let number = counts.withLock {
         $0.connections += 1
         return $0.connections
@@ -182,10 +180,8 @@ final class KeepAliveServer: @unchecked Sendable {  // the listener is only clos
 
   private func serve(_ client: Int32, number: Int) {
     defer { close(client) }
-    var pending: [UInt8] = []
     for answered in 0..<100 {
-      guard let request = Self.readRequest(client, &pending) else { return }
-      _ = request
+      guard FakeHTTPServer.readRequest(client) != nil else { return }
       counts.withLock { $0.requests += 1 }
       if let answers, answered >= answers { return }
       if delay > 0 { usleep(UInt32(delay * 1e6)) }
@@ -197,26 +193,5 @@ final class KeepAliveServer: @unchecked Sendable {  // the listener is only clos
       guard send(client, bytes, bytes.count, Int32(MSG_NOSIGNAL)) == bytes.count else { return }
       if closeHeader || (closeAfterAnswer && answers == answered + 1) { return }
     }
-  }
-
-  /// One request (head and `Content-Length` body) from `pending` and the socket; nil at the end.
-  private static func readRequest(_ client: Int32, _ pending: inout [UInt8]) -> [UInt8]? {
-    var buffer = [UInt8](repeating: 0, count: 16 * 1024)
-    for _ in 0..<1000 {
-      if let end = pending.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound {
-        let head = String(decoding: pending[..<end], as: UTF8.self).lowercased()
-        let length =
-          head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
-          .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-        if pending.count >= end + length {
-          defer { pending.removeFirst(end + length) }
-          return Array(pending[..<(end + length)])
-        }
-      }
-      let count = recv(client, &buffer, buffer.count, 0)
-      guard count > 0 else { return nil }
-      pending += buffer[..<count]
-    }
-    return nil
   }
 }

@@ -104,7 +104,7 @@ public final class FakeHTTPServer: @unchecked Sendable {
 
   private func serve(_ client: Int32) {
     defer { close(client) }
-    guard let request = readRequest(client) else { return }
+    guard let request = Self.readRequest(client) else { return }
     let number: Int = lock.withLock {
       received.append(request)
       inFlight += 1
@@ -162,7 +162,11 @@ public final class FakeHTTPServer: @unchecked Sendable {
     }
   }
 
-  private func readRequest(_ client: Int32) -> Request? {
+  /// Reads one request (head and `Content-Length` body) from `client`; nil when the peer closes
+  /// or no complete request arrives within 5 s. Bytes received after the request are dropped, so
+  /// a keep-alive server calls it again for a client's next request only when that client waits
+  /// for each answer before sending (no pipelining; drp's client does).
+  public static func readRequest(_ client: Int32) -> Request? {
     var data = Data()
     var buffer = [UInt8](repeating: 0, count: 65536)
     let separator = Data("\r\n\r\n".utf8)
