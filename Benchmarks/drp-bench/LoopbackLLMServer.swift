@@ -81,20 +81,25 @@ final class LoopbackLLMServer: @unchecked Sendable {  // the listener is only cl
     var buffer = [UInt8](repeating: 0, count: 1 << 16)
     while true {
       var expected: Int?
+      var bodyStart = 0
       while expected.map({ received.count < $0 }) ?? true {
         if expected == nil, let end = Self.headEnd(received) {
+          bodyStart = end + 4
           let head = String(decoding: received[..<end], as: UTF8.self).lowercased()
           let length =
             head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
             .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-          expected = end + 4 + length
+          expected = bodyStart + length
           continue
         }
         let count = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
         guard count > 0 else { return }
         received += buffer[0..<count]
       }
-      let request = received[..<expected!]
+      // The body only: the head names the port, which differs from run to run.
+      let digest = received[bodyStart..<expected!].reduce(0xcbf2_9ce4_8422_2325) {
+        ($0 ^ UInt64($1)) &* 0x100_0000_01b3
+      }
       received.removeFirst(expected!)
       counters.withLock {
         $0.requests += 1
@@ -103,9 +108,6 @@ final class LoopbackLLMServer: @unchecked Sendable {  // the listener is only cl
       }
       Thread.sleep(forTimeInterval: latency)
       counters.withLock { $0.inFlight -= 1 }
-      // The body only: the head names the port, which differs from run to run.
-      let body = request.dropFirst((Self.headEnd(Array(request)) ?? 0) + 4)
-      let digest = body.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
       let answer = Self.body(digest: digest)
       let reply =
         Array(
