@@ -55,7 +55,6 @@ final class ServerFixture: Sendable {
     }
   }
 
-  /// Open file descriptors of this process.
   /// This process's open descriptors (`OpenDescriptors`: TSan's symbolizer pipes left out).
   static func openDescriptors() -> Int { OpenDescriptors.count() }
 
