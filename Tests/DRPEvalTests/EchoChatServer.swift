@@ -11,7 +11,7 @@ import Synchronization
 /// whose dimension description, evidence and summary quote the request's last user message, so
 /// anything a prompt contains also reaches profiles and generated text (a leak becomes visible
 /// everywhere). Every request body is recorded. One thread accepts and answers connections one
-/// at a time (`Connection: close`); reads are bounded by a 5 s socket timeout.
+/// at a time (`Connection: close`); reads are bounded by 5 s (`FakeHTTPServer.readRequest`).
 final class EchoChatServer: Sendable {
   /// The API base URL (`http://127.0.0.1:PORT/v1`).
   let baseURL: String
@@ -44,34 +44,12 @@ final class EchoChatServer: Sendable {
     while !stopped.load(ordering: .relaxed) {
       let connection = accept(listener, nil, nil)
       guard connection >= 0 else { return }
-      var timeout = timeval(tv_sec: 5, tv_usec: 0)
-      setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-      if let body = readBody(connection) {
+      if let request = FakeHTTPServer.readRequest(connection) {
+        let body = String(decoding: request.body, as: UTF8.self)
         recorded.withLock { $0.append(body) }
         respond(connection, to: body)
       }
       close(connection)
-    }
-  }
-
-  /// The body of one HTTP request (headers up to the blank line, then Content-Length bytes).
-  private func readBody(_ connection: Int32) -> String? {
-    var data = Data()
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    let separator = Data("\r\n\r\n".utf8)
-    while true {
-      if let end = data.range(of: separator) {
-        let head = String(decoding: data[..<end.lowerBound], as: UTF8.self).lowercased()
-        let lengthLine = head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
-        let length =
-          lengthLine.flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-        if data.count - end.upperBound >= length {
-          return String(decoding: data[end.upperBound..<(end.upperBound + length)], as: UTF8.self)
-        }
-      }
-      let count = recv(connection, &buffer, buffer.count, 0)
-      guard count > 0, data.count < 16 << 20 else { return nil }
-      data.append(buffer, count: count)
     }
   }
 
