@@ -340,11 +340,11 @@ private func benchmarkSet(
   // Batch kernel switch-over (per-query cost of each kernel by batch size).
   var switchover: [String: Any] = [:]
   if options.switchover && n == 100_000 {
-    var line = "switch-over ms/query (perQuery|matrix):"
+    var line = "switch-over ms/query (perQuery|tiled|sgemm):"
     for size in [1, 2, 4, 8, 16, 32, 64] {
       let group = (0..<size).map(query)
       var perKernel: [Double] = []
-      for kernel in [BatchKernel.perQuery, .matrix] {
+      for kernel in [BatchKernel.perQuery, .tiled, .matrix] {
         var best = Double.infinity
         for _ in 0..<3 {
           start = now()
@@ -353,7 +353,7 @@ private func benchmarkSet(
         }
         perKernel.append(best * 1000 / Double(size))
       }
-      line += " nq=\(size) \(fmt(perKernel[0]))|\(fmt(perKernel[1]))"
+      line += " nq=\(size) " + perKernel.map { fmt($0) }.joined(separator: "|")
       switchover["\(size)"] = perKernel
     }
     print(line)

@@ -26,8 +26,10 @@ extension IndexStorage {
   /// 1,024 rows at d = 768 would be 3 MiB per thread, 6 MiB for two plus their query blocks, more
   /// than this machine's 8 MiB L3 (BENCHMARKS.md, "Vector index", has the d = 768 figures).
   static let matrixBlockBytes = 1024 * 384 * 4
-  /// Rows per sgemm block for this index's row size.
-  var matrixBlockRows: Int { max(128, Self.matrixBlockBytes / (stride * 4)) }
+  /// Rows per matrix block for this index's row size (a multiple of `MatrixKernel.tileRows`).
+  var matrixBlockRows: Int {
+    max(128, Self.matrixBlockBytes / (stride * 4)) / MatrixKernel.tileRows * MatrixKernel.tileRows
+  }
   /// Queries per sgemm block.
   static let matrixBlockQueries = 512
 
@@ -153,23 +155,26 @@ extension IndexStorage {
   func searchBatch(
     queries: UnsafePointer<Float>, count nq: Int, want: Int, candidates: Candidates, kernel: BatchKernel
   ) -> [TopKHeap] {
-    let useMatrix: Bool
+    let product: MatrixProduct?
     switch kernel {
-    case .automatic: useMatrix = nq >= Self.matrixMinBatch && !quantized
-    case .perQuery: useMatrix = false
-    case .matrix: useMatrix = !quantized
+    case .automatic: product = nq >= Self.matrixMinBatch && !quantized ? .tiled : nil
+    case .perQuery: product = nil
+    case .tiled: product = quantized ? nil : .tiled
+    case .matrix: product = quantized ? nil : .blas
     }
     if case .rows = candidates {
       return perQuery(queries: queries, count: nq, want: want, candidates: candidates)
     }
-    if !useMatrix || rows == 0 { return perQuery(queries: queries, count: nq, want: want, candidates: candidates) }
+    guard let product, rows > 0 else {
+      return perQuery(queries: queries, count: nq, want: want, candidates: candidates)
+    }
     let heaps: [TopKHeap]
     if case .mask(let mask) = candidates {
       heaps = mask.words.withUnsafeBufferPointer {
-        matrix(queries: queries, count: nq, depth: Self.matrixDepth(want), allowed: $0.baseAddress)
+        matrix(queries: queries, count: nq, depth: Self.matrixDepth(want), allowed: $0.baseAddress, product: product)
       }
     } else {
-      heaps = matrix(queries: queries, count: nq, depth: Self.matrixDepth(want), allowed: nil)
+      heaps = matrix(queries: queries, count: nq, depth: Self.matrixDepth(want), allowed: nil, product: product)
     }
     return (0..<nq).map {
       rescore(query: queries + $0 * stride, approximate: heaps[$0], want: want, candidates: candidates)
@@ -227,40 +232,79 @@ extension IndexStorage {
     return results.map { $0! }
   }
 
-  /// Blocked sgemm: the threads claim row blocks one after the other (`Parallel.chunks`), multiply
-  /// query blocks by each (C = Q · Xᵀ) and merge its scores into their own per-query heaps of
-  /// `depth` entries; the per-thread heaps are merged at the end. OpenBLAS is asked to use one
-  /// thread per call (`BLASRuntime`) so the two levels of threading do not fight. The scores are
-  /// sgemm's, not yet the canonical ones (`rescore`).
-  private func matrix(queries: UnsafePointer<Float>, count nq: Int, depth: Int, allowed: UnsafePointer<UInt64>?)
-    -> [TopKHeap]
-  {
-    BLASRuntime.useSingleThreadedCalls()
+  /// How `matrix` multiplies a row block by a query block.
+  enum MatrixProduct {
+    /// `MatrixKernel`: register-tiled SIMD, queries packed once per batch.
+    case tiled
+    /// `cblas_sgemm` (C = X_block · Qᵀ), OpenBLAS asked to use one thread per call
+    /// (`BLASRuntime`) so the two levels of threading do not fight.
+    case blas
+  }
+
+  /// Blocked matrix product: the threads claim row blocks one after the other
+  /// (`Parallel.chunks`), multiply each by the query blocks (a row's scores for all queries side by
+  /// side) and merge the scores into their own per-query heaps of `depth` entries; the per-thread
+  /// heaps are merged at the end. The scores are the product's, not yet the canonical ones
+  /// (`rescore`). For `.blas` the rows are sgemm's first operand: OpenBLAS runs this shape faster
+  /// than Q · Xᵀ (15-25 % at nq = 64, N = 100k, d = 384; BENCHMARKS.md, "Vector index").
+  private func matrix(
+    queries: UnsafePointer<Float>, count nq: Int, depth: Int, allowed: UnsafePointer<UInt64>?, product: MatrixProduct
+  ) -> [TopKHeap] {
+    if product == .blas { BLASRuntime.useSingleThreadedCalls() }
     let n = rows
     let blockRows = matrixBlockRows
     let blocks = (n + blockRows - 1) / blockRows
     let threads = max(1, min(Self.threadCount, blocks))
     let heaps = (0..<threads).map { _ in (0..<nq).map { _ in TopKHeap(capacity: depth) } }
     let qBlock = min(nq, Self.matrixBlockQueries)
-    let scores = (0..<threads).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: qBlock * blockRows) }
-    defer { for buffer in scores { buffer.deallocate() } }
+    let qStride = product == .tiled ? MatrixKernel.paddedCount(qBlock) : qBlock
+    // The tiled product's queries, packed block by block, once for every row block.
+    let queryBlocks = (nq + qBlock - 1) / qBlock
+    let packed = UnsafeMutablePointer<Float>.allocate(capacity: product == .tiled ? queryBlocks * qStride * stride : 0)
+    if product == .tiled {
+      for b in 0..<queryBlocks {
+        MatrixKernel.pack(
+          queries: queries + b * qBlock * stride, count: min(qBlock, nq - b * qBlock), stride: stride,
+          into: packed + b * qStride * stride)
+      }
+    }
+    let scores = (0..<threads).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: qStride * blockRows) }
+    let scratch = (0..<threads).map { _ in
+      UnsafeMutablePointer<Float>.allocate(capacity: MatrixKernel.tileRows * stride)
+    }
+    let thresholds = (0..<threads).map { _ in
+      let buffer = UnsafeMutablePointer<Float>.allocate(capacity: nq)
+      buffer.initialize(repeating: -.infinity, count: nq)
+      return buffer
+    }
+    defer {
+      packed.deallocate()
+      for buffer in scores + scratch + thresholds { buffer.deallocate() }
+    }
     deleted.words.withUnsafeBufferPointer { deletedWords in
       let dead = tombstones > 0 ? deletedWords.baseAddress : nil
       Parallel.chunks(blocks, threads: threads) { thread, block in
         let r0 = block * blockRows
         let nr = min(blockRows, n - r0)
-        var q0 = 0
-        while q0 < nq {
+        for b in 0..<queryBlocks {
+          let q0 = b * qBlock
           let nb = min(qBlock, nq - q0)
-          cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(nb), Int32(nr), Int32(stride), 1,
-            queries + q0 * stride, Int32(stride), floats + r0 * stride, Int32(stride), 0, scores[thread], Int32(nr))
-          for q in 0..<nb {
-            ScanKernels.offer(
-              scores: scores[thread] + q * nr, count: nr, firstRow: r0, deleted: dead, allowed: allowed,
-              heap: heaps[thread][q0 + q])
+          let lineStride: Int
+          switch product {
+          case .tiled:
+            lineStride = MatrixKernel.paddedCount(nb)
+            MatrixKernel.scores(
+              rows: floats + r0 * stride, rowCount: nr, stride: stride, packed: packed + b * qStride * stride,
+              padded: lineStride, scratch: scratch[thread], into: scores[thread])
+          case .blas:
+            lineStride = nb
+            cblas_sgemm(
+              CblasRowMajor, CblasNoTrans, CblasTrans, Int32(nr), Int32(nb), Int32(stride), 1,
+              floats + r0 * stride, Int32(stride), queries + q0 * stride, Int32(stride), 0, scores[thread], Int32(nb))
           }
-          q0 += nb
+          ScanKernels.offerRows(
+            scores: scores[thread], rowCount: nr, queryCount: nb, lineStride: lineStride, firstRow: r0, deleted: dead,
+            allowed: allowed, heaps: heaps[thread][q0..<(q0 + nb)], thresholds: thresholds[thread] + q0)
         }
       }
     }

@@ -67,6 +67,31 @@ enum ScanKernels {
     }
   }
 
+  /// Offers a row-major block of scores, `rowCount` rows of `queryCount` scores each (row
+  /// `firstRow + r`, query `q` at `scores[r * lineStride + q]`), to `heaps[q]`, rows in ascending
+  /// order, with the same rules as ``offer(scores:count:firstRow:deleted:allowed:heap:)``: deleted
+  /// or disallowed rows skipped, NaN kept as +infinity. `thresholds` (`queryCount` floats) holds
+  /// each heap's threshold on entry and on return, so a caller offering block after block reads
+  /// the heaps' thresholds once.
+  static func offerRows(
+    scores: UnsafePointer<Float>, rowCount: Int, queryCount: Int, lineStride: Int, firstRow: Int,
+    deleted: UnsafePointer<UInt64>?, allowed: UnsafePointer<UInt64>?, heaps: ArraySlice<TopKHeap>,
+    thresholds: UnsafeMutablePointer<Float>
+  ) {
+    var line = scores
+    for r in 0..<rowCount {
+      defer { line += lineStride }
+      let row = firstRow + r
+      if let deleted, deleted[row >> 6] & (1 << UInt64(row & 63)) != 0 { continue }
+      if let allowed, allowed[row >> 6] & (1 << UInt64(row & 63)) == 0 { continue }
+      for q in 0..<queryCount where !(line[q] <= thresholds[q]) {
+        let heap = heaps[heaps.startIndex + q]
+        heap.insert(line[q].isNaN ? .infinity : line[q], row: Int32(row))
+        thresholds[q] = heap.threshold
+      }
+    }
+  }
+
   /// Scores only the listed rows (gather), for small candidate sets; rows may come in any order (NaN
   /// kept as +infinity, as in ``scan(query:base:stride:range:deleted:allowed:heap:)``).
   static func gather(

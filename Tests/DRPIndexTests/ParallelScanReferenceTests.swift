@@ -73,7 +73,7 @@ final class ParallelScanReferenceTests: XCTestCase {
         assertSplitChangesNothing(index, query, k: k)
         singles.append(got)
       }
-      for kernel in [BatchKernel.perQuery, .matrix, .automatic] {
+      for kernel in [BatchKernel.perQuery, .tiled, .matrix, .automatic] {
         XCTAssertEqual(try index.search(batch: queries, k: k, kernel: kernel), singles, "k=\(k) \(kernel)")
       }
     }

@@ -125,15 +125,17 @@ final class VectorIndexTests: XCTestCase {
       var rng = ReferenceSearch(seed: 3)
       let queries = (0..<20).map { _ in rng.vector(40) }
       let single = try queries.map { try index.search($0, k: 7) }
-      for kernel in [BatchKernel.automatic, .perQuery, .matrix] {
-        // The same ids and bit-identical scores (the matrix kernel re-scores its candidates).
+      for kernel in [BatchKernel.automatic, .perQuery, .tiled, .matrix] {
+        // The same ids and bit-identical scores (the matrix kernels re-score their candidates).
         XCTAssertEqual(try index.search(batch: queries, k: 7, kernel: kernel), single, "n=\(n) \(kernel)")
       }
       let mask = Set((0..<n).filter { $0 % 3 != 1 }.map { "id\($0)" })
       let maskedSingle = try queries.map { try index.search($0, k: 5, filter: .ids(mask)) }
-      XCTAssertEqual(try index.search(batch: queries, k: 5, filter: .ids(mask), kernel: .matrix), maskedSingle)
-      let filtered = try index.search(batch: queries, k: 3, filter: .ids(["id1", "id2", "id3"]), kernel: .matrix)
-      XCTAssertTrue(filtered.allSatisfy { Set($0.map(\.id)) == ["id1", "id2"] })
+      for kernel in [BatchKernel.tiled, .matrix] {
+        XCTAssertEqual(try index.search(batch: queries, k: 5, filter: .ids(mask), kernel: kernel), maskedSingle)
+        let filtered = try index.search(batch: queries, k: 3, filter: .ids(["id1", "id2", "id3"]), kernel: kernel)
+        XCTAssertTrue(filtered.allSatisfy { Set($0.map(\.id)) == ["id1", "id2"] })
+      }
     }
   }
 
@@ -152,6 +154,7 @@ final class VectorIndexTests: XCTestCase {
     let index = try makeIndex(rows, d: 32)
     let queries = [base] + (0..<7).map { _ in base.map { $0 + rng.next() * 0.01 } }
     let single = try queries.map { try index.search($0, k: 10) }
+    XCTAssertEqual(try index.search(batch: queries, k: 10, kernel: .tiled), single)
     XCTAssertEqual(try index.search(batch: queries, k: 10, kernel: .matrix), single)
     XCTAssertEqual(Set(single[0].map(\.id)).count, 10)
   }
