@@ -21,6 +21,16 @@ import Synchronization
 /// form the next group, instead of a second worker taking them one by one as they trickle in (a
 /// group's pass already uses every core, so a second pass at once would only split the batch).
 /// A lone job of an idle key runs at once.
+///
+/// When a group ends, the jobs of its key queued meanwhile do not start the next group at once:
+/// they wait until as many jobs of the key are queued as were queued or running when the group
+/// ended (its own clients, answered now, usually send their next requests within a round trip),
+/// or for at most `groupHold` of the group's run time (capped by `maxGroupHold`; by default an
+/// eighth, at most 5 ms), whichever comes
+/// first. Without this wait, the requests of clients answered by one group and of those that queued
+/// meanwhile alternate between two half-size groups, and a pass over the data costs nearly as much
+/// for half the queries (BENCHMARKS.md, "Server"). A key whose last group was one job (a lone
+/// client) never waits.
 final class WorkerPool: Sendable {
   /// A queued job.
   enum Job: Sendable {
@@ -38,6 +48,16 @@ final class WorkerPool: Sendable {
     var sleepers = 0
     /// Keys of the groups running now.
     var running: Set<String> = []
+    /// Per key, after its last group ended: the next group's wait (see the type's comment).
+    var holds: [String: Hold] = [:]
+  }
+
+  /// How long the next group of a key waits for how many jobs.
+  private struct Hold {
+    /// Queued jobs of the key that end the wait.
+    let expected: Int
+    /// When the wait ends anyway.
+    let until: ContinuousClock.Instant
   }
 
   private let state = Mutex(State())
@@ -49,11 +69,22 @@ final class WorkerPool: Sendable {
   private let busyPoll: Duration
   /// Jobs shorter than this are followed by busy polling.
   static let quickJob = Duration.milliseconds(1)
+  /// Longest wait of a group for its key's jobs, as a share of the last group's run time.
+  private let groupHold: Double
+  /// Longest wait of a group for its key's jobs.
+  private let maxGroupHold: Duration
 
-  /// Starts `threads` worker threads named `name-N` that poll `busyPoll` for more work after each job.
-  init(threads: Int, name: String, busyPoll: Duration = .zero) {
+  /// Starts `threads` worker threads named `name-N` that poll `busyPoll` for more work after each
+  /// job; a group waits for its key's jobs at most `groupHold` of the last group's run time and at
+  /// most `maxGroupHold` (see the type's comment).
+  init(
+    threads: Int, name: String, busyPoll: Duration = .zero, groupHold: Double = 0.125,
+    maxGroupHold: Duration = .milliseconds(5)
+  ) {
     threadCount = max(1, threads)
     self.busyPoll = busyPoll
+    self.groupHold = groupHold
+    self.maxGroupHold = maxGroupHold
     for number in 0..<threadCount {
       finished.enter()
       let thread = Thread { [self] in work() }
@@ -100,18 +131,20 @@ final class WorkerPool: Sendable {
   private enum Next {
     case run(@Sendable () -> Void)
     case runGroup([GroupedJob])
-    case wait
+    /// Nothing may run now; a held group may run at the given time (nil: only after a `submit`).
+    case wait(until: ContinuousClock.Instant?)
     case exit
   }
 
-  /// The first job that may run (a single job, or a grouped job whose key has no group running),
-  /// with the rest of its group; else `.exit` when stopping, else `.wait` (registering as a
-  /// sleeper when `sleep`).
+  /// The first job that may run (a single job, or a grouped job whose key has no group running
+  /// and is not held), with the rest of its group; else `.exit` when stopping, else `.wait`
+  /// (registering as a sleeper when `sleep`).
   private func next(sleep: Bool) -> Next {
     state.withLock { state in
+      let held = Self.heldKeys(in: &state)
       let runnable = state.jobs[state.head...].firstIndex { job in
         guard case .grouped(let grouped) = job else { return true }
-        return !state.running.contains(grouped.key)
+        return !state.running.contains(grouped.key) && !held.keys.contains(grouped.key)
       }
       if let index = runnable {
         let next: Next
@@ -123,6 +156,7 @@ final class WorkerPool: Sendable {
         case .grouped(let first):
           let group = Self.takeGroup(of: first, from: &state)
           state.running.insert(first.key)
+          state.holds[first.key] = nil
           taken = group.count
           next = .runGroup(group)
         }
@@ -137,8 +171,32 @@ final class WorkerPool: Sendable {
       }
       if state.stopping { return .exit }
       if sleep { state.sleepers += 1 }
-      return .wait
+      return .wait(until: held.values.min())
     }
+  }
+
+  /// The keys whose next group waits now, with when each wait ends; drops the holds that are
+  /// over (expired, enough jobs queued, or stopping).
+  private static func heldKeys(in state: inout State) -> [String: ContinuousClock.Instant] {
+    guard !state.holds.isEmpty else { return [:] }
+    guard !state.stopping else {
+      state.holds = [:]
+      return [:]
+    }
+    let now = ContinuousClock.now
+    var queued: [String: Int] = [:]
+    for job in state.jobs[state.head...] {
+      if case .grouped(let grouped) = job, state.holds[grouped.key] != nil { queued[grouped.key, default: 0] += 1 }
+    }
+    var held: [String: ContinuousClock.Instant] = [:]
+    for (key, hold) in state.holds {
+      if now < hold.until && queued[key, default: 0] < hold.expected {
+        held[key] = hold.until
+      } else {
+        state.holds[key] = nil
+      }
+    }
+    return held
   }
 
   /// The queued jobs of `first`'s key (`first` among them), up to its limit, in queue order,
@@ -157,10 +215,26 @@ final class WorkerPool: Sendable {
     return group
   }
 
-  /// Runs a group, then lets the next group of its key start.
+  /// Runs a group, then lets the next group of its key start once it has waited for its jobs
+  /// (see the type's comment).
   private func runGroup(_ group: [GroupedJob]) -> ContinuousClock.Instant {
-    defer { _ = state.withLock { $0.running.remove(group[0].key) } }
-    return run { GroupedJob.run(group) }
+    let start = ContinuousClock.now
+    let pollUntil = run { GroupedJob.run(group) }
+    let end = ContinuousClock.now
+    let key = group[0].key
+    state.withLock { state in
+      state.running.remove(key)
+      guard group.count > 1 else { return }
+      var queued = 0
+      for job in state.jobs[state.head...] {
+        if case .grouped(let member) = job, member.key == key { queued += 1 }
+      }
+      let expected = min(group[0].limit, group.count + queued)
+      guard queued < expected else { return }
+      let wait = min((end - start) * groupHold, maxGroupHold)
+      state.holds[key] = Hold(expected: expected, until: end + wait)
+    }
+    return pollUntil
   }
 
   /// Runs `job`; returns until when to poll for the next one.
@@ -181,10 +255,29 @@ final class WorkerPool: Sendable {
       case .runGroup(let group): pollUntil = runGroup(group)
       case .exit: return
       case .wait where polling:
-        // Watch the counter, not the lock, until a job is queued or the window ends.
+        // Watch the counter, not the lock, until a job is queued or the window ends (yielding
+        // once first: jobs of a held group keep the counter above zero with nothing to run).
+        sched_yield()
         while ContinuousClock.now < pollUntil && queued.load(ordering: .acquiring) == 0 { sched_yield() }
-      case .wait: wakeUp.wait()
+      case .wait(until: nil): wakeUp.wait()
+      case .wait(let until?):
+        let remaining = max(.zero, until - .now)
+        let nanoseconds =
+          Int(remaining.components.seconds) * 1_000_000_000 + Int(remaining.components.attoseconds / 1_000_000_000)
+        if wakeUp.wait(timeout: .now() + .nanoseconds(nanoseconds + 1_000)) == .timedOut { reclaimSleep() }
       }
     }
+  }
+
+  /// After a timed wait ran out: this worker no longer sleeps. Either its count in `sleepers` is
+  /// still there (taken back), or a `submit` already took it and signals (that signal is consumed
+  /// here, so it cannot wake a later wait for nothing).
+  private func reclaimSleep() {
+    let signalled = state.withLock { state -> Bool in
+      guard state.sleepers > 0 else { return true }
+      state.sleepers -= 1
+      return false
+    }
+    if signalled { wakeUp.wait() }
   }
 }
