@@ -13,15 +13,15 @@ extension IndexStorage {
   static let threadCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
   /// Scans over fewer floats than this stay on one thread (thread start-up ~10-20 µs vs ~100 µs scan).
   static let parallelMinFloats = 1 << 19
-  /// Smallest batch answered with sgemm. Measured by `drp-bench index` (its "switch-over" line,
-  /// N=100k d=384, 2 threads, 2026-11-27, BENCHMARKS.md): ms per query perQuery|matrix was
-  /// nq=1 7.0|7.1, nq=2 6.3|6.5, nq=4 6.5|3.7, nq=8 6.8|1.9 (gaussian; clustered alike): the SIMD
-  /// scan costs the same per query at any batch size, sgemm per query halves with each doubling,
-  /// and sgemm first wins clearly at nq=4.
+  /// Smallest batch answered with a matrix product. Measured by `drp-bench index` (its
+  /// "switch-over" line, N=100k d=384, 2 threads, BENCHMARKS.md): ms per query perQuery|tiled|sgemm
+  /// on 2026-12-05 was nq=2 7.5|8.1|8.4, nq=4 6.4|4.0|4.3, nq=8 6.4|2.0|2.6 (sgemm alone on
+  /// 2026-11-27: nq=2 6.3|6.5, nq=4 6.5|3.7): the SIMD scan costs the same per query at any batch
+  /// size, a product's cost per query halves with each doubling, and first wins clearly at nq=4.
   static let matrixMinBatch = 4
   /// A candidate set smaller than rows/32 is gathered row by row instead of masked.
   static let gatherDivisor = 32
-  /// Bytes of rows per sgemm block: 1,024 rows at d = 384 (1.5 MiB). A row block is used by every
+  /// Bytes of rows per matrix block: ~1,024 rows at d = 384 (1.5 MiB). A row block is used by every
   /// query block (512 queries each) and should stay in cache meanwhile, so it is sized in bytes:
   /// 1,024 rows at d = 768 would be 3 MiB per thread, 6 MiB for two plus their query blocks, more
   /// than this machine's 8 MiB L3 (BENCHMARKS.md, "Vector index", has the d = 768 figures).
@@ -32,6 +32,12 @@ extension IndexStorage {
   }
   /// Queries per sgemm block.
   static let matrixBlockQueries = 512
+  /// Bytes of packed queries per block of the tiled kernel: 128 queries at d = 384 (192 KiB), so a
+  /// block's slices stay in this machine's 512 KiB L2 while they pass over the rows (nq = 1,000 at
+  /// d = 384: ~800-850 queries/s against ~740-760 with blocks of 512).
+  static let tiledBlockBytes = 128 * 384 * 4
+  /// Queries per block of the tiled kernel for this index's row size (a multiple of 16).
+  var tiledBlockQueries: Int { max(16, Self.tiledBlockBytes / (stride * 4)) / 16 * 16 }
 
   /// Resolves a filter to candidate rows (dropping unknown and deleted ids).
   func candidates(_ filter: SearchFilter?) throws -> Candidates {
@@ -256,7 +262,7 @@ extension IndexStorage {
     let blocks = (n + blockRows - 1) / blockRows
     let threads = max(1, min(Self.threadCount, blocks))
     let heaps = (0..<threads).map { _ in (0..<nq).map { _ in TopKHeap(capacity: depth) } }
-    let qBlock = min(nq, Self.matrixBlockQueries)
+    let qBlock = min(nq, product == .tiled ? tiledBlockQueries : Self.matrixBlockQueries)
     let qStride = product == .tiled ? MatrixKernel.paddedCount(qBlock) : qBlock
     // The tiled product's queries, packed block by block, once for every row block.
     let queryBlocks = (nq + qBlock - 1) / qBlock
