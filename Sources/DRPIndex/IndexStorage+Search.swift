@@ -252,7 +252,7 @@ extension IndexStorage {
   /// side) and merge the scores into their own per-query heaps of `depth` entries; the per-thread
   /// heaps are merged at the end. The scores are the product's, not yet the canonical ones
   /// (`rescore`). For `.blas` the rows are sgemm's first operand: OpenBLAS runs this shape faster
-  /// than Q · Xᵀ (15-25 % at nq = 64, N = 100k, d = 384; BENCHMARKS.md, "Vector index").
+  /// than Q · Xᵀ (0-24 % by batch size at N = 100k, d = 384; BENCHMARKS.md, "Vector index").
   private func matrix(
     queries: UnsafePointer<Float>, count nq: Int, depth: Int, allowed: UnsafePointer<UInt64>?, product: MatrixProduct
   ) -> [TopKHeap] {

@@ -6,8 +6,9 @@
 /// packs every row block before multiplying it, which costs it ~15 % of its time, and its kernel
 /// runs below its own square-matrix peak. Here the rows are read where they lie (each tile's six
 /// rows stay in L1 while every query slice passes over them, the slices from L2), the queries are
-/// packed once per batch. Measured on the 2-core Zen machine of BENCHMARKS.md at N = 100k,
-/// d = 384, 64 queries, same process, alternating: ~1.4× OpenBLAS 0.3.21's sgemm ("Vector index").
+/// packed once per batch. Measured on the 2-core Zen machine of BENCHMARKS.md ("Vector index"),
+/// N = 100k, the kernels in one process: 1.2-1.7× OpenBLAS 0.3.21's sgemm per query for batches
+/// of 16-64 at d = 384 and d = 768.
 ///
 /// The scores are a matrix product's, like sgemm's: not the canonical scores of
 /// `ScanKernels.dot` (the sum runs in another order); the batch search re-scores its candidates.
