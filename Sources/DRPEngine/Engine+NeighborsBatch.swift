@@ -1,9 +1,9 @@
-// Many neighbour queries answered together through the index's batch (sgemm) path.
+// Many neighbour queries answered together through the index's batch (matrix product) path.
 import DRPIndex
 
 extension Engine {
   /// Answers `queries` together: the queries with the same `item` form one batch search of the
-  /// index (blocked sgemm from 4 queries on), asked for the largest `k` among them (plus one for
+  /// index (a tiled matrix product from 4 queries on), asked for the largest `k` among them (plus one for
   /// an excluded id) and cut back per query. Each result equals what ``neighbors(user:k:item:excluding:)``
   /// (for `.id`) or ``neighbors(vector:k:item:)`` (for `.vector`) returns for that query alone:
   /// the same ids, in the same order, with the same scores.

@@ -187,17 +187,17 @@ extension IndexStorage {
     }
   }
 
-  /// Candidates per query kept by the sgemm pass: `want` plus room for near-ties, so the rows of
+  /// Candidates per query kept by the matrix pass: `want` plus room for near-ties, so the rows of
   /// the exact top `want` survive its rounding (see `rescore`).
   static func matrixDepth(_ want: Int) -> Int { want + max(16, want / 4) }
 
-  /// How far an sgemm score may be from the canonical score of the same row (both are dot products
-  /// of unit vectors with `stride` terms, each within γ·Σ|qᵢrᵢ| ≤ γ of the exact value, γ ≈ stride·2⁻²⁴;
-  /// the bound is rounded up).
+  /// How far a matrix-product score (tiled or sgemm) may be from the canonical score of the same
+  /// row (both are dot products of unit vectors with `stride` terms, each within γ·Σ|qᵢrᵢ| ≤ γ of
+  /// the exact value, γ ≈ stride·2⁻²⁴; the bound is rounded up).
   var matrixScoreError: Float { 2.5 * Float(stride) * Float.ulpOfOne / 2 }
 
-  /// The exact top `want` from sgemm candidates: each candidate is scored again with the canonical
-  /// kernel. When the candidates cannot be shown to contain every row of the exact top `want` (more
+  /// The exact top `want` from matrix-product candidates: each candidate is scored again with the
+  /// canonical kernel. When the candidates cannot be shown to contain every row of the exact top `want` (more
   /// than `matrixDepth` rows within the rounding margin of the cut), the query is scanned again.
   private func rescore(query: UnsafePointer<Float>, approximate: TopKHeap, want: Int, candidates: Candidates)
     -> TopKHeap

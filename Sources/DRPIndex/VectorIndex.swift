@@ -4,7 +4,8 @@ import Synchronization
 /// An exact cosine-similarity top-k index over float32 vectors keyed by string ids.
 ///
 /// Vectors are L2-normalised on insert, so scores are inner products in [-1, 1]. Single queries
-/// stream the rows once with SIMD FMA kernels; batches use blocked `cblas_sgemm`; both use all
+/// stream the rows once with SIMD FMA kernels; batches use a register-tiled matrix product
+/// (`MatrixKernel`; blocked `cblas_sgemm` on request); both use all
 /// cores for large indexes. Thread-safe: any number of searches run concurrently, and mutations
 /// take an exclusive lock (searches wait for at most one mutation).
 ///
@@ -216,7 +217,7 @@ public final class VectorIndex: @unchecked Sendable {
   }
 
   /// Top-`k` results for each query in `batch` (same order), equal to `search(_:k:filter:)` of each
-  /// query alone: the same ids and bit-identical scores. Uses blocked sgemm from
+  /// query alone: the same ids and bit-identical scores. Uses the tiled matrix kernel from
   /// `IndexStorage.matrixMinBatch` queries on, re-scoring its candidates with the single-query
   /// kernel (`kernel` overrides the choice, for benchmarks).
   public func search(batch: [[Float]], k: Int, filter: SearchFilter? = nil, kernel: BatchKernel = .automatic)
