@@ -130,13 +130,20 @@ final class WorkerPoolTests: XCTestCase {
     while log.all.count < count && ContinuousClock.now < deadline { usleep(1000) }
   }
 
+  /// Starts the group a1+a2 of key "a" (limit 10), held inside a1 until the returned gate is
+  /// signalled, and returns once it has run for 20 ms.
+  private func startGatedGroup(_ pool: WorkerPool, log: Log) -> DispatchSemaphore {
+    let gate = DispatchSemaphore(value: 0)
+    pool.submit(contentsOf: [job("a", "a1", limit: 10, log: log, gate: gate), job("a", "a2", limit: 10, log: log)])
+    usleep(20_000)
+    return gate
+  }
+
   func testTheNextGroupWaitsForTheJobsOfTheClientsTheLastOneAnswered() {
     // Holds long enough (10 s) that only the arrival of the expected jobs ends them in this test.
     let pool = WorkerPool(threads: 2, name: "test-pool", groupHold: 1_000, maxGroupHold: .seconds(10))
     let log = Log()
-    let gate = DispatchSemaphore(value: 0)
-    pool.submit(contentsOf: [job("a", "a1", limit: 10, log: log, gate: gate), job("a", "a2", limit: 10, log: log)])
-    usleep(20_000)
+    let gate = startGatedGroup(pool, log: log)
     // a3 queues while a1+a2 runs: 2 + 1 = 3 jobs of key a are expected for the next group.
     pool.submit(contentsOf: [job("a", "a3", limit: 10, log: log)])
     gate.signal()
@@ -197,11 +204,8 @@ final class WorkerPoolTests: XCTestCase {
   func testStopRunsHeldGroups() {
     let pool = WorkerPool(threads: 1, name: "test-pool", groupHold: 1_000, maxGroupHold: .seconds(30))
     let log = Log()
-    let gate = DispatchSemaphore(value: 0)
     // A group of two lasting ≥ 20 ms: the next group may wait up to 30 s for two jobs.
-    pool.submit(contentsOf: [job("a", "a1", limit: 10, log: log, gate: gate), job("a", "a2", limit: 10, log: log)])
-    usleep(20_000)
-    gate.signal()
+    startGatedGroup(pool, log: log).signal()
     waitFor(log, count: 1)
     pool.submit(contentsOf: [job("a", "a3", limit: 10, log: log)])
     usleep(20_000)
