@@ -17,7 +17,8 @@ extension IndexStorage {
   /// "switch-over" line, N=100k d=384, 2 threads, BENCHMARKS.md): ms per query perQuery|tiled|sgemm
   /// on 2026-12-05 was nq=2 7.5|8.1|8.4, nq=4 6.4|4.0|4.3, nq=8 6.4|2.0|2.6 (sgemm alone on
   /// 2026-11-27: nq=2 6.3|6.5, nq=4 6.5|3.7): the SIMD scan costs the same per query at any batch
-  /// size, a product's cost per query halves with each doubling, and first wins clearly at nq=4.
+  /// size, a product's cost per query halves with each doubling, and the products first win clearly
+  /// at nq=4.
   static let matrixMinBatch = 4
   /// A candidate set smaller than rows/32 is gathered row by row instead of masked.
   static let gatherDivisor = 32
@@ -197,8 +198,9 @@ extension IndexStorage {
   var matrixScoreError: Float { 2.5 * Float(stride) * Float.ulpOfOne / 2 }
 
   /// The exact top `want` from matrix-product candidates: each candidate is scored again with the
-  /// canonical kernel. When the candidates cannot be shown to contain every row of the exact top `want` (more
-  /// than `matrixDepth` rows within the rounding margin of the cut), the query is scanned again.
+  /// canonical kernel. When the candidates cannot be shown to contain every row of the exact top
+  /// `want` (more than `matrixDepth` rows within the rounding margin of the cut), the query is
+  /// scanned again.
   private func rescore(query: UnsafePointer<Float>, approximate: TopKHeap, want: Int, candidates: Candidates)
     -> TopKHeap
   {

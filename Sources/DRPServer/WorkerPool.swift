@@ -22,15 +22,14 @@ import Synchronization
 /// group's pass already uses every core, so a second pass at once would only split the batch).
 /// A lone job of an idle key runs at once.
 ///
-/// When a group ends, the jobs of its key queued meanwhile do not start the next group at once:
-/// they wait until as many jobs of the key are queued as were queued or running when the group
-/// ended (its own clients, answered now, usually send their next requests within a round trip),
-/// or for at most `groupHold` of the group's run time (capped by `maxGroupHold`; by default an
-/// eighth, at most 5 ms), whichever comes
-/// first. Without this wait, the requests of clients answered by one group and of those that queued
-/// meanwhile alternate between two half-size groups, and a pass over the data costs nearly as much
-/// for half the queries (BENCHMARKS.md, "Server"). A key whose last group was one job (a lone
-/// client) never waits.
+/// When a group of several jobs ends, the jobs of its key queued meanwhile do not start the next
+/// group at once: they wait until as many jobs of the key are queued as were queued or running
+/// when the group ended (its own clients, answered now, usually send their next requests within a
+/// round trip), or for at most `groupHold` of the group's run time (capped by `maxGroupHold`; by
+/// default an eighth, at most 5 ms), whichever comes first. Without this wait, the requests of
+/// clients answered by one group and of those that queued meanwhile alternate between two partial
+/// groups, and a pass over the data costs nearly as much for half the queries (BENCHMARKS.md,
+/// "Server"). After a group of one job (a lone client) nothing waits.
 final class WorkerPool: Sendable {
   /// A queued job.
   enum Job: Sendable {
