@@ -26,22 +26,46 @@ public enum ModelOutput {
   }
 
   /// The bodies of Markdown code fences (```json … ```), in order; an unclosed last fence runs to the end.
+  /// A fence's body starts after the end of its opening line (`\n`, also the one of `\r\n`); an
+  /// opening fence on the last line has no body. Scans the UTF-8 bytes (every delimiter is ASCII,
+  /// so each body is whole characters), not `Character`s: a parser's answer is searched for fences
+  /// several times per LLM reply.
   public static func codeFenceBodies(_ text: String) -> [String] {
-    var bodies: [String] = []
-    var rest = Substring(text)
-    while let open = rest.firstRange(of: "```") {
-      var body = rest[open.upperBound...]
-      // Skip the info string (e.g. "json") up to the end of the line.
-      if let newline = body.firstIndex(of: "\n") { body = body[body.index(after: newline)...] } else { break }
-      if let close = body.firstRange(of: "```") {
-        bodies.append(String(body[..<close.lowerBound]))
-        rest = body[close.upperBound...]
-      } else {
-        bodies.append(String(body))
-        break
+    var text = text
+    return text.withUTF8 { bytes in
+      let tick = UInt8(ascii: "`")
+      /// The offset of the first "```" at or after `from`.
+      func fence(from: Int) -> Int? {
+        var i = from
+        while i + 2 < bytes.count {
+          if bytes[i + 2] != tick {
+            i += 3
+          } else if bytes[i + 1] != tick {
+            i += 2
+          } else if bytes[i] != tick {
+            i += 1
+          } else {
+            return i
+          }
+        }
+        return nil
       }
+      var bodies: [String] = []
+      var position = 0
+      while let open = fence(from: position) {
+        // Skip the info string (e.g. "json") up to the end of the line.
+        guard let newline = bytes[(open + 3)...].firstIndex(of: UInt8(ascii: "\n")) else { break }
+        let start = newline + 1
+        if let close = fence(from: start) {
+          bodies.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<close]), as: UTF8.self))
+          position = close + 3
+        } else {
+          bodies.append(String(decoding: UnsafeBufferPointer(rebasing: bytes[start...]), as: UTF8.self))
+          break
+        }
+      }
+      return bodies
     }
-    return bodies
   }
 
   /// The complete top-level JSON objects and arrays in `text`, in order, tolerating surrounding
