@@ -37,7 +37,7 @@ extension Engine {
     for item in order {
       let members = groups[item] ?? []
       do {
-        let candidates = try item.map { try itemReviews($0, excluding: []).map(\.userID) }
+        let candidates = try item.map { try itemReviewAuthors($0, excluding: []).map(\.userID) }
         let filter = candidates.map { SearchFilter.ids($0) }
         let want = members.map { queries[$0.query].k + ($0.exclude == nil ? 0 : 1) }.max() ?? 1
         let lists: [[Neighbor]]

@@ -184,14 +184,16 @@ extension Engine {
     let chooser = try peerStrategy(options.strategy)
     let query = try peerQuery(user: user, excluding: excluding, in: snapshot())
     return try keyReviews.map { own in
-      let reviews = try store.reviews(ofItem: own.itemID).filter { !excluding.contains($0.id) }
+      let reviews = try store.reviewAuthors(ofItem: own.itemID).filter { !excluding.contains($0.id) }
       let chosen = try choosePeers(for: query, reviews: reviews, chooser, count: options.peers)
-      var peerReview: [String: Review] = [:]
-      for review in reviews where review.userID != user { peerReview[review.userID] = review }
+      // Each chosen peer's latest review of the item, the only rows whose texts are read.
+      var latest: [String: Int64] = [:]
+      for review in reviews where review.userID != user { latest[review.userID] = review.id }
+      let peerReviews = try store.reviews(ids: chosen.compactMap { latest[$0.id] })
       let item = try store.item(own.itemID) ?? Item(id: own.itemID)
       return KeySample(
         item: ItemInfo(id: item.id, title: item.title, description: item.description), userReview: Self.sample(own),
-        peerReviews: chosen.compactMap { peerReview[$0.id] }.map(Self.sample))
+        peerReviews: peerReviews.map(Self.sample))
     }
   }
 

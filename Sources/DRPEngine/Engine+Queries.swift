@@ -36,7 +36,7 @@ extension Engine {
     guard k >= 1 else { throw EngineError(.invalidArgument, "k must be at least 1, got \(k)") }
     var candidates: [String]?
     if let item {
-      candidates = try itemReviews(item, excluding: excludingReviews).map(\.userID)
+      candidates = try itemReviewAuthors(item, excluding: excludingReviews).map(\.userID)
     }
     return try search(vector, k: k, candidates: candidates, excluding: excludingUsers, in: current.index)
   }
@@ -58,7 +58,8 @@ extension Engine {
     let count = count ?? config.pipeline.peers
     guard count >= 1 else { throw EngineError(.invalidArgument, "the peer count must be at least 1, got \(count)") }
     let query = try peerQuery(user: user, excluding: excluding, in: snapshot())
-    return try choosePeers(for: query, reviews: try itemReviews(item, excluding: excluding), chooser, count: count)
+    return try choosePeers(
+      for: query, reviews: try itemReviewAuthors(item, excluding: excluding), chooser, count: count)
   }
 
   /// The strategy named `name` (default `pipeline.peer_strategy`).
@@ -94,14 +95,16 @@ extension Engine {
 
   /// Up to `count` peers of `query.user` among the authors of `reviews` (one item's visible
   /// reviews), chosen by `chooser` (see ``peers(user:item:strategy:count:excluding:)``).
-  func choosePeers(for query: PeerQuery, reviews: [Review], _ chooser: any PeerStrategy, count: Int) throws
+  func choosePeers(
+    for query: PeerQuery, reviews: [(id: Int64, userID: String)], _ chooser: any PeerStrategy, count: Int
+  ) throws
     -> [PeerChoice]
   {
     let (user, current) = (query.user, query.state)
     let embedder = current.meta?.embedder
     let ownReview = reviews.last { $0.userID == user }
     // The latest review of the item per other reviewer.
-    var latest: [String: Review] = [:]
+    var latest: [String: (id: Int64, userID: String)] = [:]
     for review in reviews where review.userID != user { latest[review.userID] = review }
     let reviewVectors =
       try embedder.map { name in
@@ -232,11 +235,12 @@ extension Engine {
     return reviews
   }
 
-  /// The item's reviews minus `excluding`, oldest first.
+  /// The item's reviews as (review id, author) pairs, oldest first, without `excluding` (read
+  /// without titles and texts).
   /// - Throws: ``EngineError`` for an unknown item.
-  func itemReviews(_ item: String, excluding: Set<Int64>) throws -> [Review] {
+  func itemReviewAuthors(_ item: String, excluding: Set<Int64>) throws -> [(id: Int64, userID: String)] {
     guard try store.item(item) != nil else { throw EngineError.unknownItem(item) }
-    return try store.reviews(ofItem: item).filter { !excluding.contains($0.id) }
+    return try store.reviewAuthors(ofItem: item).filter { !excluding.contains($0.id) }
   }
 
   /// The excluded review ids grouped by author (unknown ids are ignored).

@@ -167,6 +167,34 @@ public final class ReviewStore: Sendable {
     try reviewRows("SELECT \(Self.reviewColumns) WHERE item_id = ? ORDER BY timestamp, id", [itemID])
   }
 
+  /// The item's reviews as (row id, author) pairs, oldest first: the order of
+  /// ``reviews(ofItem:)`` without reading titles and texts (peer choice needs only these).
+  /// - Throws: `SQLiteError` when the database cannot be read.
+  public func reviewAuthors(ofItem itemID: String) throws -> [(id: Int64, userID: String)] {
+    try read { db in
+      var rows: [(id: Int64, userID: String)] = []
+      try db.query("SELECT id, user_id FROM reviews WHERE item_id = ? ORDER BY timestamp, id", [itemID]) {
+        rows.append((id: $0.int64(0), userID: $0.string(1)))
+      }
+      return rows
+    }
+  }
+
+  /// The reviews with these row ids, in the order of `ids` (unknown ids are left out), read with
+  /// one statement.
+  /// - Throws: `SQLiteError` when the database cannot be read.
+  public func reviews(ids: [Int64]) throws -> [Review] {
+    guard !ids.isEmpty else { return [] }
+    // CROSS JOIN keeps the ids as the outer loop (a primary-key lookup each), as in `reviewVectors`.
+    return try reviewRows(Self.reviewsByIDSQL, [Self.jsonList(ids.map { .int($0) })])
+  }
+
+  /// The reviews of a JSON array of row ids (`?`), in its order.
+  static let reviewsByIDSQL = """
+    SELECT r.id, r.user_id, r.item_id, r.rating, r.title, r.text, r.timestamp, r.helpful_votes, r.verified
+    FROM json_each(?) AS wanted CROSS JOIN reviews r ON r.id = wanted.value ORDER BY wanted.key
+    """
+
   /// The review with this row id, or nil.
   /// - Throws: `SQLiteError` when the database cannot be read.
   public func review(id: Int64) throws -> Review? {
