@@ -186,10 +186,9 @@ extension Engine {
     return try keyReviews.map { own in
       let reviews = try store.reviewAuthors(ofItem: own.itemID).filter { !excluding.contains($0.id) }
       let chosen = try choosePeers(for: query, reviews: reviews, chooser, count: options.peers)
-      // Each chosen peer's latest review of the item, the only rows whose texts are read.
-      var latest: [String: Int64] = [:]
-      for review in reviews where review.userID != user { latest[review.userID] = review.id }
-      let peerReviews = try store.reviews(ids: chosen.compactMap { latest[$0.id] })
+      // Each chosen peer's latest review of the item (`PeerChoice.reviewID`), the only rows whose
+      // texts are read.
+      let peerReviews = try store.reviews(ids: chosen.compactMap { $0.reviewID.flatMap(Int64.init) })
       let item = try store.item(own.itemID) ?? Item(id: own.itemID)
       return KeySample(
         item: ItemInfo(id: item.id, title: item.title, description: item.description), userReview: Self.sample(own),

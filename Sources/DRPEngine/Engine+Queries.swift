@@ -104,11 +104,11 @@ extension Engine {
     let embedder = current.meta?.embedder
     let ownReview = reviews.last { $0.userID == user }
     // The latest review of the item per other reviewer.
-    var latest: [String: (id: Int64, userID: String)] = [:]
-    for review in reviews where review.userID != user { latest[review.userID] = review }
+    var latest: [String: Int64] = [:]
+    for review in reviews where review.userID != user { latest[review.userID] = review.id }
     let reviewVectors =
       try embedder.map { name in
-        try store.reviewVectors(latest.values.map(\.id) + (ownReview.map { [$0.id] } ?? []), embedder: name)
+        try store.reviewVectors(Array(latest.values) + (ownReview.map { [$0.id] } ?? []), embedder: name)
       } ?? [:]
     let target = PeerTarget(
       id: user, userVector: query.vector, reviewVector: ownReview.flatMap { reviewVectors[$0.id] })
@@ -118,7 +118,7 @@ extension Engine {
       )
       .map { ($0.id, Double($0.score)) }, uniquingKeysWith: { first, _ in first })
     var candidates: [PeerCandidate] = []
-    for (peer, review) in latest.sorted(by: { $0.key < $1.key }) {
+    for (peer, reviewID) in latest.sorted(by: { $0.key < $1.key }) {
       let vector: [Float]
       var similarity = scores[peer]
       if query.excludedByUser[peer] != nil {
@@ -136,7 +136,7 @@ extension Engine {
       }
       candidates.append(
         PeerCandidate(
-          id: peer, userVector: vector, reviewVector: reviewVectors[review.id], reviewID: String(review.id),
+          id: peer, userVector: vector, reviewVector: reviewVectors[reviewID], reviewID: String(reviewID),
           similarity: similarity))
     }
     return chooser.select(PeerSelectionInput(target: target, candidates: candidates), count: count)
