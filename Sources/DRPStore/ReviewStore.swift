@@ -152,8 +152,12 @@ public final class ReviewStore: Sendable {
     }
   }
 
-  static let reviewColumns =
-    "id, user_id, item_id, rating, title, text, timestamp, helpful_votes, verified FROM reviews"
+  /// The columns `review(from:)` reads, in its order.
+  static let reviewColumnNames = [
+    "id", "user_id", "item_id", "rating", "title", "text", "timestamp", "helpful_votes", "verified",
+  ]
+  /// Those columns and their table: `SELECT \(reviewColumns) WHERE …`.
+  static let reviewColumns = reviewColumnNames.joined(separator: ", ") + " FROM reviews"
 
   /// The user's reviews, oldest first.
   /// - Throws: `SQLiteError` when the database cannot be read.
@@ -189,11 +193,11 @@ public final class ReviewStore: Sendable {
     return try reviewRows(Self.reviewsByIDSQL, [Self.jsonList(ids.map { .int($0) })])
   }
 
-  /// The reviews of a JSON array of row ids (`?`), in its order.
-  static let reviewsByIDSQL = """
-    SELECT r.id, r.user_id, r.item_id, r.rating, r.title, r.text, r.timestamp, r.helpful_votes, r.verified
-    FROM json_each(?) AS wanted CROSS JOIN reviews r ON r.id = wanted.value ORDER BY wanted.key
-    """
+  /// The reviews of a JSON array of row ids (`?`), in its order (the columns qualified:
+  /// `json_each` has an `id` column too).
+  static let reviewsByIDSQL =
+    "SELECT " + reviewColumnNames.map { "r." + $0 }.joined(separator: ", ")
+    + " FROM json_each(?) AS wanted CROSS JOIN reviews r ON r.id = wanted.value ORDER BY wanted.key"
 
   /// The review with this row id, or nil.
   /// - Throws: `SQLiteError` when the database cannot be read.
