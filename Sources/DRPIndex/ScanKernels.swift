@@ -44,11 +44,21 @@ enum ScanKernels {
       let score = dot(query, rowPointer, stride: stride)
       rowPointer += stride
       guard !(score <= threshold) else { continue }
-      if let deleted, deleted[row >> 6] & (1 << UInt64(row & 63)) != 0 { continue }
-      if let allowed, allowed[row >> 6] & (1 << UInt64(row & 63)) == 0 { continue }
+      if skips(row, deleted: deleted, allowed: allowed) { continue }
       heap.insert(score.isNaN ? .infinity : score, row: Int32(row))
       threshold = heap.threshold
     }
+  }
+
+  /// Whether `row` is left out: its bit is set in `deleted` or clear in `allowed` (either may be
+  /// nil: no such mask).
+  @inline(__always) static func skips(_ row: Int, deleted: UnsafePointer<UInt64>?, allowed: UnsafePointer<UInt64>?)
+    -> Bool
+  {
+    let bit: UInt64 = 1 << UInt64(row & 63)
+    if let deleted, deleted[row >> 6] & bit != 0 { return true }
+    if let allowed, allowed[row >> 6] & bit == 0 { return true }
+    return false
   }
 
   /// Offers `count` scores of rows `firstRow...` to `heap`, skipping deleted or disallowed rows (NaN
@@ -60,8 +70,7 @@ enum ScanKernels {
     var threshold = heap.threshold
     for j in 0..<count where !(scores[j] <= threshold) {
       let row = firstRow + j
-      if let deleted, deleted[row >> 6] & (1 << UInt64(row & 63)) != 0 { continue }
-      if let allowed, allowed[row >> 6] & (1 << UInt64(row & 63)) == 0 { continue }
+      if skips(row, deleted: deleted, allowed: allowed) { continue }
       heap.insert(scores[j].isNaN ? .infinity : scores[j], row: Int32(row))
       threshold = heap.threshold
     }
@@ -82,8 +91,7 @@ enum ScanKernels {
     for r in 0..<rowCount {
       defer { line += lineStride }
       let row = firstRow + r
-      if let deleted, deleted[row >> 6] & (1 << UInt64(row & 63)) != 0 { continue }
-      if let allowed, allowed[row >> 6] & (1 << UInt64(row & 63)) == 0 { continue }
+      if skips(row, deleted: deleted, allowed: allowed) { continue }
       for q in 0..<queryCount where !(line[q] <= thresholds[q]) {
         let heap = heaps[heaps.startIndex + q]
         heap.insert(line[q].isNaN ? .infinity : line[q], row: Int32(row))
