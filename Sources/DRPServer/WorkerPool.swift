@@ -183,10 +183,7 @@ final class WorkerPool: Sendable {
       return [:]
     }
     let now = ContinuousClock.now
-    var queued: [String: Int] = [:]
-    for job in state.jobs[state.head...] {
-      if case .grouped(let grouped) = job, state.holds[grouped.key] != nil { queued[grouped.key, default: 0] += 1 }
-    }
+    let queued = queuedJobs(in: state) { state.holds[$0] != nil }
     var held: [String: ContinuousClock.Instant] = [:]
     for (key, hold) in state.holds {
       if now < hold.until && queued[key, default: 0] < hold.expected {
@@ -196,6 +193,15 @@ final class WorkerPool: Sendable {
       }
     }
     return held
+  }
+
+  /// The number of queued grouped jobs per key, for the keys `counted` accepts.
+  private static func queuedJobs(in state: State, of counted: (String) -> Bool) -> [String: Int] {
+    var queued: [String: Int] = [:]
+    for job in state.jobs[state.head...] {
+      if case .grouped(let grouped) = job, counted(grouped.key) { queued[grouped.key, default: 0] += 1 }
+    }
+    return queued
   }
 
   /// The queued jobs of `first`'s key (`first` among them), up to its limit, in queue order,
@@ -224,10 +230,7 @@ final class WorkerPool: Sendable {
     state.withLock { state in
       state.running.remove(key)
       guard group.count > 1 else { return }
-      var queued = 0
-      for job in state.jobs[state.head...] {
-        if case .grouped(let member) = job, member.key == key { queued += 1 }
-      }
+      let queued = Self.queuedJobs(in: state) { $0 == key }[key, default: 0]
       let expected = min(group[0].limit, group.count + queued)
       guard queued < expected else { return }
       let wait = min((end - start) * groupHold, maxGroupHold)
