@@ -109,7 +109,10 @@ package struct HTTPResponseParser {
         }
         let text = String(decoding: line, as: UTF8.self)
         let digits = text.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) }
-        guard let digits, !digits.isEmpty, digits.count <= 15, let size = Int(digits, radix: 16) else {
+        // Hex digits only (RFC 9112 §7.1): `Int(_:radix:)` alone would take a sign, and a negative size.
+        guard let digits, !digits.isEmpty, digits.count <= 15, digits.allSatisfy(\.isHexDigit),
+          let size = Int(digits, radix: 16)
+        else {
           throw .badChunk("invalid chunk size '\(text.prefix(40))'")
         }
         state = size == 0 ? .trailers : .chunkData(remaining: size)
@@ -187,7 +190,9 @@ package struct HTTPResponseParser {
     } else if headers["transfer-encoding"]?.lowercased().contains("chunked") == true {
       state = .chunkSize
     } else if let value = headers["content-length"] {
-      guard let length = Int(value), length >= 0 else { throw .badContentLength(value) }
+      // Decimal digits only (RFC 9110 §8.6): no sign, no spaces inside.
+      guard !value.isEmpty, value.count <= 18, value.allSatisfy({ $0.isASCII && $0.isNumber }), let length = Int(value)
+      else { throw .badContentLength(value) }
       state = length == 0 ? .done : .fixed(remaining: length)
     } else {
       state = .untilClose

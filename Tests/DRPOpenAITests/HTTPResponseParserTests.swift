@@ -91,6 +91,11 @@ final class HTTPResponseParserTests: XCTestCase {
       ("HTTP/1.1 200 OK\r\nno colon here\r\n\r\n", .badHeaderLine("no colon here")),
       ("HTTP/1.1 200 OK\r\nContent-Length: -4\r\n\r\n", .badContentLength("-4")),
       ("HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n", .badContentLength("ten")),
+      ("HTTP/1.1 200 OK\r\nContent-Length: +4\r\n\r\n", .badContentLength("+4")),
+      ("HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999\r\n\r\n", .badContentLength("99999999999999999999")),
+      ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n-5\r\nhello\r\n", .badChunk("invalid chunk size '-5'")),
+      ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n+5\r\nhello\r\n", .badChunk("invalid chunk size '+5'")),
+      ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0x5\r\nhello\r\n", .badChunk("invalid chunk size '0x5'")),
       ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", .badChunk("invalid chunk size 'zz'")),
       ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", .badChunk("invalid chunk size ''")),
       (
