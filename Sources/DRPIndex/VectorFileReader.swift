@@ -150,8 +150,13 @@ public enum VectorFileReader {
         throw VectorFileError(path: path, reason: "shape \(shapeText) is not a 2-D (rows, dimension) array")
       }
       let start = headerStart + headerLength
-      guard bytes.count - start == n * d * 4 else {
-        throw VectorFileError(path: path, reason: "has \(bytes.count - start) data bytes, shape needs \(n * d * 4)")
+      // A shape whose byte count overflows cannot match any file (and must not trap).
+      let (cells, overflow) = n.multipliedReportingOverflow(by: d)
+      guard !overflow, cells <= (bytes.count - start) / 4, bytes.count - start == cells * 4 else {
+        throw VectorFileError(
+          path: path,
+          reason: "has \(bytes.count - start) data bytes, shape \(shapeText) needs "
+            + (overflow || cells > Int.max / 4 ? "more than the largest file" : "\(cells * 4)"))
       }
       var values = [Float](repeating: 0, count: n * d)
       values.withUnsafeMutableBufferPointer { out in

@@ -111,6 +111,8 @@ final class VectorFileReaderTests: XCTestCase {
       ("f8.npy", npy(descr: "<f8", data: [1, 2, 3, 4, 5, 6]), "float32"),
       ("shape.npy", npy(shape: "(6,)", data: [1, 2, 3, 4, 5, 6]), "2-D"),
       ("data.npy", npy(data: [1, 2, 3]), "data bytes"),
+      ("overflow.npy", npy(shape: "(4611686018427387904, 4)", data: [1, 2, 3]), "more than the largest file"),
+      ("overflow2.npy", npy(shape: "(2305843009213693952, 2)", data: [1, 2, 3]), "more than the largest file"),
       ("magic.npy", Array("hello world".utf8), "magic"),
       ("bad.jsonl", Array("{\"id\":\"a\",\"vector\":[1]}\n{\"id\":\"b\",\"vector\":[1,}\n".utf8), "line 2"),
       ("mixed.jsonl", Array("{\"id\":\"a\",\"vector\":[1]}\n{\"vector\":[2]}\n".utf8), "line 2 has no \"id\""),
