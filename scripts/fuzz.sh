@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: scripts/fuzz.sh TARGET [SECONDS]   (TARGET: jsonrpc, jsonl, http, sse, index, or all)
+# Usage: scripts/fuzz.sh TARGET [SECONDS]   (TARGET: jsonrpc, jsonl, http, sse, index, vectors, or all)
 # Fuzzes one of drp's parsers with libFuzzer for SECONDS (default 60; `all`: each target) and
 # fails if it finds an input that crashes it or breaks its invariant (Fuzz/DRPFuzzTargets).
 # drp-fuzz is built with -sanitize=fuzzer,address into .build/fuzz, so the normal build in .build
@@ -8,7 +8,7 @@
 # Fuzz/crashers/TARGET/ (FuzzReplayTests replays it in every test run) and fix the cause.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(jsonrpc jsonl http sse index)
+targets=(jsonrpc jsonl http sse index vectors)
 target=${1:-}
 seconds=${2:-60}
 if [[ -z $target || ! " all ${targets[*]} " =~ " $target " || ! $seconds =~ ^[0-9]+$ ]]; then

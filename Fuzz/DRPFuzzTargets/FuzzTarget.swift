@@ -21,6 +21,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
   case sse
   /// Index files: `VectorIndex.load`, search and updates of what loads.
   case index
+  /// Vector and ground-truth files: `VectorFileReader` (.npy, .fvecs, .bvecs, JSONL, .ivecs).
+  case vectors
 
   /// What the target exercises.
   public var summary: String {
@@ -39,6 +41,9 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case .index:
       return "an index file image (first byte: bit 0 restamps the header checksum, bit 1 verifies the payload): "
         + "load, search, lookups, upsert and remove"
+    case .vectors:
+      return "a vector file whose format the first byte chooses (.npy, .fvecs, .bvecs, .jsonl, .ivecs): header, "
+        + "shape and row checks; checks that what loads has whole rows of its dimension"
     }
   }
 
@@ -50,6 +55,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case .http: Self.http(data)
     case .sse: Self.sse(data)
     case .index: Self.index(data)
+    case .vectors: Self.vectors(data)
     }
   }
 
@@ -64,9 +70,14 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     return (directory as NSString).appendingPathComponent("drp-fuzz-\(getpid())")
   }()
 
-  private static func writeScratch(_ bytes: some Collection<UInt8>) -> String {
-    _ = FileManager.default.createFile(atPath: scratchPath, contents: Data(bytes))
-    return scratchPath
+  /// Runs `body` on a scratch file holding `bytes` (named with `extension` when given), removed after.
+  private static func withScratch<T>(_ bytes: some Collection<UInt8>, extension: String? = nil, _ body: (String) -> T)
+    -> T
+  {
+    let path = `extension`.map { scratchPath + "." + $0 } ?? scratchPath
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+    defer { unlink(path) }
+    return body(path)
   }
 
   private static func jsonrpc(_ data: UnsafeBufferPointer<UInt8>) {
@@ -98,7 +109,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
       _ = ImportProbe.parseLines(rest(data), metaFile: mode & 2 != 0)
     } else {
       // Small reads: fast, and they exercise the buffer growth and gzip refills.
-      _ = try? ImportProbe.readFile(writeScratch(rest(data)), chunk: 64 << (mode >> 5))
+      withScratch(rest(data)) { _ = try? ImportProbe.readFile($0, chunk: 64 << (mode >> 5)) }
     }
   }
 
@@ -147,7 +158,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     guard let mode = data.first else { return }
     var image = Array(rest(data))
     if mode & 1 != 0 { VectorIndex.restampHeaderChecksum(&image) }
-    guard let index = try? VectorIndex.load(path: writeScratch(image), verify: mode & 2 != 0) else { return }
+    // Loaded (mapped or read) before the scratch file is removed; a mapping outlives the name.
+    guard let index = withScratch(image, { try? VectorIndex.load(path: $0, verify: mode & 2 != 0) }) else { return }
     let info = index.info()
     _ = (info.count, info.tombstones, info.bytes)
     _ = index.contains("a")
@@ -166,5 +178,28 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     try? index.upsert(id: "fuzz-new", vector: query)
     if let first = found.first { index.remove(id: first.id) }
     _ = try? index.search(query, k: 5)
+  }
+
+  private static func vectors(_ data: UnsafeBufferPointer<UInt8>) {
+    guard let mode = data.first else { return }
+    let formats = ["npy", "fvecs", "bvecs", "jsonl", "ivecs"]
+    let format = formats[Int(mode) % formats.count]
+    if format == "ivecs" {
+      let rows = withScratch(rest(data), extension: format) { try? VectorFileReader.readIntegerRows(path: $0) }
+      guard let rows else { return }
+      guard !rows.isEmpty, rows.allSatisfy({ $0.count == rows[0].count }) else {
+        fatalError("ground-truth rows of different lengths: \(rows.map(\.count))")
+      }
+      return
+    }
+    let file = withScratch(rest(data), extension: format) { try? VectorFileReader.read(path: $0) }
+    guard let file else { return }
+    guard file.dimension > 0, file.count > 0, file.values.count == file.count * file.dimension else {
+      fatalError("\(format): \(file.values.count) values are not whole rows of dimension \(file.dimension)")
+    }
+    if let ids = file.ids, ids.count != file.count || Set(ids).count != ids.count {
+      fatalError("\(format): \(ids.count) ids (distinct \(Set(ids).count)) for \(file.count) rows")
+    }
+    _ = file.vector(file.count - 1)
   }
 }
