@@ -2,6 +2,10 @@
 import Foundation
 import Synchronization
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// A fixed set of dedicated threads that run blocking work for async callers, so that SQLite
 /// queries, index scans and file writes never occupy the Swift-concurrency cooperative pool (one
 /// thread per core: a few blocked callers there starve every other task).
@@ -88,15 +92,34 @@ public final class BlockingPool: @unchecked Sendable {  // the job queue is guar
       return started
     }
     if let spawn {
-      let thread = Thread { [self] in work() }
-      thread.name = "\(name)-\(spawn)"
+      let threadName = "\(name)-\(spawn)"
+      let thread = Thread { [self] in work(named: threadName) }
+      thread.name = threadName
       thread.start()
     }
   }
 
-  private func work() {
+  private func work(named threadName: String) {
+    // Foundation's `Thread.name` does not reach the kernel on Linux: without this the thread keeps
+    // the name of the thread that started it (e.g. a Swift-concurrency worker), in `top -H`, `ps`,
+    // `perf` and debuggers alike. The kernel keeps 15 bytes.
+    Self.setKernelThreadName(threadName)
     onPoolThread.set()
     while let job = next() { job() }
+  }
+
+  /// glibc's `pthread_setname_np`, which the Glibc module does not declare (it is a GNU extension).
+  private static let setName: (@convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32)? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pthread_setname_np") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (pthread_t, UnsafePointer<CChar>) -> Int32).self)
+  }()
+
+  /// Names the calling thread for the kernel (first 15 bytes).
+  private static func setKernelThreadName(_ name: String) {
+    guard let setName else { return }
+    var bytes = Array(name.utf8.prefix(15)).map { CChar(bitPattern: $0) }
+    bytes.append(0)
+    _ = setName(pthread_self(), bytes)
   }
 
   /// The next job, waiting for one; nil once the pool is shut down and the queue is empty, or

@@ -47,6 +47,19 @@ final class BlockingPoolTests: XCTestCase {
     XCTAssertEqual(pool.liveThreads, 1)
     pool.shutdown()
   }
+
+  /// The pool's threads carry their name for the kernel (`ps -L`, `top -H`, `perf`), cut to its
+  /// 15 bytes, instead of the name of the thread that started them.
+  func testThreadsAreNamedForTheKernel() async throws {
+    #if os(Linux)
+      let pool = BlockingPool(name: "test-named-pool-long", threads: 1)
+      let name = try await pool.run {
+        try String(contentsOfFile: "/proc/thread-self/comm", encoding: .utf8).trimmingCharacters(in: .newlines)
+      }
+      XCTAssertEqual(name, "test-named-pool")
+      pool.shutdown()
+    #endif
+  }
 }
 
 /// Jobs running now and the most seen at once.
