@@ -146,7 +146,7 @@ extension Engine {
 
   /// The LLM reply cache of this home (queries on the blocking threads, writes through the
   /// engine's one `ReplyCacheWriter`).
-  var replyCache: StoreLLMCache { StoreLLMCache(store: store, pool: blocking, writer: cacheWriter) }
+  var replyCache: StoreLLMCache { StoreLLMCache(store: store, pool: cacheThreads, writer: cacheWriter) }
 
   /// Where prompt templates are read from (once, when the engine opens): `DRP_PROMPTS`, else
   /// `config/prompts`; templates missing there fall back to the embedded ones.

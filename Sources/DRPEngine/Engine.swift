@@ -56,6 +56,10 @@ public final class Engine: Sendable {
 
   /// Threads for the blocking parts of async operations.
   let blocking: BlockingPool
+  /// Threads of the LLM reply cache: its point reads and group commits. Kept apart from
+  /// `blocking` so that a look-up, which stands before every LLM call, never queues behind other
+  /// requests' peer choices and key samples (many milliseconds each under load).
+  let cacheThreads: BlockingPool
   /// The single writer: every change of the engine state runs on this one thread, in order.
   let writer: BlockingPool
   /// Writes LLM replies into the store's cache, many to a transaction under load.
@@ -92,7 +96,8 @@ public final class Engine: Sendable {
     indexPath = (home as NSString).appendingPathComponent(Self.indexFileName)
     blocking = BlockingPool(name: "drp-blocking", threads: max(4, 2 * ProcessInfo.processInfo.activeProcessorCount))
     writer = BlockingPool(name: "drp-writer", threads: 1)
-    cacheWriter = ReplyCacheWriter(store: store, pool: blocking)
+    cacheThreads = BlockingPool(name: "drp-cache", threads: 2)
+    cacheWriter = ReplyCacheWriter(store: store, pool: cacheThreads)
     models = ModelClients(config: config)
     remoteEmbedder = EmbedderFactory.remote(config.embedder)
     templates = Result {
@@ -123,6 +128,7 @@ public final class Engine: Sendable {
 
   deinit {
     blocking.shutdown()
+    cacheThreads.shutdown()
     writer.shutdown()
   }
 

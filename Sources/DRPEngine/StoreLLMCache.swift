@@ -5,8 +5,9 @@ import DRPStore
 import Synchronization
 
 /// An `LLMCache` in the store's `llm_cache` table, shared by every process that opens the same
-/// home. Its queries run on the engine's blocking threads, never on the Swift-concurrency pool;
-/// its writes go through the engine's one `ReplyCacheWriter`.
+/// home. Its queries run on the engine's cache threads (`Engine.cacheThreads`), never on the
+/// Swift-concurrency pool nor behind the long jobs of the engine's other blocking threads; its
+/// writes go through the engine's one `ReplyCacheWriter`.
 struct StoreLLMCache: LLMCache {
   let store: ReviewStore
   let pool: BlockingPool

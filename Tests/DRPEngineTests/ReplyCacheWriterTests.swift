@@ -34,4 +34,22 @@ final class ReplyCacheWriterTests: XCTestCase {
     XCTAssertEqual(try other.cachedReply("a"), "2", "in one transaction the later entry of a key wins")
     XCTAssertEqual(try other.cachedReply("b"), "3")
   }
+
+  /// The engine's reply cache has threads of its own: with every blocking thread held by long
+  /// jobs (as peer choices and key samples of many requests hold them under load), a look-up and a
+  /// write still finish at once instead of queueing behind them.
+  func testTheEnginesCacheDoesNotWaitBehindBlockingJobs() async throws {
+    let dir = try TemporaryDirectory()
+    let engine = try Engine(home: dir.path("home"), config: DRPConfig())
+    let release = DispatchSemaphore(value: 0)
+    let held = engine.blocking.threads + 2  // every thread busy, and jobs queued behind them
+    for _ in 0..<held { engine.blocking.start { _ = release.wait(timeout: .now() + 10) } }
+    defer { for _ in 0..<held { release.signal() } }
+    let cache = engine.replyCache
+    let start = Date()
+    await cache.put("key", "value")
+    let value = try await cache.get("key")
+    XCTAssertEqual(value, "value")
+    XCTAssertLessThan(Date().timeIntervalSince(start), 2, "the cache waited for the blocking threads")
+  }
 }
