@@ -106,7 +106,8 @@ let package = Package(
       name: "DRPReasoningTestSupport", dependencies: ["DRPReasoning"], path: "Tests/DRPReasoningTestSupport",
       swiftSettings: common),
     .testTarget(name: "DRPCoreTests", dependencies: ["DRPCore", "DRPTestSupport"], swiftSettings: common),
-    .testTarget(name: "DRPStoreTests", dependencies: ["DRPStore", "CZlib", "DRPTestSupport"], swiftSettings: common),
+    .testTarget(
+      name: "DRPStoreTests", dependencies: ["DRPStore", "CSQLite", "CZlib", "DRPTestSupport"], swiftSettings: common),
     .testTarget(
       name: "DRPSampleTests", dependencies: ["DRPSample", "DRPStore", "DRPTestSupport"], swiftSettings: common),
     .testTarget(name: "DRPIndexTests", dependencies: ["DRPIndex", "DRPTestSupport"], swiftSettings: common),
