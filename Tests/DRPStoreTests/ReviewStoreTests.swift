@@ -14,6 +14,17 @@ final class ReviewStoreTests: XCTestCase {
       verified: true)
   }
 
+  /// An item's categories as stored (a JSON array of strings); anything else reads as none.
+  func testCategoriesColumnParsing() {
+    XCTAssertEqual(
+      ReviewStore.stringArray(#"["Home", "Kitchen & Dining", "\u00e9t\u00e9 \"x\""]"#),
+      ["Home", "Kitchen & Dining", "été \"x\""])
+    XCTAssertEqual(ReviewStore.stringArray("[]"), [])
+    for bad in ["", "null", #""Home""#, #"["Home", 3]"#, #"{"a": "b"}"#, "[\"unterminated", #"["a"] trailing"#] {
+      XCTAssertEqual(ReviewStore.stringArray(bad), [], bad)
+    }
+  }
+
   func testAddAndReadBack() throws {
     let dir = try TemporaryDirectory()
     let store = try makeStore(dir)
