@@ -44,7 +44,10 @@ package struct SSEParser {
       if let event = try consume(start..<end) { events.append(event) }
     }
     scanned = buffer.count
-    if buffer.count - lineStart > maxLineBytes { throw .lineTooLong(limit: maxLineBytes) }
+    // A trailing CR may be the first half of a CRLF whose LF is in the next chunk: it is not part
+    // of the line, so a line of exactly the limit passes however the stream is split.
+    let pending = buffer.count - lineStart - (buffer.last == 0x0D ? 1 : 0)
+    if pending > maxLineBytes { throw .lineTooLong(limit: maxLineBytes) }
     compact()
     return events
   }

@@ -74,6 +74,22 @@ final class SSEParserTests: XCTestCase {
     XCTAssertEqual(try last.finish(), "1234", "exactly the limit is allowed")
   }
 
+  /// A line of exactly the limit ended by CRLF passes whatever the split, also between its CR
+  /// and LF (the CR is not part of the line; found by `scripts/fuzz.sh sse`).
+  func testLineAtTheLimitWithCRLFPassesAtEverySplit() throws {
+    let body = Array("data: 1234\r\n\r\n".utf8)  // the line "data: 1234" is 10 bytes
+    for split in 0...body.count {
+      var parser = SSEParser(maxLineBytes: 10)
+      var events = try parser.feed(body[..<split])
+      events += try parser.feed(body[split...])
+      XCTAssertEqual(events, ["1234"], "split at \(split)")
+    }
+    var over = SSEParser(maxLineBytes: 10)
+    XCTAssertThrowsError(try over.feed(Array("data: 12345\r".utf8)), "11 bytes before the CR are over the limit") {
+      XCTAssertEqual($0 as? SSEParser.Failure, .lineTooLong(limit: 10))
+    }
+  }
+
   /// Many short data lines cannot pile up into one unbounded event either.
   func testEventDataIsBounded() throws {
     var parser = SSEParser(maxLineBytes: 1000)
