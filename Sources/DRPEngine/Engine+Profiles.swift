@@ -144,7 +144,7 @@ extension Engine {
     case build(history: [Review], samples: [KeySample], past: [ReviewSample], digest: String)
   }
 
-  /// The LLM reply cache of this home (queries on the blocking threads, writes through the
+  /// The LLM reply cache of this home (queries on the engine's cache threads, writes through the
   /// engine's one `ReplyCacheWriter`).
   var replyCache: StoreLLMCache { StoreLLMCache(store: store, pool: cacheThreads, writer: cacheWriter) }
 
