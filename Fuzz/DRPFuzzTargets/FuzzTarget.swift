@@ -34,7 +34,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
       return "import lines (first byte even) or a whole plain/gzip file read 64-8192 bytes at a time (odd, "
         + "the top bits choose the size): parsing, the review rule, repairs"
     case .http:
-      return "an HTTP/1.1 response in chunks of 1-64 bytes (first byte): status, headers, chunked and fixed bodies"
+      return "an HTTP/1.1 response in chunks of 1-64 bytes (first byte): status, headers, chunked and fixed bodies; "
+        + "checks that the chunking changes neither the body, the head nor the failure"
     case .sse:
       return "an event stream with a 256-byte line limit; checks that any chunking (first byte) gives the same "
         + "events or the same failure as feeding it whole"
@@ -116,19 +117,43 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
   private static func http(_ data: UnsafeBufferPointer<UInt8>) {
     guard let mode = data.first else { return }
     let body = rest(data)
-    let chunk = Int(mode % 64) + 1
-    var parser = HTTPResponseParser(maxHeaderBytes: 1024)
-    var offset = 0
-    do {
-      while offset < body.count && !parser.isComplete {
-        _ = try parser.feed(body[offset..<min(offset + chunk, body.count)])
+    /// Everything a parse gives: body, head, completion, reuse and the failure, if any.
+    struct Outcome: Equatable {
+      var body: [UInt8] = []
+      var head: HTTPResponseParser.Head?
+      var complete = false
+      var keeps = false
+      var failure: HTTPResponseParser.Failure?
+    }
+    func feedAll(_ parser: inout HTTPResponseParser, chunk: Int, into outcome: inout Outcome)
+      throws(HTTPResponseParser.Failure)
+    {
+      var offset = 0
+      while offset < body.count {
+        outcome.body += try parser.feed(body[offset..<min(offset + chunk, body.count)])
         offset += chunk
       }
       try parser.finish()
-    } catch {
-      _ = error.description
     }
-    _ = parser.head
+    func parse(chunk: Int) -> Outcome {
+      var parser = HTTPResponseParser(maxHeaderBytes: 1024)
+      var outcome = Outcome()
+      do {
+        try feedAll(&parser, chunk: chunk, into: &outcome)
+      } catch {
+        _ = error.description
+        outcome.failure = error
+      }
+      (outcome.head, outcome.complete, outcome.keeps) = (parser.head, parser.isComplete, parser.keepsConnection)
+      return outcome
+    }
+    var whole = parse(chunk: max(1, body.count))
+    var chunked = parse(chunk: Int(mode % 64) + 1)
+    if whole.failure != nil || chunked.failure != nil {
+      // A feed that throws returns none of the body it decoded; smaller chunks hand some over first.
+      (whole.body, chunked.body) = ([], [])
+    }
+    guard whole == chunked else { fatalError("the HTTP parse depends on the chunking: \(whole) vs \(chunked)") }
   }
 
   private static func sse(_ data: UnsafeBufferPointer<UInt8>) {
