@@ -32,7 +32,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         + "checks that writing and re-parsing a parsed value gives it back"
     case .jsonl:
       return "import lines (first byte even) or a whole plain/gzip file read 64-8192 bytes at a time (odd, "
-        + "the top bits choose the size): parsing, the review rule, repairs"
+        + "the top bits choose the size): parsing, the review rule, repairs; checks that a file read in one "
+        + "piece gives the same lines"
     case .http:
       return "an HTTP/1.1 response in chunks of 1-64 bytes (first byte): status, headers, chunked and fixed bodies; "
         + "checks that the chunking changes neither the body, the head nor the failure"
@@ -109,8 +110,18 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     if mode & 1 == 0 {
       _ = ImportProbe.parseLines(rest(data), metaFile: mode & 2 != 0)
     } else {
-      // Small reads: fast, and they exercise the buffer growth and gzip refills.
-      withScratch(rest(data)) { _ = try? ImportProbe.readFile($0, chunk: 64 << (mode >> 5)) }
+      // Small reads: fast, and they exercise the buffer growth and gzip refills. The same file read
+      // in one piece must give the same lines (or fail too).
+      withScratch(rest(data)) { path in
+        let small = Result { try ImportProbe.readFile(path, chunk: 64 << (mode >> 5)) }
+        let whole = Result { try ImportProbe.readFile(path) }
+        switch (small, whole) {
+        case (.success(let a), .success(let b)) where a.outcomes == b.outcomes && a.trailingBytes == b.trailingBytes:
+          break
+        case (.failure, .failure): break
+        default: fatalError("the import depends on the read size: \(small) vs \(whole)")
+        }
+      }
     }
   }
 
