@@ -139,28 +139,8 @@ enum MatrixKernel {
       a50.addProduct(b, q0)
       a51.addProduct(b, q1)
     }
-    store8(a00, out)
-    store8(a01, out + 8)
-    if outRows > 1 {
-      store8(a10, out + outStride)
-      store8(a11, out + outStride + 8)
-    }
-    if outRows > 2 {
-      store8(a20, out + 2 * outStride)
-      store8(a21, out + 2 * outStride + 8)
-    }
-    if outRows > 3 {
-      store8(a30, out + 3 * outStride)
-      store8(a31, out + 3 * outStride + 8)
-    }
-    if outRows > 4 {
-      store8(a40, out + 4 * outStride)
-      store8(a41, out + 4 * outStride + 8)
-    }
-    if outRows > 5 {
-      store8(a50, out + 5 * outStride)
-      store8(a51, out + 5 * outStride + 8)
-    }
+    storeRows(a00, a10, a20, a30, a40, a50, out: out, outStride: outStride, outRows: outRows)
+    storeRows(a01, a11, a21, a31, a41, a51, out: out + 8, outStride: outStride, outRows: outRows)
   }
 
   /// Six rows × an 8-query slice.
@@ -185,6 +165,14 @@ enum MatrixKernel {
       a4.addProduct(SIMD8<Float>(repeating: x[4 * stride + d]), q0)
       a5.addProduct(SIMD8<Float>(repeating: x[5 * stride + d]), q0)
     }
+    storeRows(a0, a1, a2, a3, a4, a5, out: out, outStride: outStride, outRows: outRows)
+  }
+
+  /// Stores the first `outRows` of a tile's six 8-query score vectors, one output line apart.
+  @inline(__always) private static func storeRows(
+    _ a0: SIMD8<Float>, _ a1: SIMD8<Float>, _ a2: SIMD8<Float>, _ a3: SIMD8<Float>, _ a4: SIMD8<Float>,
+    _ a5: SIMD8<Float>, out: UnsafeMutablePointer<Float>, outStride: Int, outRows: Int
+  ) {
     store8(a0, out)
     if outRows > 1 { store8(a1, out + outStride) }
     if outRows > 2 { store8(a2, out + 2 * outStride) }
