@@ -264,9 +264,9 @@ final class WorkerPool: Sendable {
       case .wait(until: nil): wakeUp.wait()
       case .wait(let until?):
         let remaining = max(.zero, until - .now)
-        let nanoseconds =
-          Int(remaining.components.seconds) * 1_000_000_000 + Int(remaining.components.attoseconds / 1_000_000_000)
-        if wakeUp.wait(timeout: .now() + .nanoseconds(nanoseconds + 1_000)) == .timedOut { reclaimSleep() }
+        if wakeUp.wait(timeout: .now() + .nanoseconds(Int(remaining.nanoseconds) + 1_000)) == .timedOut {
+          reclaimSleep()
+        }
       }
     }
   }
